@@ -1,0 +1,71 @@
+//! The document shell, the router with every route, and the layout around them.
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+
+use crate::{
+    about::AboutPage,
+    components::{
+        error_page::NotFound,
+        layout::{Layout, Routing},
+    },
+    posts::pages::{HomePage, PostPage},
+    users::pages::{UserPostsPage, UsersPage},
+};
+
+/// The HTML document the server renders around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="stylesheet" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name)/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The whole app: every route inside the shared layout. Pages wait for their data on the
+/// server (`SsrMode::Async`), so the HTML is complete even without JavaScript.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let routing = RwSignal::new(false);
+    provide_context(Routing(routing));
+    // Effects run only in the browser, once hydration is done: mark the page as interactive.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Title text="Quire"/>
+        <Router set_is_routing=routing>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/home") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/post/:id") view=PostPage ssr=SsrMode::Async/>
+                    <Route path=path!("/user/:username") view=UserPostsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/about") view=AboutPage ssr=SsrMode::Async/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,123 @@
+//! Password hashing: argon2id with OWASP's parameters; bcrypt hashes (Flaskblog's) still verify.
+
+use argon2::{
+    Algorithm, Argon2, Params, Version,
+    password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
+};
+
+/// OWASP's argon2id minimum: 19 MiB of memory, 2 iterations, 1 lane.
+const MEMORY_KIB: u32 = 19 * 1024;
+const ITERATIONS: u32 = 2;
+const LANES: u32 = 1;
+
+/// Why a password could not be hashed or checked.
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordError {
+    /// The hashing library failed.
+    #[error("password hashing failed: {0}")]
+    Hash(String),
+    /// The stored hash is neither argon2 nor bcrypt.
+    #[error("stored password hash has an unknown format")]
+    UnknownFormat,
+    /// The blocking task running the hash was lost.
+    #[error("password hashing task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+fn hasher() -> Result<Argon2<'static>, PasswordError> {
+    let params = Params::new(MEMORY_KIB, ITERATIONS, LANES, None)
+        .map_err(|e| PasswordError::Hash(e.to_string()))?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+/// Hashes `password` with argon2id and a random salt, off the async worker threads.
+pub async fn hash_password(password: String) -> Result<String, PasswordError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        hasher()?
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|e| PasswordError::Hash(e.to_string()))
+    })
+    .await?
+}
+
+/// Checks `password` against a stored argon2 or bcrypt (`$2b$`) hash, off the async worker threads.
+pub async fn verify_password(password: String, stored: String) -> Result<bool, PasswordError> {
+    tokio::task::spawn_blocking(move || {
+        if is_bcrypt(&stored) {
+            return bcrypt::verify(&password, &stored)
+                .map_err(|e| PasswordError::Hash(e.to_string()));
+        }
+        let parsed = PasswordHash::new(&stored).map_err(|_| PasswordError::UnknownFormat)?;
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
+    })
+    .await?
+}
+
+/// True for hashes that should be replaced by a fresh argon2id hash at the next login.
+pub fn needs_rehash(stored: &str) -> bool {
+    let current = format!("$argon2id$v=19$m={MEMORY_KIB},t={ITERATIONS},p={LANES}$");
+    !stored.starts_with(&current)
+}
+
+fn is_bcrypt(stored: &str) -> bool {
+    ["$2a$", "$2b$", "$2y$"]
+        .iter()
+        .any(|prefix| stored.starts_with(prefix))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_hash_verifies_its_own_password() {
+        let hash = hash_password("correct horse".into()).await.expect("hash");
+        assert!(
+            verify_password("correct horse".into(), hash)
+                .await
+                .expect("verify")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_hash_rejects_another_password() {
+        let hash = hash_password("correct horse".into()).await.expect("hash");
+        assert!(
+            !verify_password("wrong horse".into(), hash)
+                .await
+                .expect("verify")
+        );
+    }
+
+    #[tokio::test]
+    async fn hashes_use_argon2id_with_owasp_parameters() {
+        let hash = hash_password("correct horse".into()).await.expect("hash");
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(!needs_rehash(&hash));
+    }
+
+    #[tokio::test]
+    async fn flaskblog_bcrypt_hashes_verify_and_need_rehash() {
+        let hash = bcrypt::hash("password", 4).expect("bcrypt");
+        assert!(hash.starts_with("$2b$") && hash.len() == 60);
+        assert!(
+            verify_password("password".into(), hash.clone())
+                .await
+                .expect("verify")
+        );
+        assert!(needs_rehash(&hash));
+    }
+
+    #[tokio::test]
+    async fn an_unknown_hash_format_is_an_error() {
+        assert!(
+            verify_password("x".into(), "plaintext".into())
+                .await
+                .is_err()
+        );
+    }
+}

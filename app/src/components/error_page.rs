@@ -1,0 +1,30 @@
+//! The page shown for an error, served with the error's real HTTP status.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::error::AppError;
+
+/// A friendly page for `error`; on the server it also sets the response status.
+#[component]
+pub fn ErrorPage(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(error.status_code());
+    }
+    let heading = error.to_string();
+    view! {
+        <Title text=format!("Quire – {heading}")/>
+        <section class="error-page">
+            <h1>{heading}</h1>
+            <p>{error.advice()}</p>
+            <p><a href="/">"Back to the home page"</a></p>
+        </section>
+    }
+}
+
+/// The page for any path that matches no route.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! { <ErrorPage error=AppError::NotFound/> }
+}

@@ -1,0 +1,5 @@
+//! Components shared by several resources: layout, error pages, page links.
+
+pub mod error_page;
+pub mod layout;
+pub mod page_links;

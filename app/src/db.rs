@@ -1,0 +1,293 @@
+//! The database handle: picks SQLite or Postgres from the URL, sets SQLite's pragmas, runs and resets migrations.
+
+use std::{str::FromStr, time::Duration};
+
+use sqlx::{
+    AssertSqlSafe, Connection,
+    migrate::Migrator,
+    postgres::{PgConnectOptions, PgPool, PgPoolOptions},
+    sqlite::{
+        SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    },
+};
+
+static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// A connection pool on one of the two supported backends.
+#[derive(Clone, Debug)]
+pub enum Db {
+    /// An embedded SQLite file (the default, `sqlite://site.db`).
+    Sqlite(SqlitePool),
+    /// A PostgreSQL server.
+    Postgres(PgPool),
+}
+
+/// Runs the same code against whichever pool a [`Db`] holds, so each query is written once.
+///
+/// `with_pool!(db, |pool| body)` binds the pool; `with_pool!(db, |pool, DB| body)` also names
+/// the `sqlx::Database` type, for builders that need it.
+#[macro_export]
+macro_rules! with_pool {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+    ($db:expr, |$pool:ident, $backend:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($pool) => {
+                #[allow(dead_code)]
+                type $backend = ::sqlx::Sqlite;
+                $body
+            }
+            $crate::db::Db::Postgres($pool) => {
+                #[allow(dead_code)]
+                type $backend = ::sqlx::Postgres;
+                $body
+            }
+        }
+    };
+}
+
+/// What the data layer reports; the app layer turns it into user-safe text.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The URL names neither SQLite nor Postgres.
+    #[error("unsupported database URL {0}: use sqlite://FILE or postgres://USER@HOST/DB")]
+    UnsupportedUrl(String),
+    /// The URL could not be parsed.
+    #[error("invalid database URL {url}: {source}")]
+    InvalidUrl { url: String, source: sqlx::Error },
+    /// The server or file could not be opened.
+    #[error("cannot connect to database {url}: {source}")]
+    Connect { url: String, source: sqlx::Error },
+    /// A migration failed to apply.
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A unique constraint rejected the value of this field.
+    #[error("that {0} is already taken")]
+    Taken(&'static str),
+    /// Any other failed statement.
+    #[error("database query failed: {0}")]
+    Query(#[from] sqlx::Error),
+}
+
+impl Db {
+    /// Opens a pool for `url`: `sqlite:` (file created if missing) or `postgres:`/`postgresql:`.
+    pub async fn connect(url: &str) -> Result<Self, DbError> {
+        let masked = mask_password(url);
+        let invalid = |source| DbError::InvalidUrl {
+            url: masked.clone(),
+            source,
+        };
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url).map_err(invalid)?;
+            Self::connect_sqlite(options)
+                .await
+                .map_err(|source| DbError::Connect {
+                    url: masked.clone(),
+                    source,
+                })
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url).map_err(invalid)?;
+            Self::connect_postgres(options)
+                .await
+                .map_err(|source| DbError::Connect {
+                    url: masked.clone(),
+                    source,
+                })
+        } else {
+            Err(DbError::UnsupportedUrl(masked))
+        }
+    }
+
+    /// Opens SQLite with WAL, a busy timeout and foreign keys enforced.
+    pub async fn connect_sqlite(options: SqliteConnectOptions) -> Result<Self, sqlx::Error> {
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await?;
+        Ok(Self::Sqlite(pool))
+    }
+
+    /// Opens Postgres, failing fast when the server is unreachable.
+    pub async fn connect_postgres(options: PgConnectOptions) -> Result<Self, sqlx::Error> {
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await?;
+        Ok(Self::Postgres(pool))
+    }
+
+    /// `"sqlite"` or `"postgres"`.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Applies pending migrations; returns how many were applied now.
+    pub async fn migrate(&self) -> Result<usize, DbError> {
+        let migrator = match self {
+            Self::Sqlite(_) => &SQLITE_MIGRATOR,
+            Self::Postgres(_) => &POSTGRES_MIGRATOR,
+        };
+        let before = self.applied_migrations().await?;
+        with_pool!(self, |pool| migrator.run(pool).await)?;
+        Ok(self.applied_migrations().await?.saturating_sub(before))
+    }
+
+    async fn applied_migrations(&self) -> Result<usize, DbError> {
+        let exists: bool = match self {
+            Self::Sqlite(pool) => sqlx::query_scalar(
+                "select count(*) > 0 from sqlite_master where type = 'table' and name = '_sqlx_migrations'",
+            )
+            .fetch_one(pool)
+            .await?,
+            Self::Postgres(pool) => sqlx::query_scalar("select to_regclass('_sqlx_migrations') is not null")
+                .fetch_one(pool)
+                .await?,
+        };
+        if !exists {
+            return Ok(0);
+        }
+        let count: i64 = with_pool!(self, |pool| sqlx::query_scalar(
+            "select count(*) from _sqlx_migrations where success"
+        )
+        .fetch_one(pool)
+        .await)?;
+        Ok(usize::try_from(count).unwrap_or(0))
+    }
+
+    /// Drops every table (data and migration history); returns how many were dropped.
+    pub async fn drop_all(&self) -> Result<usize, DbError> {
+        match self {
+            Self::Sqlite(pool) => {
+                let mut conn = pool.acquire().await?;
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "select name from sqlite_master where type = 'table' and name not like 'sqlite_%'",
+                )
+                .fetch_all(&mut *conn)
+                .await?;
+                // Foreign keys are switched off for this connection only, so tables drop in any order.
+                sqlx::query("pragma foreign_keys = off")
+                    .execute(&mut *conn)
+                    .await?;
+                let mut tx = conn.begin().await?;
+                for table in &tables {
+                    // Table names come from the catalog and are quoted.
+                    sqlx::query(AssertSqlSafe(format!(
+                        "drop table \"{}\"",
+                        table.replace('"', "\"\"")
+                    )))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                sqlx::query("pragma foreign_keys = on")
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(tables.len())
+            }
+            Self::Postgres(pool) => {
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "select tablename::text from pg_tables where schemaname = current_schema()",
+                )
+                .fetch_all(pool)
+                .await?;
+                if !tables.is_empty() {
+                    let list = tables
+                        .iter()
+                        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    sqlx::query(AssertSqlSafe(format!(
+                        "drop table if exists {list} cascade"
+                    )))
+                    .execute(pool)
+                    .await?;
+                }
+                Ok(tables.len())
+            }
+        }
+    }
+
+    /// Closes every connection in the pool.
+    pub async fn close(&self) {
+        with_pool!(self, |pool| pool.close().await)
+    }
+}
+
+/// The URL with any password replaced by `***`, safe to print.
+pub fn mask_password(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let Some(at) = authority.rfind('@') else {
+        return url.to_owned();
+    };
+    let Some(colon) = authority[..at].find(':') else {
+        return url.to_owned();
+    };
+    format!(
+        "{}{}:***{}",
+        &url[..scheme_end + 3],
+        &authority[..colon],
+        &rest[at..]
+    )
+}
+
+/// True when `err` is a unique-constraint violation.
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+/// The name of the constraint `err` violated, where the backend reports it (Postgres does, SQLite does not).
+pub fn violated_constraint(err: &sqlx::Error) -> Option<&str> {
+    match err {
+        sqlx::Error::Database(db) => db.constraint(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mask_password_hides_the_password() {
+        assert_eq!(
+            mask_password("postgres://quire:s3cret@db.example:5432/quire"),
+            "postgres://quire:***@db.example:5432/quire"
+        );
+    }
+
+    #[test]
+    fn mask_password_keeps_urls_without_password() {
+        assert_eq!(
+            mask_password("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
+        assert_eq!(mask_password("sqlite://site.db"), "sqlite://site.db");
+    }
+
+    #[tokio::test]
+    async fn connect_rejects_unknown_schemes() {
+        let err = Db::connect("mysql://root@localhost/db").await.unwrap_err();
+        assert!(matches!(err, DbError::UnsupportedUrl(_)));
+    }
+}

@@ -1,0 +1,161 @@
+//! `AppError`: the one error type pages and server functions share, with its HTTP status and user-safe text.
+
+use std::collections::BTreeMap;
+
+use http::StatusCode;
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// Messages for individual form fields, keyed by field name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(BTreeMap<String, String>);
+
+impl FieldErrors {
+    /// Records `message` for `field`, keeping the first message a field gets.
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0
+            .entry(field.to_owned())
+            .or_insert_with(|| message.into());
+    }
+
+    /// The message for `field`, if it has one.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+
+    /// True when no field has a message.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(())` when empty, otherwise these errors as an [`AppError::Invalid`].
+    pub fn into_result(self) -> Result<(), AppError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(self))
+        }
+    }
+
+    /// A single field's error.
+    pub fn single(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = Self::default();
+        errors.add(field, message);
+        errors
+    }
+}
+
+/// Everything that can go wrong between a page and the database, as the user should see it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum AppError {
+    /// The page, user or post does not exist.
+    #[error("Oops. Page Not Found (404)")]
+    NotFound,
+    /// The request itself is malformed (for example, arguments a form never sends).
+    #[error("That request could not be understood (400)")]
+    BadRequest,
+    /// Input failed validation; each field says why.
+    #[error("Please correct the highlighted fields.")]
+    Invalid(FieldErrors),
+    /// The browser could not reach the server.
+    #[error("Quire could not be reached. Check your connection and try again.")]
+    Unreachable,
+    /// Anything unexpected; the details are in the server log only.
+    #[error("Something went wrong (500)")]
+    Internal,
+}
+
+impl AppError {
+    /// The HTTP status this error is served with.
+    pub fn status_code(&self) -> StatusCode {
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::BadRequest => StatusCode::BAD_REQUEST,
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unreachable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A sentence under the heading of an error page, telling the user what to do next.
+    pub fn advice(&self) -> &'static str {
+        match self {
+            Self::NotFound => {
+                "The page you were looking for does not exist. It may have been moved or deleted."
+            }
+            Self::BadRequest => "Go back and try again.",
+            Self::Invalid(_) => "Go back, correct the form and submit it again.",
+            Self::Unreachable => "Your changes, if any, were not sent.",
+            Self::Internal => {
+                "We're experiencing some trouble on our end. Please try again in a moment."
+            }
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) => Self::Unreachable,
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => Self::BadRequest,
+            ServerFnErrorErr::Registration(_) => Self::NotFound,
+            _ => Self::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::db::DbError> for AppError {
+    fn from(err: crate::db::DbError) -> Self {
+        use crate::db::DbError;
+        match err {
+            DbError::Taken(field) => Self::Invalid(FieldErrors::single(
+                field,
+                format!("That {field} is taken. Please choose a different one."),
+            )),
+            other => {
+                tracing::error!(error = %other, "database error");
+                Self::Internal
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_errors_keep_the_first_message_per_field() {
+        let mut errors = FieldErrors::default();
+        errors.add("title", "first");
+        errors.add("title", "second");
+        assert_eq!(errors.get("title"), Some("first"));
+    }
+
+    #[test]
+    fn empty_field_errors_are_ok() {
+        assert_eq!(FieldErrors::default().into_result(), Ok(()));
+    }
+
+    #[test]
+    fn errors_map_to_their_http_status() {
+        assert_eq!(AppError::NotFound.status_code(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            AppError::Internal.status_code(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
+
+    #[test]
+    fn internal_error_text_is_generic() {
+        assert_eq!(AppError::Internal.to_string(), "Something went wrong (500)");
+    }
+}

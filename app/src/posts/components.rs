@@ -1,0 +1,41 @@
+//! How a post looks: in a list, and on its own page.
+
+use leptos::prelude::*;
+
+use crate::posts::model::Post;
+
+/// A post with its author's avatar and name, its date, title and content.
+#[component]
+pub fn PostCard(post: Post, #[prop(optional)] full_page: bool) -> impl IntoView {
+    let title = if full_page {
+        view! { <h1 class="post-title">{post.title.clone()}</h1> }.into_any()
+    } else {
+        view! { <h2 class="post-title"><a href=post.url()>{post.title.clone()}</a></h2> }.into_any()
+    };
+    view! {
+        <article class="post">
+            <img class="avatar" src=post.author.avatar_url() alt="" width="64" height="64"/>
+            <div class="post-body">
+                <div class="post-meta">
+                    <a class="author" href=post.author.page_url()>{post.author.username.clone()}</a>
+                    <time datetime=post.date_posted.to_rfc3339()>{post.display_date()}</time>
+                </div>
+                {title}
+                <p class="post-content">{post.content.clone()}</p>
+            </div>
+        </article>
+    }
+}
+
+/// Posts one after another, or a note when there are none.
+#[component]
+pub fn PostList(posts: Vec<Post>) -> impl IntoView {
+    if posts.is_empty() {
+        return view! { <p class="empty">"No posts yet."</p> }.into_any();
+    }
+    posts
+        .into_iter()
+        .map(|post| view! { <PostCard post/> })
+        .collect_view()
+        .into_any()
+}

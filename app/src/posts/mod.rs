@@ -1,0 +1,8 @@
+//! Posts: what users write, listed newest first.
+
+pub mod api;
+pub mod components;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod repo;

@@ -1,0 +1,166 @@
+//! The post types shared by browser and server, and the rules a new post must meet.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    error::{AppError, FieldErrors},
+    pagination::Pager,
+    users::model::Author,
+};
+
+/// Longest title (the database enforces it too).
+pub const TITLE_MAX: usize = 100;
+/// Longest content accepted.
+pub const CONTENT_MAX: usize = 100_000;
+
+/// A post together with its author.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Post {
+    /// Primary key.
+    pub id: i64,
+    /// Title, at most 100 characters.
+    pub title: String,
+    /// When it was posted (UTC).
+    pub date_posted: DateTime<Utc>,
+    /// Body text, shown as typed.
+    pub content: String,
+    /// Who wrote it.
+    pub author: Author,
+}
+
+impl fmt::Debug for Post {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Post('{}', '{}')",
+            self.title,
+            self.date_posted.to_rfc3339()
+        )
+    }
+}
+
+impl Post {
+    /// The post's own page.
+    pub fn url(&self) -> String {
+        format!("/post/{}", self.id)
+    }
+
+    /// The date as shown to readers, e.g. `2026-11-25`.
+    pub fn display_date(&self) -> String {
+        self.date_posted.format("%Y-%m-%d").to_string()
+    }
+}
+
+/// One page of the newest posts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostPage {
+    /// The posts on this page, newest first.
+    pub posts: Vec<Post>,
+    /// Where this page sits.
+    pub pager: Pager,
+}
+
+/// One page of a single author's posts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorPostPage {
+    /// Whose posts these are.
+    pub author: Author,
+    /// The posts on this page, newest first.
+    pub posts: Vec<Post>,
+    /// Where this page sits; `pager.total` is the author's post count.
+    pub pager: Pager,
+}
+
+/// A post about to be written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPost {
+    /// Title.
+    pub title: String,
+    /// Body text.
+    pub content: String,
+}
+
+impl NewPost {
+    /// Checks both fields, reporting each problem under its own field name.
+    pub fn validate(&self) -> Result<(), AppError> {
+        let mut errors = FieldErrors::default();
+        let title_length = self.title.trim().chars().count();
+        if title_length == 0 {
+            errors.add("title", "Title is required.");
+        } else if self.title.chars().count() > TITLE_MAX {
+            errors.add(
+                "title",
+                format!("Title must be at most {TITLE_MAX} characters long."),
+            );
+        }
+        if self.content.trim().is_empty() {
+            errors.add("content", "Content is required.");
+        } else if self.content.chars().count() > CONTENT_MAX {
+            errors.add(
+                "content",
+                format!("Content must be at most {CONTENT_MAX} characters long."),
+            );
+        }
+        errors.into_result()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn post(title: &str, content: &str) -> NewPost {
+        NewPost {
+            title: title.into(),
+            content: content.into(),
+        }
+    }
+
+    #[test]
+    fn a_post_with_title_and_content_is_valid() {
+        assert_eq!(post("Blog 1", "First Post Content!").validate(), Ok(()));
+    }
+
+    #[test]
+    fn a_blank_title_is_rejected() {
+        assert!(
+            matches!(post("  ", "text").validate(), Err(AppError::Invalid(e)) if e.get("title").is_some())
+        );
+    }
+
+    #[test]
+    fn a_101_character_title_is_rejected() {
+        assert!(
+            matches!(post(&"t".repeat(101), "text").validate(), Err(AppError::Invalid(e)) if e.get("title").is_some())
+        );
+    }
+
+    #[test]
+    fn empty_content_is_rejected() {
+        assert!(
+            matches!(post("Title", "").validate(), Err(AppError::Invalid(e)) if e.get("content").is_some())
+        );
+    }
+
+    #[test]
+    fn post_debug_shows_title_and_date() {
+        let post = Post {
+            id: 1,
+            title: "Blog 1".into(),
+            date_posted: DateTime::from_timestamp(0, 0).unwrap_or_default(),
+            content: "secret body".into(),
+            author: Author {
+                id: 1,
+                username: "Corey".into(),
+                image_file: "default.jpg".into(),
+            },
+        };
+        assert_eq!(
+            format!("{post:?}"),
+            "Post('Blog 1', '1970-01-01T00:00:00+00:00')"
+        );
+    }
+}

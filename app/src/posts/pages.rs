@@ -1,0 +1,66 @@
+//! The home page (newest posts) and a single post's page.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::{
+    components::{error_page::ErrorPage, page_links::PageLinks},
+    error::AppError,
+    pagination::parse_page,
+    posts::{
+        api::{get_post, list_posts},
+        components::{PostCard, PostList},
+    },
+};
+
+/// `/` and `/home`: the newest posts, five per page.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let query = use_query_map();
+    let page = move || query.with(|q| parse_page(q.get_str("page")));
+    let posts = Resource::new(page, list_posts);
+    view! {
+        <Title text="Quire – Home"/>
+        <Transition fallback=|| view! { <p class="loading">"Loading posts…"</p> }>
+            {move || Suspend::new(async move {
+                match posts.await {
+                    Ok(page) => view! {
+                        <h1 class="visually-hidden">"Latest posts"</h1>
+                        <PostList posts=page.posts/>
+                        <PageLinks pager=page.pager base="/"/>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// `/post/:id`: one post in full.
+#[component]
+pub fn PostPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get_str("id").and_then(|id| id.parse::<i64>().ok()));
+    let post = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_post(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading post…"</p> }>
+            {move || Suspend::new(async move {
+                match post.await {
+                    Ok(post) => view! {
+                        <Title text=format!("Quire – {}", post.title)/>
+                        <PostCard post full_page=true/>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

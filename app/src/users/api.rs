@@ -1,0 +1,47 @@
+//! Server functions for reading users and their posts.
+
+use leptos::prelude::*;
+
+use crate::{error::AppError, posts::model::AuthorPostPage, users::model::UserSummary};
+
+/// Every user with their post count.
+#[server]
+pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
+    use crate::{
+        state::{db, with_status},
+        users::repo,
+    };
+    with_status(async { Ok(repo::list_user_summaries(&db()?).await?) }.await)
+}
+
+/// Page `page` of one user's posts, newest first.
+#[server]
+pub async fn list_user_posts(username: String, page: i64) -> Result<AuthorPostPage, AppError> {
+    use crate::{
+        pagination::{PER_PAGE, Pager},
+        posts::repo as posts,
+        state::{db, with_status},
+        users::repo as users,
+    };
+    with_status(
+        async {
+            let db = db()?;
+            let user = users::find_user_by_username(&db, &username)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let pager = Pager::new(
+                page,
+                PER_PAGE,
+                posts::count_posts_by_author(&db, user.id).await?,
+            )?;
+            let page_posts =
+                posts::list_posts_by_author(&db, user.id, PER_PAGE, pager.offset()).await?;
+            Ok(AuthorPostPage {
+                author: user.into(),
+                posts: page_posts,
+                pager,
+            })
+        }
+        .await,
+    )
+}

@@ -1,0 +1,7 @@
+//! Users: who writes on Quire, their pages and the user list.
+
+pub mod api;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod repo;

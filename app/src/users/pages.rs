@@ -1,0 +1,83 @@
+//! The user list and one user's posts.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::{
+    components::{error_page::ErrorPage, page_links::PageLinks},
+    pagination::parse_page,
+    posts::components::PostList,
+    users::{
+        api::{list_user_posts, list_users},
+        model::avatar_url,
+    },
+};
+
+/// `/users`: everyone who writes here, with how much they wrote.
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let users = Resource::new(|| (), |_| list_users());
+    view! {
+        <Title text="Quire – Users"/>
+        <h1>"Users"</h1>
+        <Transition fallback=|| view! { <p class="loading">"Loading users…"</p> }>
+            {move || Suspend::new(async move {
+                match users.await {
+                    Ok(users) if users.is_empty() => view! { <p class="empty">"No users yet."</p> }.into_any(),
+                    Ok(users) => view! {
+                        <ul class="user-list">
+                            {users.into_iter().map(|user| view! {
+                                <li class="user-row">
+                                    <img class="avatar small" src=avatar_url(&user.image_file) alt="" width="40" height="40"/>
+                                    <a class="author" href=format!("/user/{}", user.username)>{user.username.clone()}</a>
+                                    <span class="post-count">
+                                        {if user.post_count == 1 { "1 post".to_owned() } else { format!("{} posts", user.post_count) }}
+                                    </span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// `/user/:username`: that user's posts, newest first, five per page.
+#[component]
+pub fn UserPostsPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let source = move || {
+        (
+            params.with(|p| p.get("username").unwrap_or_default()),
+            query.with(|q| parse_page(q.get_str("page"))),
+        )
+    };
+    let page = Resource::new(source, |(username, page)| list_user_posts(username, page));
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading posts…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => {
+                        let name = page.author.username.clone();
+                        view! {
+                            <Title text=format!("Quire – Posts by {name}")/>
+                            <header class="profile">
+                                <img class="avatar" src=page.author.avatar_url() alt="" width="64" height="64"/>
+                                <h1>{format!("Posts by {name} ({})", page.pager.total)}</h1>
+                            </header>
+                            <PostList posts=page.posts/>
+                            <PageLinks pager=page.pager base=page.author.page_url()/>
+                        }
+                        .into_any()
+                    }
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,162 @@
+//! SQL for users: one statement per function, written once for both backends.
+
+use sqlx::QueryBuilder;
+
+use crate::{
+    db::{Db, DbError, is_unique_violation, violated_constraint},
+    users::model::{User, UserSummary},
+    with_pool,
+};
+
+/// The columns of [`User`], as a literal so queries stay `&'static str`.
+macro_rules! user_columns {
+    () => {
+        "id, username, email, image_file"
+    };
+}
+
+/// A user row ready to insert: the password is already hashed.
+pub struct UserRecord<'a> {
+    /// Username.
+    pub username: &'a str,
+    /// Email address.
+    pub email: &'a str,
+    /// Encoded password hash (argon2id or bcrypt).
+    pub password_hash: &'a str,
+}
+
+/// Inserts one user; a taken username or email becomes [`DbError::Taken`].
+pub async fn insert_user(db: &Db, user: &UserRecord<'_>) -> Result<User, DbError> {
+    let sql = concat!(
+        "insert into users (username, email, password) values ($1, $2, $3) returning ",
+        user_columns!()
+    );
+    let inserted = with_pool!(db, |pool| sqlx::query_as::<_, User>(sql)
+        .bind(user.username)
+        .bind(user.email)
+        .bind(user.password_hash)
+        .fetch_one(pool)
+        .await);
+    match inserted {
+        Ok(user) => Ok(user),
+        Err(err) if is_unique_violation(&err) => {
+            Err(DbError::Taken(taken_field(db, &err, user).await?))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Which of username/email a unique violation was about: the constraint name where the
+/// backend reports it (Postgres), otherwise a look-up of the username (SQLite).
+async fn taken_field(
+    db: &Db,
+    err: &sqlx::Error,
+    user: &UserRecord<'_>,
+) -> Result<&'static str, DbError> {
+    match violated_constraint(err) {
+        Some("users_username_key") => Ok("username"),
+        Some("users_email_key") => Ok("email"),
+        _ if find_user_by_username(db, user.username).await?.is_some() => Ok("username"),
+        _ => Ok("email"),
+    }
+}
+
+/// Inserts many users in one statement (the caller keeps batches under the bind limit).
+pub async fn insert_users(db: &Db, users: &[UserRecord<'_>]) -> Result<u64, DbError> {
+    if users.is_empty() {
+        return Ok(0);
+    }
+    let done = with_pool!(db, |pool, Backend| {
+        let mut query =
+            QueryBuilder::<Backend>::new("insert into users (username, email, password) ");
+        query.push_values(users, |mut row, user| {
+            row.push_bind(user.username)
+                .push_bind(user.email)
+                .push_bind(user.password_hash);
+        });
+        query.build().execute(pool).await?.rows_affected()
+    });
+    Ok(done)
+}
+
+/// Every user, oldest account first.
+pub async fn all_users(db: &Db) -> Result<Vec<User>, DbError> {
+    let sql = concat!("select ", user_columns!(), " from users order by id");
+    Ok(with_pool!(db, |pool| sqlx::query_as::<_, User>(sql)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// The ids of every user, in order.
+pub async fn list_user_ids(db: &Db) -> Result<Vec<i64>, DbError> {
+    Ok(with_pool!(db, |pool| sqlx::query_scalar(
+        "select id from users order by id"
+    )
+    .fetch_all(pool)
+    .await)?)
+}
+
+/// The first user ever registered.
+pub async fn first_user(db: &Db) -> Result<Option<User>, DbError> {
+    let sql = concat!(
+        "select ",
+        user_columns!(),
+        " from users order by id limit 1"
+    );
+    Ok(with_pool!(db, |pool| sqlx::query_as::<_, User>(sql)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+/// The user with this id.
+pub async fn find_user_by_id(db: &Db, id: i64) -> Result<Option<User>, DbError> {
+    let sql = concat!("select ", user_columns!(), " from users where id = $1");
+    Ok(with_pool!(db, |pool| sqlx::query_as::<_, User>(sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+/// The user with this exact username.
+pub async fn find_user_by_username(db: &Db, username: &str) -> Result<Option<User>, DbError> {
+    let sql = concat!(
+        "select ",
+        user_columns!(),
+        " from users where username = $1"
+    );
+    Ok(with_pool!(db, |pool| sqlx::query_as::<_, User>(sql)
+        .bind(username)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+/// The user with this exact email address.
+pub async fn find_user_by_email(db: &Db, email: &str) -> Result<Option<User>, DbError> {
+    let sql = concat!("select ", user_columns!(), " from users where email = $1");
+    Ok(with_pool!(db, |pool| sqlx::query_as::<_, User>(sql)
+        .bind(email)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+/// How many users there are.
+pub async fn count_users(db: &Db) -> Result<i64, DbError> {
+    Ok(with_pool!(db, |pool| sqlx::query_scalar(
+        "select count(*) from users"
+    )
+    .fetch_one(pool)
+    .await)?)
+}
+
+/// Every user with their post count, by name, in one query.
+pub async fn list_user_summaries(db: &Db) -> Result<Vec<UserSummary>, DbError> {
+    let sql = "select u.id, u.username, u.image_file, count(p.id) as post_count \
+               from users u left join posts p on p.user_id = u.id \
+               group by u.id, u.username, u.image_file \
+               order by lower(u.username), u.id";
+    Ok(with_pool!(db, |pool| sqlx::query_as::<_, UserSummary>(
+        sql
+    )
+    .fetch_all(pool)
+    .await)?)
+}

@@ -1,0 +1,421 @@
+//! Repository tests against real databases: every scenario runs on a fresh SQLite file and,
+//! when `TEST_POSTGRES_URL` is set, in a fresh Postgres schema.
+
+use std::{
+    str::FromStr,
+    sync::atomic::{AtomicUsize, Ordering},
+};
+
+use app::{
+    db::{Db, DbError},
+    posts::{
+        model::NewPost,
+        repo::{self as posts, PostRecord},
+    },
+    seed::{SeedError, seed_demo, seed_sample},
+    users::repo::{self as users, UserRecord},
+};
+use chrono::{Duration, TimeZone, Utc};
+use sqlx::{AssertSqlSafe, postgres::PgConnectOptions, sqlite::SqliteConnectOptions};
+use tempfile::TempDir;
+
+/// A fresh, migrated database that is removed when the test ends.
+struct TestDb {
+    db: Db,
+    _dir: Option<TempDir>,
+}
+
+async fn sqlite_db() -> TestDb {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let options = SqliteConnectOptions::from_str("sqlite://test.db")
+        .expect("sqlite url")
+        .filename(dir.path().join("test.db"));
+    let db = Db::connect_sqlite(options).await.expect("open sqlite");
+    db.migrate().await.expect("migrate sqlite");
+    TestDb {
+        db,
+        _dir: Some(dir),
+    }
+}
+
+/// A new schema in the Postgres database at `TEST_POSTGRES_URL`, or `None` when it is unset.
+async fn postgres_db() -> Option<TestDb> {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let url = std::env::var("TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())?;
+    let schema = format!(
+        "quire_test_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        Utc::now().timestamp_micros()
+    );
+    let admin = sqlx::PgPool::connect(&url)
+        .await
+        .expect("connect to TEST_POSTGRES_URL");
+    sqlx::query(AssertSqlSafe(format!("create schema {schema}")))
+        .execute(&admin)
+        .await
+        .expect("create schema");
+    admin.close().await;
+    let options = PgConnectOptions::from_str(&url)
+        .expect("postgres url")
+        .options([("search_path", schema)]);
+    let db = Db::connect_postgres(options).await.expect("open postgres");
+    db.migrate().await.expect("migrate postgres");
+    Some(TestDb { db, _dir: None })
+}
+
+/// Runs each scenario `fn(Db)` once per backend: `sqlite::name` and `postgres::name`.
+macro_rules! on_both_backends {
+    ($($scenario:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $scenario() {
+                    let test_db = super::sqlite_db().await;
+                    super::$scenario(test_db.db.clone()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $scenario() {
+                    let Some(test_db) = super::postgres_db().await else {
+                        eprintln!("skipped: TEST_POSTGRES_URL is not set");
+                        return;
+                    };
+                    super::$scenario(test_db.db.clone()).await;
+                    if let app::db::Db::Postgres(pool) = &test_db.db {
+                        let schema: Option<String> = sqlx::query_scalar("select current_schema()").fetch_one(pool).await.ok();
+                        if let Some(schema) = schema {
+                            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("drop schema if exists {schema} cascade"))).execute(pool).await;
+                        }
+                    }
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    a_new_database_is_empty,
+    an_inserted_user_gets_the_default_avatar,
+    a_duplicate_username_is_reported_as_taken_username,
+    a_duplicate_email_is_reported_as_taken_email,
+    the_database_rejects_a_21_character_username,
+    the_database_rejects_a_101_character_title,
+    users_are_found_by_id_username_and_email,
+    first_user_and_all_users_follow_registration_order,
+    a_page_of_posts_is_newest_first_with_authors,
+    the_last_page_holds_the_oldest_posts,
+    an_authors_posts_are_paginated_and_counted,
+    a_post_is_found_with_its_author,
+    a_post_for_a_missing_user_is_rejected,
+    user_summaries_count_each_users_posts,
+    the_sample_seed_creates_two_users_and_two_posts,
+    seeding_a_non_empty_database_is_refused,
+    the_demo_seed_creates_the_requested_counts,
+    drop_all_then_migrate_gives_an_empty_schema,
+    a_post_date_round_trips_exactly,
+);
+
+const HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g";
+
+async fn add_user(db: &Db, username: &str) -> app::users::model::User {
+    let email = format!("{username}@example.com");
+    users::insert_user(
+        db,
+        &UserRecord {
+            username,
+            email: &email,
+            password_hash: HASH,
+        },
+    )
+    .await
+    .expect("insert user")
+}
+
+/// Inserts `count` posts by `user_id`, one day apart, numbered from 1 (the oldest).
+async fn add_posts(db: &Db, user_id: i64, count: usize) {
+    let start = Utc
+        .with_ymd_and_hms(2026, 1, 1, 12, 0, 0)
+        .single()
+        .expect("date");
+    let titles: Vec<String> = (1..=count).map(|i| format!("Post {i}")).collect();
+    let records: Vec<PostRecord> = titles
+        .iter()
+        .enumerate()
+        .map(|(i, title)| PostRecord {
+            title,
+            content: "text",
+            date_posted: start + Duration::days(i as i64),
+            user_id,
+        })
+        .collect();
+    posts::insert_posts(db, &records)
+        .await
+        .expect("insert posts");
+}
+
+async fn a_new_database_is_empty(db: Db) {
+    assert_eq!(users::count_users(&db).await.expect("count users"), 0);
+    assert_eq!(posts::count_posts(&db).await.expect("count posts"), 0);
+}
+
+async fn an_inserted_user_gets_the_default_avatar(db: Db) {
+    let user = add_user(&db, "Corey").await;
+    assert_eq!(
+        (user.username.as_str(), user.image_file.as_str()),
+        ("Corey", "default.jpg")
+    );
+}
+
+async fn a_duplicate_username_is_reported_as_taken_username(db: Db) {
+    add_user(&db, "Corey").await;
+    let err = users::insert_user(
+        &db,
+        &UserRecord {
+            username: "Corey",
+            email: "other@example.com",
+            password_hash: HASH,
+        },
+    )
+    .await
+    .expect_err("duplicate username");
+    assert!(matches!(err, DbError::Taken("username")), "{err:?}");
+}
+
+async fn a_duplicate_email_is_reported_as_taken_email(db: Db) {
+    add_user(&db, "Corey").await;
+    let err = users::insert_user(
+        &db,
+        &UserRecord {
+            username: "Other",
+            email: "Corey@example.com",
+            password_hash: HASH,
+        },
+    )
+    .await
+    .expect_err("duplicate email");
+    assert!(matches!(err, DbError::Taken("email")), "{err:?}");
+}
+
+async fn the_database_rejects_a_21_character_username(db: Db) {
+    let name = "u".repeat(21);
+    let result = users::insert_user(
+        &db,
+        &UserRecord {
+            username: &name,
+            email: "a@example.com",
+            password_hash: HASH,
+        },
+    )
+    .await;
+    assert!(matches!(result, Err(DbError::Query(_))), "{result:?}");
+    assert_eq!(users::count_users(&db).await.expect("count"), 0);
+}
+
+async fn the_database_rejects_a_101_character_title(db: Db) {
+    let user = add_user(&db, "Corey").await;
+    let post = NewPost {
+        title: "t".repeat(101),
+        content: "text".into(),
+    };
+    assert!(posts::insert_post(&db, user.id, &post).await.is_err());
+    assert_eq!(posts::count_posts(&db).await.expect("count"), 0);
+}
+
+async fn users_are_found_by_id_username_and_email(db: Db) {
+    let user = add_user(&db, "Corey").await;
+    assert_eq!(
+        users::find_user_by_id(&db, user.id).await.expect("by id"),
+        Some(user.clone())
+    );
+    assert_eq!(
+        users::find_user_by_username(&db, "Corey")
+            .await
+            .expect("by name"),
+        Some(user.clone())
+    );
+    assert_eq!(
+        users::find_user_by_email(&db, "Corey@example.com")
+            .await
+            .expect("by email"),
+        Some(user)
+    );
+    assert_eq!(
+        users::find_user_by_username(&db, "nobody")
+            .await
+            .expect("missing"),
+        None
+    );
+}
+
+async fn first_user_and_all_users_follow_registration_order(db: Db) {
+    let first = add_user(&db, "Corey").await;
+    let second = add_user(&db, "JohnDoe").await;
+    assert_eq!(
+        users::first_user(&db).await.expect("first"),
+        Some(first.clone())
+    );
+    assert_eq!(
+        users::all_users(&db).await.expect("all"),
+        vec![first, second]
+    );
+}
+
+async fn a_page_of_posts_is_newest_first_with_authors(db: Db) {
+    let user = add_user(&db, "Corey").await;
+    add_posts(&db, user.id, 12).await;
+    let page = posts::list_posts_page(&db, 5, 0).await.expect("page");
+    let titles: Vec<&str> = page.iter().map(|p| p.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["Post 12", "Post 11", "Post 10", "Post 9", "Post 8"]
+    );
+    assert!(page.iter().all(|p| p.author.username == "Corey"));
+}
+
+async fn the_last_page_holds_the_oldest_posts(db: Db) {
+    let user = add_user(&db, "Corey").await;
+    add_posts(&db, user.id, 12).await;
+    let page = posts::list_posts_page(&db, 5, 10).await.expect("page");
+    let titles: Vec<&str> = page.iter().map(|p| p.title.as_str()).collect();
+    assert_eq!(titles, ["Post 2", "Post 1"]);
+}
+
+async fn an_authors_posts_are_paginated_and_counted(db: Db) {
+    let corey = add_user(&db, "Corey").await;
+    let john = add_user(&db, "JohnDoe").await;
+    add_posts(&db, corey.id, 7).await;
+    add_posts(&db, john.id, 3).await;
+    assert_eq!(
+        posts::count_posts_by_author(&db, john.id)
+            .await
+            .expect("count"),
+        3
+    );
+    let page = posts::list_posts_by_author(&db, corey.id, 5, 5)
+        .await
+        .expect("page");
+    let titles: Vec<&str> = page.iter().map(|p| p.title.as_str()).collect();
+    assert_eq!(titles, ["Post 2", "Post 1"]);
+}
+
+async fn a_post_is_found_with_its_author(db: Db) {
+    let user = add_user(&db, "Corey").await;
+    let id = posts::insert_post(
+        &db,
+        user.id,
+        &NewPost {
+            title: "Blog 1".into(),
+            content: "Hi".into(),
+        },
+    )
+    .await
+    .expect("insert");
+    let post = posts::find_post(&db, id)
+        .await
+        .expect("find")
+        .expect("exists");
+    assert_eq!(
+        (post.title.as_str(), post.author.username.as_str()),
+        ("Blog 1", "Corey")
+    );
+    assert_eq!(
+        posts::find_post(&db, id + 1000)
+            .await
+            .expect("find missing"),
+        None
+    );
+}
+
+async fn a_post_for_a_missing_user_is_rejected(db: Db) {
+    let result = posts::insert_post(
+        &db,
+        4242,
+        &NewPost {
+            title: "Orphan".into(),
+            content: "x".into(),
+        },
+    )
+    .await;
+    assert!(result.is_err());
+}
+
+async fn user_summaries_count_each_users_posts(db: Db) {
+    let corey = add_user(&db, "Corey").await;
+    add_user(&db, "JohnDoe").await;
+    add_posts(&db, corey.id, 4).await;
+    let summaries = users::list_user_summaries(&db).await.expect("summaries");
+    let counts: Vec<(&str, i64)> = summaries
+        .iter()
+        .map(|s| (s.username.as_str(), s.post_count))
+        .collect();
+    assert_eq!(counts, [("Corey", 4), ("JohnDoe", 0)]);
+}
+
+async fn the_sample_seed_creates_two_users_and_two_posts(db: Db) {
+    seed_sample(&db).await.expect("seed");
+    let corey = users::find_user_by_username(&db, "Corey")
+        .await
+        .expect("find")
+        .expect("Corey");
+    assert_eq!(users::count_users(&db).await.expect("users"), 2);
+    let titles: Vec<String> = posts::list_posts_by_author(&db, corey.id, 5, 0)
+        .await
+        .expect("posts")
+        .into_iter()
+        .map(|p| p.title)
+        .collect();
+    assert_eq!(titles, ["Blog 2", "Blog 1"]);
+}
+
+async fn seeding_a_non_empty_database_is_refused(db: Db) {
+    seed_sample(&db).await.expect("first seed");
+    assert!(matches!(
+        seed_sample(&db).await,
+        Err(SeedError::NotEmpty(2))
+    ));
+}
+
+async fn the_demo_seed_creates_the_requested_counts(db: Db) {
+    let report = seed_demo(&db, 3, 2500).await.expect("seed");
+    assert_eq!((report.users, report.posts), (3, 2500));
+    assert_eq!(posts::count_posts(&db).await.expect("count"), 2500);
+    let newest = posts::list_posts_page(&db, 1, 0).await.expect("page");
+    assert_eq!(
+        newest.first().map(|p| p.title.as_str()),
+        Some("Post 2500 on Rust")
+    );
+}
+
+async fn drop_all_then_migrate_gives_an_empty_schema(db: Db) {
+    seed_sample(&db).await.expect("seed");
+    db.drop_all().await.expect("drop");
+    db.migrate().await.expect("migrate");
+    assert_eq!(users::count_users(&db).await.expect("count"), 0);
+}
+
+async fn a_post_date_round_trips_exactly(db: Db) {
+    let user = add_user(&db, "Corey").await;
+    let before = posts::now();
+    let id = posts::insert_post(
+        &db,
+        user.id,
+        &NewPost {
+            title: "Now".into(),
+            content: "x".into(),
+        },
+    )
+    .await
+    .expect("insert");
+    let post = posts::find_post(&db, id)
+        .await
+        .expect("find")
+        .expect("exists");
+    assert!(post.date_posted >= before && post.date_posted <= posts::now());
+}

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Sets up everything that is missing, builds Quire and serves it at http://127.0.0.1:3000
+# on the embedded default database (sqlite://site.db, created on first run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+ensure_build_tools
+exec cargo leptos serve "$@"

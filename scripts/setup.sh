@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs whatever Quire's build and tests need, only when it is missing. Sourced by run.sh and test.sh.
+
+# Versions that work together on rustc 1.95 (see the README's toolchain notes).
+CARGO_LEPTOS_VERSION=0.3.10
+WASM_BINDGEN_VERSION=0.2.130
+
+as_root() {
+  if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
+}
+
+ensure_build_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    echo "== Adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if [[ "$(cargo leptos --version 2>/dev/null)" != *"$CARGO_LEPTOS_VERSION"* ]]; then
+    echo "== Installing cargo-leptos $CARGO_LEPTOS_VERSION (about 20 minutes, once)"
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+  fi
+  # cargo-leptos would download wasm-bindgen; it uses the one on PATH instead, which must match the crate.
+  if [[ "$(wasm-bindgen --version 2>/dev/null)" != *"$WASM_BINDGEN_VERSION"* ]]; then
+    echo "== Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+  fi
+}
+
+ensure_test_tools() {
+  if [[ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]]; then
+    echo "== Installing Debian's Chromium for the end-to-end tests"
+    as_root apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+  fi
+  if ! command -v npm >/dev/null; then
+    echo "== Installing Node.js and npm"
+    as_root apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm
+  fi
+  if [[ ! -d end2end/node_modules/@playwright/test ]]; then
+    echo "== Installing Playwright's test runner (no browser download)"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  fi
+}
+
+# The same flags and variables cargo-leptos uses for debug builds, so `cargo test` reuses its artifacts.
+export_leptos_build_env() {
+  export RUSTFLAGS="--cfg erase_components"
+  export LEPTOS_OUTPUT_NAME=quire LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
+    LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=frontend \
+    LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=false
+}

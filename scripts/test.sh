@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test: unit, repository (SQLite, and Postgres when reachable), HTTP, and Playwright in Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+ensure_build_tools
+ensure_test_tools
+
+# Postgres: use TEST_POSTGRES_URL if given; otherwise the local server when one answers (starting
+# a stopped local cluster if this machine has one); otherwise skip the Postgres tests and say so.
+if [[ -z "${TEST_POSTGRES_URL:-}" ]] && command -v pg_isready >/dev/null; then
+  if ! pg_isready -q -h 127.0.0.1 -p 5432 && command -v pg_ctlcluster >/dev/null && [[ -d /etc/postgresql ]]; then
+    as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start || true
+    sleep 2
+  fi
+  if pg_isready -q -h 127.0.0.1 -p 5432; then
+    export TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test
+  fi
+fi
+if [[ -n "${TEST_POSTGRES_URL:-}" ]]; then
+  echo "== Repository tests run on SQLite and on Postgres (TEST_POSTGRES_URL is set)"
+else
+  echo "== TEST_POSTGRES_URL is not set and no local Postgres answers: Postgres repository tests are SKIPPED"
+fi
+
+echo "== Building (debug)"
+cargo leptos build
+
+export_leptos_build_env
+echo "== Unit, repository and HTTP tests"
+cargo test -p app -p server --features app/ssr
+
+echo "== End-to-end tests in Chromium"
+(cd end2end && npx playwright test)

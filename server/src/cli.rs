@@ -1,0 +1,102 @@
+//! The `db` and `post` commands: each does one thing and prints what it did, with counts.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use app::{
+    db::{Db, mask_password},
+    posts::{model::NewPost, repo as posts},
+    seed::{seed_demo, seed_sample},
+    users::repo as users,
+};
+
+use crate::{
+    config::{DbCommand, PostCommand},
+    error::CliError,
+};
+
+/// Runs a `quire db …` command against `db` (opened from `url`).
+pub async fn run_db(db: &Db, url: &str, command: DbCommand) -> Result<(), CliError> {
+    match command {
+        DbCommand::Migrate => {
+            let applied = db.migrate().await?;
+            println!(
+                "Migrated {}: {applied} migration(s) applied.",
+                mask_password(url)
+            );
+        }
+        DbCommand::Reset { yes } => {
+            confirm_reset(url, yes)?;
+            let dropped = db.drop_all().await?;
+            let applied = db.migrate().await?;
+            println!(
+                "Reset {}: dropped {dropped} table(s), applied {applied} migration(s).",
+                mask_password(url)
+            );
+        }
+        DbCommand::Seed { users, posts } => {
+            db.migrate().await?;
+            let report = match (users, posts) {
+                (None, None) => seed_sample(db).await?,
+                (users, posts) => seed_demo(db, users.unwrap_or(1), posts.unwrap_or(0)).await?,
+            };
+            println!(
+                "Seeded {}: {} user(s), {} post(s).",
+                mask_password(url),
+                report.users,
+                report.posts
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Runs a `quire post …` command.
+pub async fn run_post(db: &Db, command: PostCommand) -> Result<(), CliError> {
+    match command {
+        PostCommand::New {
+            author,
+            title,
+            content,
+        } => {
+            db.migrate().await?;
+            let post = NewPost { title, content };
+            post.validate()?;
+            let user = users::find_user_by_username(db, &author)
+                .await?
+                .ok_or_else(|| CliError::Invalid(format!("no user named {author:?}")))?;
+            let id = posts::insert_post(db, user.id, &post).await?;
+            println!("Created post {id} by {}.", user.username);
+        }
+    }
+    Ok(())
+}
+
+/// Asks before deleting everything, unless `--yes` was given; refuses when nobody can answer.
+fn confirm_reset(url: &str, yes: bool) -> Result<(), CliError> {
+    if yes {
+        return Ok(());
+    }
+    let refused = || {
+        CliError::NotConfirmed(
+            "reset not confirmed: nothing was deleted (pass --yes to skip the question)".into(),
+        )
+    };
+    if !std::io::stdin().is_terminal() {
+        return Err(refused());
+    }
+    print!(
+        "This deletes every table and row in {}. Type 'yes' to continue: ",
+        mask_password(url)
+    );
+    std::io::stdout().flush().map_err(|_| refused())?;
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|_| refused())?;
+    if answer.trim().eq_ignore_ascii_case("yes") {
+        Ok(())
+    } else {
+        Err(refused())
+    }
+}

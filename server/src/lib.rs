@@ -1,0 +1,52 @@
+//! Quire's server: configuration, commands and the router, around the `app` crate.
+
+/// The `db` and `post` commands.
+pub mod cli;
+/// Command-line options and environment variables.
+pub mod config;
+/// Why a command failed.
+pub mod error;
+/// The axum router.
+pub mod router;
+
+use app::{db::Db, state::AppState};
+use tokio::net::TcpListener;
+
+use crate::{
+    config::{Cli, Command},
+    error::CliError,
+};
+
+/// Opens the database and runs the chosen command (serving by default).
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let config = cli.config;
+    let db = Db::connect(&config.database_url).await?;
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(&config, db.clone()).await,
+        Command::Db { command } => cli::run_db(&db, &config.database_url, command).await,
+        Command::Post { command } => cli::run_post(&db, command).await,
+    };
+    db.close().await;
+    result
+}
+
+/// Migrates, then serves until Ctrl-C.
+async fn serve(config: &config::Config, db: Db) -> Result<(), CliError> {
+    let applied = db.migrate().await?;
+    tracing::info!(backend = db.backend(), applied, "database ready");
+    let state = AppState {
+        leptos_options: config.leptos_options(),
+        db,
+    };
+    let addr = config.site_addr;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|source| CliError::Serve { addr, source })?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(listener, router::app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|source| CliError::Serve { addr, source })
+}

@@ -1,0 +1,209 @@
+//! Black-box HTTP tests: the real router on an ephemeral port with a fresh, seeded SQLite database.
+
+use std::net::SocketAddr;
+
+use app::{
+    db::Db,
+    posts::{model::NewPost, repo as posts},
+    seed::seed_sample,
+    state::AppState,
+    users::repo as users,
+};
+use leptos::prelude::LeptosOptions;
+use tempfile::TempDir;
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::{TcpListener, TcpStream},
+};
+
+/// A running Quire with the Flaskblog sample data.
+struct TestServer {
+    addr: SocketAddr,
+    db: Db,
+    _dir: TempDir,
+}
+
+async fn start() -> TestServer {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("site.db").display());
+    let db = Db::connect(&url).await.expect("open database");
+    db.migrate().await.expect("migrate");
+    seed_sample(&db).await.expect("seed");
+    let leptos_options = LeptosOptions::builder()
+        .output_name("quire")
+        .site_root(dir.path().to_string_lossy().to_string())
+        .build();
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let router = server::router::app(AppState {
+        leptos_options,
+        db: db.clone(),
+    });
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    TestServer {
+        addr,
+        db,
+        _dir: dir,
+    }
+}
+
+/// A plain HTTP/1.0 GET: the status code and the whole body.
+async fn get(server: &TestServer, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(server.addr).await.expect("connect");
+    let request = format!("GET {path} HTTP/1.0\r\nHost: {}\r\n\r\n", server.addr);
+    stream.write_all(request.as_bytes()).await.expect("send");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.expect("read");
+    let response = String::from_utf8_lossy(&response).to_string();
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .expect("status line");
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_home_page_renders_the_sample_posts_newest_first() {
+    let server = start().await;
+    let (status, body) = get(&server, "/").await;
+    assert_eq!(status, 200);
+    let (blog2, blog1) = (
+        body.find("Blog 2").expect("Blog 2"),
+        body.find("Blog 1").expect("Blog 1"),
+    );
+    assert!(blog2 < blog1, "newest first");
+    assert!(body.contains(">Corey<"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn home_is_an_alias_of_the_home_page() {
+    let server = start().await;
+    let (status, body) = get(&server, "/home").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Blog 2"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_page_has_its_own_title() {
+    let server = start().await;
+    let (_, body) = get(&server, "/post/1").await;
+    assert!(body.contains("<title>Quire – Blog 1</title>"), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_route_is_a_404_page() {
+    let server = start().await;
+    let (status, body) = get(&server, "/no/such/page").await;
+    assert_eq!(status, 404);
+    assert!(body.contains("Page Not Found"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_post_is_404() {
+    let server = start().await;
+    assert_eq!(get(&server, "/post/999").await.0, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_non_numeric_post_id_is_404() {
+    let server = start().await;
+    assert_eq!(get(&server, "/post/abc").await.0, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_user_is_404() {
+    let server = start().await;
+    assert_eq!(get(&server, "/user/nobody").await.0, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_past_the_last_is_404() {
+    let server = start().await;
+    assert_eq!(get(&server, "/?page=2").await.0, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn page_zero_is_404() {
+    let server = start().await;
+    assert_eq!(get(&server, "/?page=0").await.0, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_non_numeric_page_is_page_one() {
+    let server = start().await;
+    let (status, body) = get(&server, "/?page=abc").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Blog 2"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_page_shows_the_post_total() {
+    let server = start().await;
+    let (status, body) = get(&server, "/user/Corey").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Posts by Corey (2)"), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_user_list_shows_post_counts() {
+    let server = start().await;
+    let (_, body) = get(&server, "/users").await;
+    assert!(
+        body.contains("2 posts") && body.contains("0 posts"),
+        "{body}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn html_in_a_post_is_escaped() {
+    let server = start().await;
+    let corey = users::find_user_by_username(&server.db, "Corey")
+        .await
+        .expect("query")
+        .expect("Corey");
+    let post = NewPost {
+        title: "<script>alert(1)</script>".into(),
+        content: "<b>bold</b>".into(),
+    };
+    let id = posts::insert_post(&server.db, corey.id, &post)
+        .await
+        .expect("insert");
+    let (_, body) = get(&server, &format!("/post/{id}")).await;
+    assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!body.contains("<script>alert(1)"));
+    assert!(body.contains("&lt;b&gt;bold&lt;/b&gt;"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_failure_is_a_generic_500_page() {
+    let server = start().await;
+    server.db.close().await;
+    let (status, body) = get(&server, "/").await;
+    assert_eq!(status, 500);
+    assert!(body.contains("Something went wrong (500)"));
+    assert!(
+        !body.to_lowercase().contains("pool"),
+        "no database detail leaks: {body}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_default_avatar_is_served() {
+    let server = start().await;
+    std::fs::create_dir_all(server._dir.path().join("profile_pics")).expect("mkdir");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../public/profile_pics/default.jpg"
+        ),
+        server._dir.path().join("profile_pics/default.jpg"),
+    )
+    .expect("copy avatar");
+    let (status, _) = get(&server, "/profile_pics/default.jpg").await;
+    assert_eq!(status, 200);
+}
