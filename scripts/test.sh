@@ -28,7 +28,7 @@ cargo leptos build
 
 export_leptos_build_env
 echo "== Unit, repository and HTTP tests"
-cargo test -p app -p server --features app/ssr
+cargo test --no-fail-fast -p app -p server --features app/ssr
 
 echo "== End-to-end tests in Chromium"
 (cd end2end && npx playwright test)

@@ -1,13 +1,14 @@
 //! The about page.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::components::page_title::PageTitle;
 
 /// `/about`: what Quire is.
 #[component]
 pub fn AboutPage() -> impl IntoView {
     view! {
-        <Title text="Quire – About"/>
+        <PageTitle text="About"/>
         <article class="prose">
             <h1>"About Quire"</h1>
             <p>"Quire is a small blog where many people write. Every post belongs to its author; \

@@ -389,7 +389,7 @@ async fn the_demo_seed_creates_the_requested_counts(db: Db) {
     let newest = posts::list_posts_page(&db, 1, 0).await.expect("page");
     assert_eq!(
         newest.first().map(|p| p.title.as_str()),
-        Some("Post 2500 on Rust")
+        Some("Post 2500 on jazz")
     );
 }
 

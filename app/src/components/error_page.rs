@@ -1,9 +1,8 @@
 //! The page shown for an error, served with the error's real HTTP status.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
-use crate::error::AppError;
+use crate::{components::page_title::PageTitle, error::AppError};
 
 /// A friendly page for `error`; on the server it also sets the response status.
 #[component]
@@ -14,7 +13,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     }
     let heading = error.to_string();
     view! {
-        <Title text=format!("Quire – {heading}")/>
+        <PageTitle text=heading.clone()/>
         <section class="error-page">
             <h1>{heading}</h1>
             <p>{error.advice()}</p>

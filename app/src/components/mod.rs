@@ -3,3 +3,4 @@
 pub mod error_page;
 pub mod layout;
 pub mod page_links;
+pub mod page_title;

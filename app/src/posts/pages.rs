@@ -1,11 +1,10 @@
 //! The home page (newest posts) and a single post's page.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
-    components::{error_page::ErrorPage, page_links::PageLinks},
+    components::{error_page::ErrorPage, page_links::PageLinks, page_title::PageTitle},
     error::AppError,
     pagination::parse_page,
     posts::{
@@ -21,7 +20,7 @@ pub fn HomePage() -> impl IntoView {
     let page = move || query.with(|q| parse_page(q.get_str("page")));
     let posts = Resource::new(page, list_posts);
     view! {
-        <Title text="Quire – Home"/>
+        <PageTitle text="Home"/>
         <Transition fallback=|| view! { <p class="loading">"Loading posts…"</p> }>
             {move || Suspend::new(async move {
                 match posts.await {
@@ -54,7 +53,7 @@ pub fn PostPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match post.await {
                     Ok(post) => view! {
-                        <Title text=format!("Quire – {}", post.title)/>
+                        <PageTitle text=post.title.clone()/>
                         <PostCard post full_page=true/>
                     }
                     .into_any(),

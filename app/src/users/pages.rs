@@ -1,11 +1,10 @@
 //! The user list and one user's posts.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
-    components::{error_page::ErrorPage, page_links::PageLinks},
+    components::{error_page::ErrorPage, page_links::PageLinks, page_title::PageTitle},
     pagination::parse_page,
     posts::components::PostList,
     users::{
@@ -19,7 +18,7 @@ use crate::{
 pub fn UsersPage() -> impl IntoView {
     let users = Resource::new(|| (), |_| list_users());
     view! {
-        <Title text="Quire – Users"/>
+        <PageTitle text="Users"/>
         <h1>"Users"</h1>
         <Transition fallback=|| view! { <p class="loading">"Loading users…"</p> }>
             {move || Suspend::new(async move {
@@ -65,7 +64,7 @@ pub fn UserPostsPage() -> impl IntoView {
                     Ok(page) => {
                         let name = page.author.username.clone();
                         view! {
-                            <Title text=format!("Quire – Posts by {name}")/>
+                            <PageTitle text=format!("Posts by {name}")/>
                             <header class="profile">
                                 <img class="avatar" src=page.author.avatar_url() alt="" width="64" height="64"/>
                                 <h1>{format!("Posts by {name} ({})", page.pager.total)}</h1>
