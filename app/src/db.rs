@@ -84,6 +84,9 @@ impl Db {
         };
         if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url).map_err(invalid)?;
+            // One direct connection first: a pool would only report its timeout, not the cause.
+            probe::<sqlx::SqliteConnection>(&options.clone().create_if_missing(true), &masked)
+                .await?;
             Self::connect_sqlite(options)
                 .await
                 .map_err(|source| DbError::Connect {
@@ -92,6 +95,7 @@ impl Db {
                 })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url).map_err(invalid)?;
+            probe::<sqlx::PgConnection>(&options, &masked).await?;
             Self::connect_postgres(options)
                 .await
                 .map_err(|source| DbError::Connect {
@@ -227,6 +231,20 @@ impl Db {
     pub async fn close(&self) {
         with_pool!(self, |pool| pool.close().await)
     }
+}
+
+/// Opens and closes one connection, so that a failure names its real cause.
+async fn probe<C: Connection>(options: &C::Options, masked: &str) -> Result<(), DbError> {
+    let connect = |source| DbError::Connect {
+        url: masked.to_owned(),
+        source,
+    };
+    let connection = tokio::time::timeout(Duration::from_secs(10), C::connect_with(options))
+        .await
+        .map_err(|_| connect(sqlx::Error::PoolTimedOut))?
+        .map_err(connect)?;
+    let _ = connection.close().await;
+    Ok(())
 }
 
 /// The URL with any password replaced by `***`, safe to print.

@@ -61,7 +61,12 @@ pub struct Config {
     )]
     pub output_name: String,
     /// Log filter, in tracing's EnvFilter syntax.
-    #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
+    #[arg(
+        long,
+        env = "RUST_LOG",
+        default_value = "info,sqlx::postgres::notice=warn",
+        global = true
+    )]
     pub log: String,
 }
 

@@ -1,0 +1,82 @@
+//! The `quire` commands, run through `server::run` as the binary runs them.
+
+use app::{db::Db, users::repo as users};
+use clap::Parser;
+use server::config::Cli;
+
+fn cli(args: &[&str]) -> Cli {
+    Cli::try_parse_from(std::iter::once("quire").chain(args.iter().copied()))
+        .expect("valid arguments")
+}
+
+#[tokio::test]
+async fn an_unreachable_database_is_one_line_with_the_password_masked() {
+    let error = server::run(cli(&[
+        "--database-url",
+        "postgres://quire:s3cret@127.0.0.1:1/quire",
+        "db",
+        "migrate",
+    ]))
+    .await
+    .expect_err("no server listens on port 1");
+    let message = error.to_string();
+    assert!(
+        message.contains("postgres://quire:***@127.0.0.1:1/quire"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("s3cret") && !message.contains('\n'),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn reset_without_confirmation_refuses_and_keeps_the_data() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("site.db").display());
+    server::run(cli(&["--database-url", &url, "db", "seed"]))
+        .await
+        .expect("seed");
+    let refused = server::run(cli(&["--database-url", &url, "db", "reset"])).await;
+    assert!(refused.is_err());
+    let db = Db::connect(&url).await.expect("open");
+    assert_eq!(users::count_users(&db).await.expect("count"), 2);
+}
+
+#[tokio::test]
+async fn reset_with_yes_empties_the_database() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("site.db").display());
+    server::run(cli(&["--database-url", &url, "db", "seed"]))
+        .await
+        .expect("seed");
+    server::run(cli(&["--database-url", &url, "db", "reset", "--yes"]))
+        .await
+        .expect("reset");
+    let db = Db::connect(&url).await.expect("open");
+    assert_eq!(users::count_users(&db).await.expect("count"), 0);
+}
+
+#[tokio::test]
+async fn a_post_with_an_empty_title_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("site.db").display());
+    server::run(cli(&["--database-url", &url, "db", "seed"]))
+        .await
+        .expect("seed");
+    let error = server::run(cli(&[
+        "--database-url",
+        &url,
+        "post",
+        "new",
+        "--author",
+        "Corey",
+        "--title",
+        "",
+        "--content",
+        "x",
+    ]))
+    .await
+    .expect_err("empty title");
+    assert!(error.to_string().contains("title"), "{error}");
+}
