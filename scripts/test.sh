@@ -28,7 +28,9 @@ cargo leptos build
 
 export_leptos_build_env
 echo "== Unit, repository and HTTP tests"
-cargo test --no-fail-fast -p app -p server --features app/ssr
+# One test at a time: each HTTP test runs its own server on its own Tokio runtime, and Leptos'
+# rendering keeps process-wide state; run side by side they occasionally stall.
+cargo test --no-fail-fast -p app -p server --features app/ssr -- --test-threads=1
 
 echo "== End-to-end tests in Chromium"
 (cd end2end && npx playwright test)

@@ -10,6 +10,11 @@ use leptos_router::{
 
 use crate::{
     about::AboutPage,
+    account::pages::AccountPage,
+    auth::{
+        context::Auth,
+        pages::{LoginPage, RegisterPage},
+    },
     components::{
         error_page::NotFound,
         layout::{Layout, Routing},
@@ -56,16 +61,30 @@ pub fn App() -> impl IntoView {
     view! {
         <Title text="Quire"/>
         <Router set_is_routing=routing>
-            <Layout>
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/home") view=HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/post/:id") view=PostPage ssr=SsrMode::Async/>
-                    <Route path=path!("/user/:username") view=UserPostsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
-                    <Route path=path!("/about") view=AboutPage ssr=SsrMode::Async/>
-                </Routes>
-            </Layout>
+            <Pages/>
         </Router>
+    }
+}
+
+/// Everything inside the router: the log-in state, the layout and the routes.
+#[component]
+fn Pages() -> impl IntoView {
+    // Created inside the router, so the error of a script-free form post, which comes back
+    // in the URL, reaches its action.
+    Auth::provide();
+    view! {
+        <Layout>
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/home") view=HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/post/:id") view=PostPage ssr=SsrMode::Async/>
+                <Route path=path!("/user/:username") view=UserPostsPage ssr=SsrMode::Async/>
+                <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/about") view=AboutPage ssr=SsrMode::Async/>
+                <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+            </Routes>
+        </Layout>
     }
 }

@@ -26,6 +26,13 @@ impl FieldErrors {
         self.0.get(field).map(String::as_str)
     }
 
+    /// Every field's message, by field name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .iter()
+            .map(|(field, message)| (field.as_str(), message.as_str()))
+    }
+
     /// True when no field has a message.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -57,6 +64,21 @@ pub enum AppError {
     /// The request itself is malformed (for example, arguments a form never sends).
     #[error("That request could not be understood (400)")]
     BadRequest,
+    /// The visitor must log in first.
+    #[error("Please log in to access this page.")]
+    Unauthorized,
+    /// The visitor is logged in but may not do this.
+    #[error("You don't have permission to do that (403)")]
+    Forbidden,
+    /// Wrong email or password; deliberately the same message for both.
+    #[error("Login Unsuccessful. Please check email and password")]
+    LoginFailed,
+    /// Too many failed attempts; the next try is allowed after this many seconds.
+    #[error("Too many failed attempts. Please try again in {} minute(s).", retry_after_secs.div_ceil(60))]
+    TooManyAttempts {
+        /// Seconds until the next attempt is accepted.
+        retry_after_secs: u64,
+    },
     /// Input failed validation; each field says why.
     #[error("Please correct the highlighted fields.")]
     Invalid(FieldErrors),
@@ -74,6 +96,9 @@ impl AppError {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::BadRequest => StatusCode::BAD_REQUEST,
+            Self::Unauthorized | Self::LoginFailed => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unreachable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -87,6 +112,9 @@ impl AppError {
                 "The page you were looking for does not exist. It may have been moved or deleted."
             }
             Self::BadRequest => "Go back and try again.",
+            Self::Unauthorized => "Log in, then try again.",
+            Self::Forbidden => "Only the owner can do that.",
+            Self::LoginFailed | Self::TooManyAttempts { .. } => "Go back and try again.",
             Self::Invalid(_) => "Go back, correct the form and submit it again.",
             Self::Unreachable => "Your changes, if any, were not sent.",
             Self::Internal => {
@@ -128,6 +156,14 @@ impl From<crate::db::DbError> for AppError {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl From<crate::auth::password::PasswordError> for AppError {
+    fn from(err: crate::auth::password::PasswordError) -> Self {
+        tracing::error!(error = %err, "password hashing failed");
+        Self::Internal
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +187,17 @@ mod tests {
         assert_eq!(
             AppError::Internal.status_code(),
             StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
+
+    #[test]
+    fn too_many_attempts_says_when_to_retry() {
+        let error = AppError::TooManyAttempts {
+            retry_after_secs: 61,
+        };
+        assert_eq!(
+            error.to_string(),
+            "Too many failed attempts. Please try again in 2 minute(s)."
         );
     }
 

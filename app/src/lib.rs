@@ -2,9 +2,11 @@
 
 /// The about page.
 pub mod about;
+/// The account page: profile, picture, password.
+pub mod account;
 /// The document shell, the router and its routes.
 pub mod app;
-/// Authentication: password hashing (server only for now).
+/// Authentication: sign-up, log-in, sessions, password hashing.
 pub mod auth;
 /// Layout, error pages and page links shared by several resources.
 pub mod components;

@@ -1,9 +1,18 @@
 //! Server state shared by every request: Leptos options and the database, provided as context.
 
+use std::sync::Arc;
+
 use axum::extract::FromRef;
 use leptos::prelude::*;
 
-use crate::{db::Db, error::AppError};
+use crate::{auth::throttle::Throttle, db::Db, error::AppError};
+
+/// Deployment settings the app needs at request time.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// Mark cookies `Secure` (serve over https only).
+    pub secure_cookies: bool,
+}
 
 /// What every route and server function can reach on the server.
 #[derive(Clone, Debug)]
@@ -12,6 +21,22 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The database pool.
     pub db: Db,
+    /// Deployment settings.
+    pub settings: Settings,
+    /// Failed log-in counts of this process.
+    pub throttle: Arc<Throttle>,
+}
+
+impl AppState {
+    /// State for a server with these options, database and settings.
+    pub fn new(leptos_options: LeptosOptions, db: Db, settings: Settings) -> Self {
+        Self {
+            leptos_options,
+            db,
+            settings,
+            throttle: Arc::default(),
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -20,22 +45,48 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// The state of the request being served.
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState is missing from the request context");
+        AppError::Internal
+    })
+}
+
 /// The database of the request being served.
 pub fn db() -> Result<Db, AppError> {
-    use_context::<AppState>()
-        .map(|state| state.db)
-        .ok_or_else(|| {
-            tracing::error!("AppState is missing from the request context");
-            AppError::Internal
-        })
+    app_state().map(|state| state.db)
 }
 
 /// Sets the HTTP status of the current response to match `result`'s error, if any.
+///
+/// A plain HTML form post (no JavaScript) is left alone: Leptos answers it with a redirect back
+/// to the form carrying the error, and that redirect must keep its 302.
 pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(error) = &result {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(error.status_code());
-        }
+    let (Err(error), Some(response)) = (&result, use_context::<leptos_axum::ResponseOptions>())
+    else {
+        return result;
+    };
+    if is_plain_form_post() {
+        return result;
+    }
+    response.set_status(error.status_code());
+    if let AppError::TooManyAttempts { retry_after_secs } = error {
+        response.insert_header(
+            http::header::RETRY_AFTER,
+            http::HeaderValue::from(*retry_after_secs),
+        );
     }
     result
+}
+
+fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts.method == http::Method::POST
+            && parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|accept| accept.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"))
+    })
 }

@@ -60,6 +60,9 @@ pub struct Config {
         global = true
     )]
     pub output_name: String,
+    /// Mark session and flash cookies `Secure`: set this when Quire is served over https.
+    #[arg(long, env = "QUIRE_SECURE_COOKIES", global = true)]
+    pub secure_cookies: bool,
     /// Log filter, in tracing's EnvFilter syntax.
     #[arg(
         long,

@@ -4,12 +4,17 @@
 pub mod cli;
 /// Command-line options and environment variables.
 pub mod config;
+/// The cross-site request check.
+pub mod cross_site;
 /// Why a command failed.
 pub mod error;
 /// The axum router.
 pub mod router;
 
-use app::{db::Db, state::AppState};
+use app::{
+    db::Db,
+    state::{AppState, Settings},
+};
 use tokio::net::TcpListener;
 
 use crate::{
@@ -34,19 +39,18 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 async fn serve(config: &config::Config, db: Db) -> Result<(), CliError> {
     let applied = db.migrate().await?;
     tracing::info!(backend = db.backend(), applied, "database ready");
-    let state = AppState {
-        leptos_options: config.leptos_options(),
-        db,
+    let settings = Settings {
+        secure_cookies: config.secure_cookies,
     };
+    let state = AppState::new(config.leptos_options(), db, settings);
     let addr = config.site_addr;
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|source| CliError::Serve { addr, source })?;
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, router::app(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|source| CliError::Serve { addr, source })
+    router::serve(listener, state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|source| CliError::Serve { addr, source })
 }

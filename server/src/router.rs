@@ -1,17 +1,35 @@
-//! The axum router: Leptos pages and server functions, static files, request tracing.
+//! The axum router: Leptos pages and server functions, profile pictures, static files, and the
+//! layers every request passes (cross-site check, body limits, tracing).
 
-use app::{App, shell, state::AppState};
-use axum::Router;
+use std::{future::Future, net::SocketAddr};
+
+use app::{
+    App,
+    account::picture::{serve_avatar, upload_picture},
+    shell,
+    state::AppState,
+};
+use axum::{Router, middleware, routing::get, routing::post};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
-use tower_http::trace::TraceLayer;
+use tokio::net::TcpListener;
+use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
+
+use crate::cross_site::reject_cross_site;
+
+/// Largest request body for forms and server functions.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+/// Largest picture upload request: a 5 MB picture plus the multipart envelope; anything
+/// between 5 MB and this gets a field error, anything larger a 413.
+pub const UPLOAD_LIMIT: usize = 8 * 1024 * 1024;
 
 /// Every route of the site, with `state` provided to pages and server functions.
 pub fn app(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let options = state.leptos_options.clone();
-    Router::new()
+    let pages = Router::new()
+        .route("/avatars/{name}", get(serve_avatar))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -19,6 +37,28 @@ pub fn app(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(file_and_error_handler::<AppState, _>(shell))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
+    let uploads = Router::new()
+        .route("/account/picture", post(upload_picture))
+        .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT))
+        .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT));
+    pages
+        .merge(uploads)
+        .layer(middleware::from_fn(reject_cross_site))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Serves the site on `listener` until `shutdown` completes; handlers can see the client address.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -1,71 +1,12 @@
 //! Black-box HTTP tests: the real router on an ephemeral port with a fresh, seeded SQLite database.
 
-use std::net::SocketAddr;
+mod support;
 
 use app::{
-    db::Db,
     posts::{model::NewPost, repo as posts},
-    seed::seed_sample,
-    state::AppState,
     users::repo as users,
 };
-use leptos::prelude::LeptosOptions;
-use tempfile::TempDir;
-use tokio::{
-    io::{AsyncReadExt, AsyncWriteExt},
-    net::{TcpListener, TcpStream},
-};
-
-/// A running Quire with the Flaskblog sample data.
-struct TestServer {
-    addr: SocketAddr,
-    db: Db,
-    _dir: TempDir,
-}
-
-async fn start() -> TestServer {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("site.db").display());
-    let db = Db::connect(&url).await.expect("open database");
-    db.migrate().await.expect("migrate");
-    seed_sample(&db).await.expect("seed");
-    let leptos_options = LeptosOptions::builder()
-        .output_name("quire")
-        .site_root(dir.path().to_string_lossy().to_string())
-        .build();
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let router = server::router::app(AppState {
-        leptos_options,
-        db: db.clone(),
-    });
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    TestServer {
-        addr,
-        db,
-        _dir: dir,
-    }
-}
-
-/// A plain HTTP/1.0 GET: the status code and the whole body.
-async fn get(server: &TestServer, path: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(server.addr).await.expect("connect");
-    let request = format!("GET {path} HTTP/1.0\r\nHost: {}\r\n\r\n", server.addr);
-    stream.write_all(request.as_bytes()).await.expect("send");
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).await.expect("read");
-    let response = String::from_utf8_lossy(&response).to_string();
-    let status = response
-        .split_whitespace()
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .expect("status line");
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, body)| body.to_owned())
-        .unwrap_or_default();
-    (status, body)
-}
+use support::{get, start};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_home_page_renders_the_sample_posts_newest_first() {
@@ -195,13 +136,13 @@ async fn a_database_failure_is_a_generic_500_page() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_default_avatar_is_served() {
     let server = start().await;
-    std::fs::create_dir_all(server._dir.path().join("profile_pics")).expect("mkdir");
+    std::fs::create_dir_all(server.dir.path().join("profile_pics")).expect("mkdir");
     std::fs::copy(
         concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../public/profile_pics/default.jpg"
         ),
-        server._dir.path().join("profile_pics/default.jpg"),
+        server.dir.path().join("profile_pics/default.jpg"),
     )
     .expect("copy avatar");
     let (status, _) = get(&server, "/profile_pics/default.jpg").await;

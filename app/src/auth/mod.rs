@@ -1,4 +1,14 @@
-//! Authentication: password hashing now, sessions and accounts as they arrive.
+//! Authentication: sign-up, log-in and log-out, server-side sessions, password hashing.
 
+pub mod api;
+pub mod context;
+pub mod model;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod password;
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod session;
+#[cfg(feature = "ssr")]
+pub mod throttle;

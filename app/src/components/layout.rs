@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::{auth::context::Auth, components::flash::FlashMessages};
+
 /// Whether the router is loading the next page; the layout shows a bar while it is.
 #[derive(Clone, Copy)]
 pub struct Routing(pub RwSignal<bool>);
@@ -21,10 +23,40 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <A href="/">"Home"</A>
                     <A href="/users">"Users"</A>
                     <A href="/about">"About"</A>
+                    <AccountLinks/>
                 </div>
             </nav>
         </header>
-        <main class="container">{children()}</main>
+        <main class="container">
+            <FlashMessages/>
+            {children()}
+        </main>
         <footer class="site-footer">"Quire — a small blog for many writers."</footer>
+    }
+}
+
+/// Login and Register for visitors; Account and Logout for a logged-in user.
+#[component]
+fn AccountLinks() -> impl IntoView {
+    let auth = Auth::expect();
+    view! {
+        <Transition>
+            {move || Suspend::new(async move {
+                match auth.user.await {
+                    Ok(Some(_)) => view! {
+                        <A href="/account">"Account"</A>
+                        <ActionForm action=auth.logout attr:class="inline-form">
+                            <button type="submit" class="link-button">"Logout"</button>
+                        </ActionForm>
+                    }
+                    .into_any(),
+                    _ => view! {
+                        <A href="/login">"Login"</A>
+                        <A href="/register">"Register"</A>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Transition>
     }
 }

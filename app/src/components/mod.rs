@@ -1,6 +1,8 @@
 //! Components shared by several resources: layout, error pages, page links.
 
 pub mod error_page;
+pub mod flash;
+pub mod form;
 pub mod layout;
 pub mod page_links;
 pub mod page_title;

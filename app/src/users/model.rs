@@ -90,9 +90,13 @@ pub struct UserSummary {
     pub post_count: i64,
 }
 
-/// The path of an avatar image served from `public/profile_pics/`.
+/// Where an avatar is served: the default from `public/profile_pics/`, uploads from the database.
 pub fn avatar_url(image_file: &str) -> String {
-    format!("/profile_pics/{image_file}")
+    if image_file == DEFAULT_IMAGE {
+        format!("/profile_pics/{image_file}")
+    } else {
+        format!("/avatars/{image_file}")
+    }
 }
 
 /// A user about to be created, with the password still in plain text.

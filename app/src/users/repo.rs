@@ -39,25 +39,61 @@ pub async fn insert_user(db: &Db, user: &UserRecord<'_>) -> Result<User, DbError
         .await);
     match inserted {
         Ok(user) => Ok(user),
-        Err(err) if is_unique_violation(&err) => {
-            Err(DbError::Taken(taken_field(db, &err, user).await?))
-        }
-        Err(err) => Err(err.into()),
+        Err(err) => Err(unique_error(db, err, user.username, None).await),
     }
 }
 
-/// Which of username/email a unique violation was about: the constraint name where the
-/// backend reports it (Postgres), otherwise a look-up of the username (SQLite).
-async fn taken_field(
+/// Changes a user's username and email; a value another user has becomes [`DbError::Taken`].
+pub async fn update_user(
     db: &Db,
-    err: &sqlx::Error,
-    user: &UserRecord<'_>,
-) -> Result<&'static str, DbError> {
-    match violated_constraint(err) {
-        Some("users_username_key") => Ok("username"),
-        Some("users_email_key") => Ok("email"),
-        _ if find_user_by_username(db, user.username).await?.is_some() => Ok("username"),
-        _ => Ok("email"),
+    id: i64,
+    username: &str,
+    email: &str,
+) -> Result<Option<User>, DbError> {
+    let sql = concat!(
+        "update users set username = $1, email = $2 where id = $3 returning ",
+        user_columns!()
+    );
+    let updated = with_pool!(db, |pool| sqlx::query_as::<_, User>(sql)
+        .bind(username)
+        .bind(email)
+        .bind(id)
+        .fetch_optional(pool)
+        .await);
+    match updated {
+        Ok(user) => Ok(user),
+        Err(err) => Err(unique_error(db, err, username, Some(id)).await),
+    }
+}
+
+/// Sets the avatar file of a user.
+pub async fn update_user_image(db: &Db, id: i64, image_file: &str) -> Result<(), DbError> {
+    with_pool!(db, |pool| sqlx::query(
+        "update users set image_file = $1 where id = $2"
+    )
+    .bind(image_file)
+    .bind(id)
+    .execute(pool)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}
+
+/// Turns a unique violation into [`DbError::Taken`] naming the field: from the constraint name
+/// where the backend reports it (Postgres), otherwise by looking the username up (SQLite).
+/// `own_id` is the user being changed, whose own username does not count as taken.
+async fn unique_error(db: &Db, err: sqlx::Error, username: &str, own_id: Option<i64>) -> DbError {
+    if !is_unique_violation(&err) {
+        return err.into();
+    }
+    match violated_constraint(&err) {
+        Some("users_username_key") => DbError::Taken("username"),
+        Some("users_email_key") => DbError::Taken("email"),
+        _ => match find_user_by_username(db, username).await {
+            Ok(Some(holder)) if Some(holder.id) != own_id => DbError::Taken("username"),
+            Ok(_) => DbError::Taken("email"),
+            Err(lookup) => lookup,
+        },
     }
 }
 

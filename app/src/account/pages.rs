@@ -1,0 +1,99 @@
+//! `/account`: the logged-in user's profile, picture and password.
+
+use leptos::prelude::*;
+use leptos_router::{components::Redirect, hooks::use_query_map};
+
+use crate::{
+    account::{
+        api::{ChangePassword, UpdateAccount, get_account},
+        model::PictureError,
+    },
+    auth::{context::Auth, pages::SubmitButton},
+    components::{
+        error_page::ErrorPage,
+        form::{FieldError, FormError, TextField, field_message, form_message},
+        page_title::PageTitle,
+    },
+    error::AppError,
+    users::model::{User, avatar_url},
+};
+
+/// The account page; visitors who are not logged in are sent to log in first.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let update = ServerAction::<UpdateAccount>::new();
+    let password = ServerAction::<ChangePassword>::new();
+    Auth::expect().track(update);
+    let account = Resource::new(
+        move || (update.version().get(), password.version().get()),
+        |_| get_account(),
+    );
+    view! {
+        <PageTitle text="Account"/>
+        <Transition fallback=|| view! { <p class="loading">"Loading your account…"</p> }>
+            {move || Suspend::new(async move {
+                match account.await {
+                    Ok(user) => view! { <AccountForms user update password/> }.into_any(),
+                    Err(AppError::Unauthorized) => view! { <Redirect path="/login?next=/account"/> }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn AccountForms(
+    user: User,
+    update: ServerAction<UpdateAccount>,
+    password: ServerAction<ChangePassword>,
+) -> impl IntoView {
+    let (update_value, password_value) = (update.value(), password.value());
+    let query = use_query_map();
+    let picture_error = Signal::derive(move || {
+        query.with(|q| {
+            q.get_str("picture_error")
+                .and_then(PictureError::from_code)
+                .map(|e| e.message().to_owned())
+        })
+    });
+    let uploading = RwSignal::new(false);
+    view! {
+        <section class="form-card">
+            <header class="profile">
+                <img class="avatar large" src=avatar_url(&user.image_file) alt="Your profile picture" width="125" height="125"/>
+                <div>
+                    <h1 class="account-name">{user.username.clone()}</h1>
+                    <p class="account-email">{user.email.clone()}</p>
+                </div>
+            </header>
+
+            <h2>"Account Info"</h2>
+            <ActionForm action=update>
+                <FormError error=form_message(update_value)/>
+                <TextField label="Username" name="username" autocomplete="username" value=user.username.clone() error=field_message(update_value, "username")/>
+                <TextField label="Email" name="email" kind="email" autocomplete="email" value=user.email.clone() error=field_message(update_value, "email")/>
+                <SubmitButton label="Update" pending=update.pending()/>
+            </ActionForm>
+
+            <h2>"Profile Picture"</h2>
+            <form method="post" action="/account/picture" enctype="multipart/form-data" on:submit=move |_| uploading.set(true)>
+                <div class="field">
+                    <label for="picture">"Update Profile Picture (JPG or PNG, at most 5 MB)"</label>
+                    <input id="picture" name="picture" type="file" accept="image/jpeg,image/png" aria-describedby="picture-error"/>
+                    <FieldError id="picture-error" error=picture_error/>
+                </div>
+                <SubmitButton label="Upload" pending=uploading/>
+            </form>
+
+            <h2>"Change Password"</h2>
+            <ActionForm action=password>
+                <FormError error=form_message(password_value)/>
+                <TextField label="Current Password" name="current_password" kind="password" autocomplete="current-password" error=field_message(password_value, "current_password")/>
+                <TextField label="New Password" name="new_password" kind="password" autocomplete="new-password" error=field_message(password_value, "new_password")/>
+                <TextField label="Confirm New Password" name="confirm_password" kind="password" autocomplete="new-password" error=field_message(password_value, "confirm_password")/>
+                <SubmitButton label="Change Password" pending=password.pending()/>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,276 @@
+//! Profile pictures: checking, shrinking and re-encoding an upload, and serving stored pictures.
+
+use std::io::Cursor;
+
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use axum::{
+    extract::{Multipart, Path, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+use image::{DynamicImage, ImageFormat, ImageReader, Limits};
+
+use crate::{
+    account::{
+        model::{PICTURE_MAX_BYTES, PictureError},
+        repo,
+    },
+    auth::session::{find_user_by_token, token_from_headers},
+    components::flash::{Flash, FlashKind, cookie::flash_cookie},
+    state::AppState,
+    users::{model::DEFAULT_IMAGE, repo::update_user_image},
+};
+
+/// Side of the square a picture is shrunk to fit.
+pub const PICTURE_SIZE: u32 = 125;
+
+/// A picture ready to store.
+#[derive(Debug)]
+pub struct ProcessedPicture {
+    /// Encoded image, at most 125×125, without the upload's metadata.
+    pub data: Vec<u8>,
+    /// `png` or `jpg`.
+    pub extension: &'static str,
+    /// MIME type.
+    pub content_type: &'static str,
+}
+
+/// Checks that `bytes` is the JPG or PNG its `file_name` says, shrinks it to fit 125×125
+/// keeping its aspect ratio, and re-encodes it (which drops any metadata).
+pub fn process_picture(bytes: &[u8], file_name: &str) -> Result<ProcessedPicture, PictureError> {
+    if bytes.is_empty() {
+        return Err(PictureError::Missing);
+    }
+    if bytes.len() > PICTURE_MAX_BYTES {
+        return Err(PictureError::TooLarge);
+    }
+    let extension = file_name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .unwrap_or_default();
+    let declared = match extension.as_str() {
+        "jpg" | "jpeg" => ImageFormat::Jpeg,
+        "png" => ImageFormat::Png,
+        _ => return Err(PictureError::WrongType),
+    };
+    if image::guess_format(bytes).ok() != Some(declared)
+        || (declared == ImageFormat::Jpeg && !has_jpeg_end(bytes))
+    {
+        return Err(PictureError::NotAnImage);
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), declared);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(8000);
+    limits.max_image_height = Some(8000);
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    reader.limits(limits);
+    let image = reader.decode().map_err(|_| PictureError::NotAnImage)?;
+    let thumbnail = image.thumbnail(PICTURE_SIZE, PICTURE_SIZE);
+    let mut data = Vec::new();
+    let (encoded, extension, content_type) = match declared {
+        ImageFormat::Png => (
+            thumbnail.write_to(&mut Cursor::new(&mut data), ImageFormat::Png),
+            "png",
+            "image/png",
+        ),
+        _ => (
+            DynamicImage::ImageRgb8(thumbnail.to_rgb8())
+                .write_to(&mut Cursor::new(&mut data), ImageFormat::Jpeg),
+            "jpg",
+            "image/jpeg",
+        ),
+    };
+    encoded.map_err(|_| PictureError::NotAnImage)?;
+    Ok(ProcessedPicture {
+        data,
+        extension,
+        content_type,
+    })
+}
+
+/// True when a JPEG's end-of-image marker is present near its end. The decoder pads a
+/// truncated JPEG with grey instead of failing, so a cut-off upload is caught here.
+fn has_jpeg_end(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(4096)..];
+    tail.windows(2).any(|pair| pair == [0xFF, 0xD9])
+}
+
+/// A random file name that fits `image_file`: 16 hex characters and the extension.
+pub fn random_picture_name(extension: &str) -> String {
+    let mut bytes = [0u8; 8];
+    OsRng.fill_bytes(&mut bytes);
+    let stem: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{stem}.{extension}")
+}
+
+/// `POST /account/picture` (a multipart form with a `picture` file): replaces the logged-in
+/// user's picture, then goes back to the account page, with a field error if it was refused.
+pub async fn upload_picture(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
+    let user = match token_from_headers(&headers) {
+        Some(token) => find_user_by_token(&state.db, &token).await,
+        None => Ok(None),
+    };
+    let user = match user {
+        Ok(Some(user)) => user,
+        Ok(None) => return Redirect::to("/login?next=/account").into_response(),
+        Err(error) => return error_response(error),
+    };
+    let picture = match read_picture(multipart)
+        .await
+        .and_then(|(bytes, name)| process_picture(&bytes, &name))
+    {
+        Ok(picture) => picture,
+        Err(refused) => {
+            return Redirect::to(&format!("/account?picture_error={}", refused.code()))
+                .into_response();
+        }
+    };
+    let name = random_picture_name(picture.extension);
+    let stored = async {
+        repo::insert_avatar(&state.db, &name, picture.content_type, &picture.data).await?;
+        update_user_image(&state.db, user.id, &name).await?;
+        if user.image_file != DEFAULT_IMAGE {
+            repo::delete_avatar(&state.db, &user.image_file).await?;
+        }
+        Ok::<_, crate::db::DbError>(())
+    }
+    .await;
+    if let Err(error) = stored {
+        return error_response(error);
+    }
+    let flash = Flash {
+        kind: FlashKind::Success,
+        message: "Your account has been updated!".into(),
+    };
+    let mut response = Redirect::to("/account").into_response();
+    if let Ok(value) = HeaderValue::from_str(&flash_cookie(&flash).encoded().to_string()) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The `picture` file of the form: its bytes and file name.
+async fn read_picture(mut multipart: Multipart) -> Result<(Vec<u8>, String), PictureError> {
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() != Some("picture") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or_default().to_owned();
+        let bytes = field.bytes().await.map_err(|_| PictureError::TooLarge)?;
+        return Ok((bytes.to_vec(), name));
+    }
+    Err(PictureError::Missing)
+}
+
+fn error_response(error: crate::db::DbError) -> Response {
+    tracing::error!(%error, "profile picture request failed");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong (500)",
+    )
+        .into_response()
+}
+
+/// `GET /avatars/{name}`: a stored picture, cached for long since names are never reused.
+pub async fn serve_avatar(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+    match repo::find_avatar(&state.db, &name).await {
+        Ok(Some(avatar)) => (
+            [
+                (header::CONTENT_TYPE, avatar.content_type),
+                (
+                    header::CACHE_CONTROL,
+                    "public, max-age=31536000, immutable".to_owned(),
+                ),
+            ],
+            avatar.data,
+        )
+            .into_response(),
+        Ok(None) => (StatusCode::NOT_FOUND, "No such picture").into_response(),
+        Err(error) => error_response(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use image::{ImageBuffer, Rgb};
+
+    use super::*;
+
+    fn encoded(width: u32, height: u32, format: ImageFormat) -> Vec<u8> {
+        let image =
+            DynamicImage::ImageRgb8(ImageBuffer::from_pixel(width, height, Rgb([200, 80, 40])));
+        let mut data = Vec::new();
+        image
+            .write_to(&mut Cursor::new(&mut data), format)
+            .expect("encode");
+        data
+    }
+
+    #[test]
+    fn a_large_png_is_shrunk_keeping_its_aspect_ratio() {
+        let picture =
+            process_picture(&encoded(500, 250, ImageFormat::Png), "me.png").expect("processed");
+        let decoded = image::load_from_memory(&picture.data).expect("decodes");
+        assert_eq!((decoded.width(), decoded.height()), (125, 63));
+        assert_eq!(picture.extension, "png");
+    }
+
+    #[test]
+    fn a_jpeg_stays_a_jpeg() {
+        let picture =
+            process_picture(&encoded(200, 200, ImageFormat::Jpeg), "me.JPG").expect("processed");
+        assert_eq!(
+            image::guess_format(&picture.data).ok(),
+            Some(ImageFormat::Jpeg)
+        );
+    }
+
+    #[test]
+    fn a_text_file_named_jpg_is_not_an_image() {
+        assert_eq!(
+            process_picture(b"hello there", "me.jpg").unwrap_err(),
+            PictureError::NotAnImage
+        );
+    }
+
+    #[test]
+    fn a_png_named_jpg_is_not_accepted() {
+        assert_eq!(
+            process_picture(&encoded(10, 10, ImageFormat::Png), "me.jpg").unwrap_err(),
+            PictureError::NotAnImage
+        );
+    }
+
+    #[test]
+    fn a_truncated_jpeg_is_not_an_image() {
+        let data = encoded(300, 300, ImageFormat::Jpeg);
+        assert_eq!(
+            process_picture(&data[..data.len() / 3], "me.jpg").unwrap_err(),
+            PictureError::NotAnImage
+        );
+    }
+
+    #[test]
+    fn a_gif_name_is_the_wrong_type() {
+        assert_eq!(
+            process_picture(b"GIF89a", "me.gif").unwrap_err(),
+            PictureError::WrongType
+        );
+    }
+
+    #[test]
+    fn an_empty_upload_is_missing() {
+        assert_eq!(process_picture(b"", "").unwrap_err(), PictureError::Missing);
+    }
+
+    #[test]
+    fn random_names_fit_the_image_file_column() {
+        let name = random_picture_name("png");
+        assert_eq!(name.len(), 20);
+        assert_ne!(name, random_picture_name("png"));
+    }
+}

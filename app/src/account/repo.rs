@@ -1,0 +1,54 @@
+//! SQL for uploaded profile pictures.
+
+use crate::{
+    db::{Db, DbError},
+    with_pool,
+};
+
+/// A stored picture.
+#[derive(sqlx::FromRow)]
+pub struct Avatar {
+    /// MIME type.
+    pub content_type: String,
+    /// Encoded image.
+    pub data: Vec<u8>,
+}
+
+/// Stores a picture under `name`.
+pub async fn insert_avatar(
+    db: &Db,
+    name: &str,
+    content_type: &str,
+    data: &[u8],
+) -> Result<(), DbError> {
+    let sql = "insert into avatars (name, content_type, data) values ($1, $2, $3)";
+    with_pool!(db, |pool| sqlx::query(sql)
+        .bind(name)
+        .bind(content_type)
+        .bind(data)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
+/// The picture stored under `name`.
+pub async fn find_avatar(db: &Db, name: &str) -> Result<Option<Avatar>, DbError> {
+    let sql = "select content_type, data from avatars where name = $1";
+    Ok(with_pool!(db, |pool| sqlx::query_as::<_, Avatar>(sql)
+        .bind(name)
+        .fetch_optional(pool)
+        .await)?)
+}
+
+/// Deletes the picture stored under `name`, if any.
+pub async fn delete_avatar(db: &Db, name: &str) -> Result<(), DbError> {
+    with_pool!(db, |pool| sqlx::query(
+        "delete from avatars where name = $1"
+    )
+    .bind(name)
+    .execute(pool)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}

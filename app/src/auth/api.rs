@@ -1,0 +1,161 @@
+//! Server functions for signing up, logging in and out, and asking who is logged in.
+
+use leptos::prelude::*;
+
+use crate::{error::AppError, users::model::User};
+
+/// The logged-in user, if any.
+#[server(endpoint = "current_user")]
+pub async fn get_current_user() -> Result<Option<User>, AppError> {
+    use crate::{
+        auth::session::current_user,
+        state::{db, with_status},
+    };
+    with_status(async { current_user(&db()?).await }.await)
+}
+
+/// Creates an account, then sends the visitor to the log-in page.
+#[server(endpoint = "register")]
+pub async fn register(
+    username: String,
+    email: String,
+    password: String,
+    confirm_password: String,
+) -> Result<(), AppError> {
+    use crate::{
+        auth::{model::validate_registration, password::hash_password, session::current_user},
+        components::flash::{FlashKind, cookie::set_flash},
+        state::{db, with_status},
+        users::{
+            model::NewUser,
+            repo::{UserRecord, insert_user},
+        },
+    };
+    with_status(
+        async {
+            let db = db()?;
+            if current_user(&db).await?.is_some() {
+                leptos_axum::redirect("/");
+                return Ok(());
+            }
+            let user = NewUser {
+                username: username.trim().to_owned(),
+                email: email.trim().to_owned(),
+                password,
+            };
+            validate_registration(&user, &confirm_password)?;
+            let password_hash = hash_password(user.password.clone()).await?;
+            insert_user(
+                &db,
+                &UserRecord {
+                    username: &user.username,
+                    email: &user.email,
+                    password_hash: &password_hash,
+                },
+            )
+            .await?;
+            set_flash(
+                FlashKind::Success,
+                "Your account has been created! You are now able to log in",
+            );
+            leptos_axum::redirect("/login");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Checks email and password; on success starts a new session and goes to `next` (a path on
+/// this site) or home. Wrong email and wrong password get the same answer, in the same time.
+#[server(endpoint = "login")]
+pub async fn login(
+    email: String,
+    password: String,
+    remember: Option<bool>,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::{
+        auth::{
+            model::{safe_next, validate_login},
+            password::{hash_password, needs_rehash, verify_password},
+            repo::{find_credentials_by_email, update_password_hash},
+            session::start_session,
+            throttle::{ACCOUNT_LIMIT, CLIENT_LIMIT},
+        },
+        state::{app_state, with_status},
+    };
+    with_status(
+        async {
+            let state = app_state()?;
+            let db = &state.db;
+            let email = email.trim().to_owned();
+            validate_login(&email, &password)?;
+            let client = client_key().await;
+            let account = format!("account:{}", email.to_lowercase());
+            state
+                .throttle
+                .check(&[(&account, ACCOUNT_LIMIT), (&client, CLIENT_LIMIT)])
+                .map_err(|retry_after_secs| AppError::TooManyAttempts { retry_after_secs })?;
+            let credentials = find_credentials_by_email(db, &email).await?;
+            let stored = match &credentials {
+                Some(credentials) => credentials.password_hash.clone(),
+                None => dummy_hash().await?,
+            };
+            let verified = verify_password(password.clone(), stored.clone()).await?;
+            let Some(credentials) = credentials.filter(|_| verified) else {
+                state.throttle.record_failure(&[&account, &client]);
+                return Err(AppError::LoginFailed);
+            };
+            state.throttle.clear(&account);
+            if needs_rehash(&stored) {
+                update_password_hash(db, credentials.user_id, &hash_password(password).await?)
+                    .await?;
+            }
+            start_session(db, credentials.user_id, remember.unwrap_or(false)).await?;
+            leptos_axum::redirect(safe_next(next.as_deref()).unwrap_or("/"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// A real argon2id hash to check unknown emails against, so they take as long as known ones.
+#[cfg(feature = "ssr")]
+async fn dummy_hash() -> Result<String, AppError> {
+    use crate::auth::{password::hash_password, session::new_token};
+    use std::sync::OnceLock;
+    static DUMMY_HASH: OnceLock<String> = OnceLock::new();
+    if let Some(hash) = DUMMY_HASH.get() {
+        return Ok(hash.clone());
+    }
+    let hash = hash_password(new_token()).await?;
+    Ok(DUMMY_HASH.get_or_init(|| hash).clone())
+}
+
+/// The address the request came from, as a throttle key.
+#[cfg(feature = "ssr")]
+async fn client_key() -> String {
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
+    match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
+        Ok(ConnectInfo(addr)) => format!("client:{}", addr.ip()),
+        Err(_) => "client:unknown".to_owned(),
+    }
+}
+
+/// Ends the session on the server and in the browser, then goes home.
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::{
+        auth::session::end_session,
+        state::{db, with_status},
+    };
+    with_status(
+        async {
+            end_session(&db()?).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}

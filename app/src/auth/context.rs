@@ -1,0 +1,61 @@
+//! Who is logged in, as every component sees it, and how pages tell it to look again.
+
+use leptos::prelude::*;
+
+use crate::{
+    auth::api::{Logout, get_current_user},
+    error::AppError,
+    users::model::User,
+};
+
+/// The log-in state, provided as context inside the router.
+///
+/// Forms create their own actions inside their route (so a script-free post's error, which
+/// comes back in the URL, reaches them) and report finished runs with [`Auth::track`].
+#[derive(Clone, Copy)]
+pub struct Auth {
+    /// Log out (the nav's button).
+    pub logout: ServerAction<Logout>,
+    /// Bumped whenever a form's action has finished a run.
+    pub changes: RwSignal<usize>,
+    /// The logged-in user; reloaded after every change.
+    pub user: Resource<Result<Option<User>, AppError>>,
+}
+
+impl Auth {
+    /// Creates the log-in state and provides it as context.
+    pub fn provide() -> Self {
+        let logout = ServerAction::<Logout>::new();
+        let changes = RwSignal::new(0);
+        let user = Resource::new(
+            move || (changes.get(), logout.version().get()),
+            |_| get_current_user(),
+        );
+        let auth = Self {
+            logout,
+            changes,
+            user,
+        };
+        provide_context(auth);
+        auth
+    }
+
+    /// The context provided inside the router.
+    pub fn expect() -> Self {
+        expect_context::<Self>()
+    }
+
+    /// Reloads the logged-in user (and looks for a flash message) each time `action` finishes a run.
+    pub fn track<S>(self, action: ServerAction<S>)
+    where
+        S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+        S::Output: Send + Sync + 'static,
+        S::Error: Send + Sync + 'static,
+    {
+        Effect::watch(
+            move || action.version().get(),
+            move |_, _, _| self.changes.update(|n| *n += 1),
+            false,
+        );
+    }
+}

@@ -1,0 +1,91 @@
+//! The sign-up and log-in pages.
+
+use leptos::prelude::*;
+use leptos_router::{components::Redirect, hooks::use_query_map};
+
+use crate::{
+    auth::{
+        api::{Login, Register},
+        context::Auth,
+    },
+    components::{
+        form::{FormError, TextField, field_message, form_message},
+        page_title::PageTitle,
+    },
+};
+
+/// Sends a logged-in visitor home: the sign-up and log-in pages are for visitors only.
+#[component]
+fn RedirectIfLoggedIn() -> impl IntoView {
+    let auth = Auth::expect();
+    view! {
+        <Transition>
+            {move || Suspend::new(async move {
+                matches!(auth.user.await, Ok(Some(_))).then(|| view! { <Redirect path="/"/> })
+            })}
+        </Transition>
+    }
+}
+
+/// `/register`: create an account.
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let action = ServerAction::<Register>::new();
+    let value = action.value();
+    view! {
+        <PageTitle text="Register"/>
+        <RedirectIfLoggedIn/>
+        <section class="form-card">
+            <h1>"Join Today"</h1>
+            <ActionForm action=action>
+                <FormError error=form_message(value)/>
+                <TextField label="Username" name="username" autocomplete="username" error=field_message(value, "username")/>
+                <TextField label="Email" name="email" kind="email" autocomplete="email" error=field_message(value, "email")/>
+                <TextField label="Password" name="password" kind="password" autocomplete="new-password" error=field_message(value, "password")/>
+                <TextField label="Confirm Password" name="confirm_password" kind="password" autocomplete="new-password" error=field_message(value, "confirm_password")/>
+                <SubmitButton label="Sign Up" pending=action.pending()/>
+            </ActionForm>
+            <p class="form-footer">"Already have an account? " <a href="/login">"Sign In"</a></p>
+        </section>
+    }
+}
+
+/// `/login`: log in, optionally for 30 days; `?next=/path` says where to go afterwards.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let action = ServerAction::<Login>::new();
+    Auth::expect().track(action);
+    let value = action.value();
+    let query = use_query_map();
+    let next = move || query.with(|q| q.get("next").unwrap_or_default());
+    view! {
+        <PageTitle text="Login"/>
+        <RedirectIfLoggedIn/>
+        <section class="form-card">
+            <h1>"Log In"</h1>
+            <ActionForm action=action>
+                <FormError error=form_message(value)/>
+                <input type="hidden" name="next" value=next/>
+                <TextField label="Email" name="email" kind="email" autocomplete="email" error=field_message(value, "email")/>
+                <TextField label="Password" name="password" kind="password" autocomplete="current-password" error=field_message(value, "password")/>
+                <div class="field checkbox">
+                    <input id="remember" type="checkbox" name="remember" value="true"/>
+                    <label for="remember">"Remember Me"</label>
+                </div>
+                <SubmitButton label="Login" pending=action.pending()/>
+            </ActionForm>
+            <p class="form-footer">"Need an account? " <a href="/register">"Sign Up Now"</a></p>
+        </section>
+    }
+}
+
+/// A submit button that is disabled and says so while its action runs.
+#[component]
+pub fn SubmitButton(label: &'static str, #[prop(into)] pending: Signal<bool>) -> impl IntoView {
+    view! {
+        <button type="submit" class="button" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
+            {label}
+        </button>
+        <span class="pending-note" aria-live="polite">{move || pending.get().then_some("Working…")}</span>
+    }
+}

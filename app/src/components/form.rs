@@ -1,0 +1,86 @@
+//! Form pieces shared by every form: labelled fields with their errors, and the form-level error.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// The error message for `field` from an action's latest failed run (`action.value()`).
+pub fn field_message<T, S>(value: S, field: &'static str) -> Signal<Option<String>>
+where
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || match value.get() {
+        Some(Err(AppError::Invalid(errors))) => errors.get(field).map(str::to_owned),
+        _ => None,
+    })
+}
+
+/// The message of an action's latest failure that belongs to no single field.
+pub fn form_message<T, S>(value: S) -> Signal<Option<String>>
+where
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || match value.get() {
+        Some(Err(AppError::Invalid(_))) | Some(Ok(_)) | None => None,
+        Some(Err(error)) => Some(error.to_string()),
+    })
+}
+
+/// A labelled input with its error message below it.
+#[component]
+pub fn TextField(
+    /// Visible label.
+    label: &'static str,
+    /// Field name, also the input's id.
+    name: &'static str,
+    /// Input type.
+    #[prop(default = "text")]
+    kind: &'static str,
+    /// Browser autofill hint.
+    #[prop(default = "off")]
+    autocomplete: &'static str,
+    /// Initial value.
+    #[prop(optional, into)]
+    value: String,
+    /// The field's error, if any.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let error_id = format!("{name}-error");
+    let described_by = error_id.clone();
+    view! {
+        <div class="field">
+            <label for=name>{label}</label>
+            <input
+                id=name
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                value=value
+                class:invalid=move || error.get().is_some()
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=described_by
+            />
+            <FieldError id=error_id error/>
+        </div>
+    }
+}
+
+/// The message under a field, when there is one.
+#[component]
+pub fn FieldError(
+    #[prop(into)] id: String,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! { <p class="field-error" id=id>{move || error.get()}</p> }
+}
+
+/// An error about the whole form (for example a failed log-in), announced when it appears.
+#[component]
+pub fn FormError(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .map(|message| view! { <div class="flash flash-danger" role="alert">{message}</div> })
+    }
+}

@@ -1,0 +1,103 @@
+import path from 'node:path';
+import { expect, Page, test } from '@playwright/test';
+import { waitForHydration } from './helpers';
+
+const PASSWORD = 'correct-horse-9';
+const PICTURE = path.join(__dirname, '..', '..', 'public', 'profile_pics', 'default.jpg');
+
+/** A username and email no other test (or earlier run) uses. */
+function newAccount(prefix: string) {
+  const id = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
+  const username = `${prefix}${id}`.slice(0, 20);
+  return { username, email: `${username}@example.com` };
+}
+
+async function registerAndLogIn(page: Page, username: string, email: string) {
+  await page.goto('/register');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Confirm Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign Up' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole('status')).toHaveText('Your account has been created! You are now able to log in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Login' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('link', { name: 'Account' })).toBeVisible();
+}
+
+test('a new user registers, logs in, edits the account, uploads a picture and logs out', async ({ page }) => {
+  const { username, email } = newAccount('e2e');
+  await page.goto('/');
+  await waitForHydration(page);
+  await registerAndLogIn(page, username, email);
+
+  await page.getByRole('link', { name: 'Account' }).click();
+  await expect(page.locator('h1.account-name')).toHaveText(username);
+  await expect(page.locator('.account-email')).toHaveText(email);
+
+  const renamed = `${username.slice(0, 18)}x2`;
+  await page.getByLabel('Username').fill(renamed);
+  await page.getByRole('button', { name: 'Update', exact: true }).click();
+  await expect(page.getByRole('status')).toHaveText('Your account has been updated!');
+  await expect(page.locator('h1.account-name')).toHaveText(renamed);
+
+  await page.locator('#picture').setInputFiles(PICTURE);
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(page.getByRole('status')).toHaveText('Your account has been updated!');
+  const avatar = page.locator('img.avatar.large');
+  await expect(avatar).toHaveAttribute('src', /^\/avatars\/[0-9a-f]{16}\.jpg$/);
+  await expect.poll(() => avatar.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(125);
+
+  await page.getByRole('button', { name: 'Logout' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('link', { name: 'Login' })).toBeVisible();
+  await page.goto('/account');
+  await expect(page).toHaveURL(/\/login\?next=\/account$/);
+  await expect(page.getByRole('status')).toHaveText('Please log in to access this page.');
+});
+
+test('sign-up errors appear under their own fields', async ({ page }) => {
+  await page.goto('/register');
+  await waitForHydration(page);
+  await page.getByLabel('Username').fill('Corey!');
+  await page.getByLabel('Email').fill('me@localhost');
+  await page.getByLabel('Password', { exact: true }).fill('short');
+  await page.getByLabel('Confirm Password').fill('other');
+  await page.getByRole('button', { name: 'Sign Up' }).click();
+  await expect(page.locator('#username-error')).toHaveText("Username may contain only letters, digits, '.', '_' and '-'.");
+  await expect(page.locator('#email-error')).toHaveText('Invalid email address.');
+  await expect(page.locator('#password-error')).toHaveText('Password must be between 8 and 128 characters long.');
+  await expect(page.locator('#confirm_password-error')).toHaveText('Passwords must match.');
+  await expect(page.getByLabel('Username')).toHaveValue('Corey!');
+});
+
+test('a wrong password gets the one log-in failure message', async ({ page }) => {
+  await page.goto('/login');
+  await waitForHydration(page);
+  await page.getByLabel('Email').fill('writer1@example.com');
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Login' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Login Unsuccessful. Please check email and password');
+});
+
+test.describe('with JavaScript disabled', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('a user registers and logs in', async ({ page }) => {
+    const { username, email } = newAccount('nojs');
+    await registerAndLogIn(page, username, email);
+    await page.goto('/account');
+    await expect(page.locator('h1.account-name')).toHaveText(username);
+  });
+
+  test('a failed log-in shows its message', async ({ page }) => {
+    await page.goto('/login');
+    await page.getByLabel('Email').fill('writer2@example.com');
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Login' }).click();
+    await expect(page.getByRole('alert')).toHaveText('Login Unsuccessful. Please check email and password');
+  });
+});

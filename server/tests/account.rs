@@ -1,0 +1,241 @@
+//! The account page through the real router: login required, profile updates, password change
+//! and profile picture uploads.
+
+mod support;
+
+use std::io::Cursor;
+
+use app::users::repo::find_user_by_username;
+use image::{DynamicImage, ImageBuffer, ImageFormat, Rgb};
+use support::{TestServer, get_with_cookie, login, post_form, register, request, start};
+
+async fn corey_session(server: &TestServer) -> String {
+    login(server, "C@demo.com", "password")
+        .await
+        .expect("session")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_account_page_sends_visitors_to_log_in_with_a_flash() {
+    let server = start().await;
+    let response = request(&server, "GET", "/account", &[("Accept", "text/html")], b"").await;
+    assert_eq!(response.status, 302);
+    assert_eq!(response.header("location"), Some("/login?next=/account"));
+    assert!(
+        response
+            .cookie("quire_flash")
+            .is_some_and(|c| c.contains("Please%20log%20in"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_account_page_shows_the_users_details() {
+    let server = start().await;
+    let response = get_with_cookie(&server, "/account", &corey_session(&server).await).await;
+    assert_eq!(response.status, 200);
+    assert!(response.body.contains("C@demo.com") && response.body.contains("Corey"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn updating_username_and_email_saves_them() {
+    let server = start().await;
+    let session = corey_session(&server).await;
+    let form = [("username", "CoreyS"), ("email", "corey@example.com")];
+    let response = post_form(&server, "/api/update_account", &form, Some(&session)).await;
+    assert_eq!(response.header("location"), Some("/account"));
+    let user = find_user_by_username(&server.db, "CoreyS")
+        .await
+        .expect("query")
+        .expect("renamed");
+    assert_eq!(user.email, "corey@example.com");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keeping_ones_own_username_and_email_is_not_a_conflict() {
+    let server = start().await;
+    let session = corey_session(&server).await;
+    let form = [("username", "Corey"), ("email", "C@demo.com")];
+    let response = post_form(&server, "/api/update_account", &form, Some(&session)).await;
+    assert_eq!(response.status, 200, "{}", response.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn taking_another_users_name_is_a_field_error() {
+    let server = start().await;
+    let session = corey_session(&server).await;
+    let form = [("username", "JohnDoe"), ("email", "C@demo.com")];
+    let response = post_form(&server, "/api/update_account", &form, Some(&session)).await;
+    assert_eq!(response.status, 422);
+    assert!(response.body.contains("That username is taken"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn updating_without_a_session_is_401() {
+    let server = start().await;
+    let form = [("username", "Hacker"), ("email", "h@example.com")];
+    assert_eq!(
+        post_form(&server, "/api/update_account", &form, None)
+            .await
+            .status,
+        401
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changing_the_password_needs_the_current_one() {
+    let server = start().await;
+    let session = corey_session(&server).await;
+    let form = [
+        ("current_password", "wrongpass"),
+        ("new_password", "newsecret1"),
+        ("confirm_password", "newsecret1"),
+    ];
+    let response = post_form(&server, "/api/change_password", &form, Some(&session)).await;
+    assert_eq!(response.status, 422);
+    assert!(response.body.contains("current_password"));
+    assert!(login(&server, "C@demo.com", "password").await.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_password_is_the_one_that_logs_in() {
+    let server = start().await;
+    let session = corey_session(&server).await;
+    let form = [
+        ("current_password", "password"),
+        ("new_password", "newsecret1"),
+        ("confirm_password", "newsecret1"),
+    ];
+    post_form(&server, "/api/change_password", &form, Some(&session)).await;
+    assert!(login(&server, "C@demo.com", "newsecret1").await.is_some());
+}
+
+fn image_bytes(width: u32, height: u32, format: ImageFormat) -> Vec<u8> {
+    let image = DynamicImage::ImageRgb8(ImageBuffer::from_pixel(width, height, Rgb([30, 90, 160])));
+    let mut data = Vec::new();
+    image
+        .write_to(&mut Cursor::new(&mut data), format)
+        .expect("encode");
+    data
+}
+
+async fn upload(
+    server: &TestServer,
+    session: &str,
+    file_name: &str,
+    data: &[u8],
+) -> support::Response {
+    let boundary = "quireTestBoundary7MA4YWxk";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"picture\"; filename=\"{file_name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(data);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let headers = [
+        ("Content-Type", content_type.as_str()),
+        ("Cookie", session),
+        ("Sec-Fetch-Site", "same-origin"),
+    ];
+    request(server, "POST", "/account/picture", &headers, &body).await
+}
+
+async fn corey_image(server: &TestServer) -> String {
+    find_user_by_username(&server.db, "Corey")
+        .await
+        .expect("query")
+        .expect("Corey")
+        .image_file
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_uploaded_png_becomes_the_avatar_and_is_served() {
+    let server = start().await;
+    let session = corey_session(&server).await;
+    let response = upload(
+        &server,
+        &session,
+        "me.png",
+        &image_bytes(400, 300, ImageFormat::Png),
+    )
+    .await;
+    assert_eq!(response.header("location"), Some("/account"));
+    let image_file = corey_image(&server).await;
+    assert!(
+        image_file.len() == 20 && image_file.ends_with(".png"),
+        "{image_file}"
+    );
+    let served = request(&server, "GET", &format!("/avatars/{image_file}"), &[], b"").await;
+    assert_eq!(
+        (served.status, served.header("content-type")),
+        (200, Some("image/png"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_text_file_is_refused_and_the_old_picture_stays() {
+    let server = start().await;
+    let session = corey_session(&server).await;
+    let response = upload(&server, &session, "me.jpg", b"definitely not a jpeg").await;
+    assert_eq!(
+        response.header("location"),
+        Some("/account?picture_error=not_an_image")
+    );
+    assert_eq!(corey_image(&server).await, "default.jpg");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_truncated_jpeg_is_refused() {
+    let server = start().await;
+    let session = corey_session(&server).await;
+    let jpeg = image_bytes(300, 300, ImageFormat::Jpeg);
+    let response = upload(&server, &session, "me.jpg", &jpeg[..jpeg.len() / 3]).await;
+    assert_eq!(
+        response.header("location"),
+        Some("/account?picture_error=not_an_image")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_picture_over_5_mb_is_a_field_error() {
+    let server = start().await;
+    let session = corey_session(&server).await;
+    let response = upload(
+        &server,
+        &session,
+        "big.png",
+        &vec![0u8; 5 * 1024 * 1024 + 10],
+    )
+    .await;
+    assert_eq!(
+        response.header("location"),
+        Some("/account?picture_error=too_large")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_over_the_request_limit_is_413() {
+    let server = start().await;
+    let session = corey_session(&server).await;
+    assert_eq!(
+        upload(&server, &session, "huge.png", &vec![0u8; 9 * 1024 * 1024])
+            .await
+            .status,
+        413
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploading_without_a_session_goes_to_log_in() {
+    let server = start().await;
+    register(&server, "alice", "alice@example.com").await;
+    let response = upload(
+        &server,
+        "quire_session=forged",
+        "me.png",
+        &image_bytes(10, 10, ImageFormat::Png),
+    )
+    .await;
+    assert_eq!(response.header("location"), Some("/login?next=/account"));
+}

@@ -1,0 +1,453 @@
+//! Accounts through the real router: sign-up rules, log-in, sessions, log-out, the cross-site
+//! check and the log-in throttle.
+
+mod support;
+
+use app::{
+    auth::repo::{count_sessions_for_user, find_password_hash},
+    users::repo::{UserRecord, find_user_by_email, find_user_by_username, insert_user},
+};
+use support::{get_with_cookie, login, post_form, register, request, start};
+
+fn field_error(body: &str, field: &str) -> bool {
+    body.contains(&format!("\"{field}\":"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registering_creates_the_user_and_sends_them_to_log_in() {
+    let server = start().await;
+    let response = register(&server, "alice", "alice@example.com").await;
+    assert_eq!(response.header("location"), Some("/login"));
+    assert!(
+        response
+            .cookie("quire_flash")
+            .is_some_and(|c| c.contains("Your%20account%20has%20been%20created"))
+    );
+    assert!(
+        find_user_by_username(&server.db, "alice")
+            .await
+            .expect("query")
+            .is_some()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stored_password_is_an_argon2id_hash() {
+    let server = start().await;
+    register(&server, "alice", "alice@example.com").await;
+    let user = find_user_by_username(&server.db, "alice")
+        .await
+        .expect("query")
+        .expect("alice");
+    let hash = find_password_hash(&server.db, user.id)
+        .await
+        .expect("query")
+        .expect("hash");
+    assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_sign_up_rule_reports_its_own_field() {
+    let server = start().await;
+    let cases: [(&str, &str, &str, &str, &str); 6] = [
+        ("a", "a@example.com", "secret123", "secret123", "username"),
+        (
+            "abcdefghijklmnopqrstu",
+            "a@example.com",
+            "secret123",
+            "secret123",
+            "username",
+        ),
+        (
+            "bad name",
+            "a@example.com",
+            "secret123",
+            "secret123",
+            "username",
+        ),
+        ("alice", "not-an-email", "secret123", "secret123", "email"),
+        ("alice", "a@example.com", "short", "short", "password"),
+        (
+            "alice",
+            "a@example.com",
+            "secret123",
+            "secret124",
+            "confirm_password",
+        ),
+    ];
+    for (username, email, password, confirm, field) in cases {
+        let form = [
+            ("username", username),
+            ("email", email),
+            ("password", password),
+            ("confirm_password", confirm),
+        ];
+        let response = post_form(&server, "/api/register", &form, None).await;
+        assert_eq!(response.status, 422, "{field}: {}", response.body);
+        assert!(
+            field_error(&response.body, field),
+            "{field}: {}",
+            response.body
+        );
+    }
+    assert!(
+        find_user_by_username(&server.db, "alice")
+            .await
+            .expect("query")
+            .is_none()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_taken_username_is_a_field_error() {
+    let server = start().await;
+    let response = register(&server, "Corey", "new@example.com").await;
+    assert_eq!(response.status, 422);
+    assert!(
+        response
+            .body
+            .contains("That username is taken. Please choose a different one.")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_taken_email_is_a_field_error() {
+    let server = start().await;
+    let response = register(&server, "newname", "C@demo.com").await;
+    assert_eq!(response.status, 422);
+    assert!(
+        response
+            .body
+            .contains("That email is taken. Please choose a different one.")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_simultaneous_sign_ups_for_one_name_give_one_account_and_one_field_error() {
+    let server = start().await;
+    let (first, second) = tokio::join!(
+        register(&server, "racer", "racer1@example.com"),
+        register(&server, "racer", "racer2@example.com")
+    );
+    let mut statuses = [first.status, second.status];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 422], "{first:?} {second:?}");
+    let loser = if first.status == 422 { &first } else { &second };
+    assert!(
+        loser.body.contains("That username is taken"),
+        "{}",
+        loser.body
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
+    let server = start().await;
+    let wrong = post_form(
+        &server,
+        "/api/login",
+        &[("email", "C@demo.com"), ("password", "wrongpass")],
+        None,
+    )
+    .await;
+    let unknown = post_form(
+        &server,
+        "/api/login",
+        &[("email", "nobody@demo.com"), ("password", "wrongpass")],
+        None,
+    )
+    .await;
+    assert_eq!((wrong.status, &wrong.body), (unknown.status, &unknown.body));
+    assert_eq!(wrong.status, 401);
+    assert_eq!(wrong.body, "\"LoginFailed\"");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logging_in_sets_an_http_only_lax_session_cookie_and_stores_the_session() {
+    let server = start().await;
+    let response = post_form(
+        &server,
+        "/api/login",
+        &[("email", "C@demo.com"), ("password", "password")],
+        None,
+    )
+    .await;
+    let header = response
+        .set_cookie_header("quire_session")
+        .expect("session cookie");
+    assert!(
+        header.contains("HttpOnly") && header.contains("SameSite=Lax"),
+        "{header}"
+    );
+    assert!(
+        !header.contains("Max-Age"),
+        "a browser-session cookie without Remember Me: {header}"
+    );
+    let corey = find_user_by_email(&server.db, "C@demo.com")
+        .await
+        .expect("query")
+        .expect("Corey");
+    assert_eq!(
+        count_sessions_for_user(&server.db, corey.id)
+            .await
+            .expect("count"),
+        1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remember_me_makes_a_30_day_cookie() {
+    let server = start().await;
+    let form = [
+        ("email", "C@demo.com"),
+        ("password", "password"),
+        ("remember", "true"),
+    ];
+    let response = post_form(&server, "/api/login", &form, None).await;
+    let header = response
+        .set_cookie_header("quire_session")
+        .expect("session cookie");
+    assert!(header.contains("Max-Age=2592000"), "{header}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_in_goes_to_a_local_next_path() {
+    let server = start().await;
+    let form = [
+        ("email", "C@demo.com"),
+        ("password", "password"),
+        ("next", "/account"),
+    ];
+    assert_eq!(
+        post_form(&server, "/api/login", &form, None)
+            .await
+            .header("location"),
+        Some("/account")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_in_ignores_an_absolute_or_scheme_relative_next() {
+    let server = start().await;
+    for next in ["https://evil.example/", "//evil.example/"] {
+        let form = [
+            ("email", "C@demo.com"),
+            ("password", "password"),
+            ("next", next),
+        ];
+        assert_eq!(
+            post_form(&server, "/api/login", &form, None)
+                .await
+                .header("location"),
+            Some("/"),
+            "{next}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logging_in_again_replaces_the_old_session() {
+    let server = start().await;
+    let first = login(&server, "C@demo.com", "password")
+        .await
+        .expect("first session");
+    let form = [("email", "C@demo.com"), ("password", "password")];
+    let second = post_form(&server, "/api/login", &form, Some(&first))
+        .await
+        .cookie("quire_session")
+        .expect("second");
+    assert_ne!(first, second);
+    let corey = find_user_by_email(&server.db, "C@demo.com")
+        .await
+        .expect("query")
+        .expect("Corey");
+    assert_eq!(
+        count_sessions_for_user(&server.db, corey.id)
+            .await
+            .expect("count"),
+        1
+    );
+    assert_eq!(
+        get_with_cookie(&server, "/account", &first).await.status,
+        302
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logging_out_deletes_the_session_on_the_server() {
+    let server = start().await;
+    let session = login(&server, "C@demo.com", "password")
+        .await
+        .expect("session");
+    let response = post_form(&server, "/api/logout", &[], Some(&session)).await;
+    assert!(
+        response
+            .set_cookie_header("quire_session")
+            .is_some_and(|h| h.contains("Max-Age=0"))
+    );
+    let corey = find_user_by_email(&server.db, "C@demo.com")
+        .await
+        .expect("query")
+        .expect("Corey");
+    assert_eq!(
+        count_sessions_for_user(&server.db, corey.id)
+            .await
+            .expect("count"),
+        0
+    );
+    assert_eq!(
+        get_with_cookie(&server, "/account", &session).await.status,
+        302
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logging_out_is_not_possible_with_get() {
+    let server = start().await;
+    let session = login(&server, "C@demo.com", "password")
+        .await
+        .expect("session");
+    get_with_cookie(&server, "/api/logout", &session).await;
+    assert_eq!(
+        get_with_cookie(&server, "/account", &session).await.status,
+        200
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cross_site_log_in_is_refused() {
+    let server = start().await;
+    let body = b"email=C%40demo.com&password=password";
+    let headers = [
+        ("Content-Type", "application/x-www-form-urlencoded"),
+        ("Sec-Fetch-Site", "cross-site"),
+    ];
+    let response = request(&server, "POST", "/api/login", &headers, body).await;
+    assert_eq!(response.status, 403);
+    assert!(response.cookie("quire_session").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_foreign_origin_cannot_log_out_a_user() {
+    let server = start().await;
+    let session = login(&server, "C@demo.com", "password")
+        .await
+        .expect("session");
+    let headers = [
+        ("Origin", "https://evil.example"),
+        ("Cookie", session.as_str()),
+    ];
+    assert_eq!(
+        request(&server, "POST", "/api/logout", &headers, b"")
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        get_with_cookie(&server, "/account", &session).await.status,
+        200
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_failures_lock_the_account_out_with_429() {
+    let server = start().await;
+    for _ in 0..5 {
+        let wrong = post_form(
+            &server,
+            "/api/login",
+            &[("email", "C@demo.com"), ("password", "wrongpass")],
+            None,
+        )
+        .await;
+        assert_eq!(wrong.status, 401);
+    }
+    let locked = post_form(
+        &server,
+        "/api/login",
+        &[("email", "C@demo.com"), ("password", "password")],
+        None,
+    )
+    .await;
+    assert_eq!(locked.status, 429);
+    assert!(
+        locked
+            .header("retry-after")
+            .is_some_and(|s| s.parse::<u64>().is_ok_and(|s| s > 0))
+    );
+    assert!(locked.cookie("quire_session").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flaskblog_bcrypt_password_logs_in_and_is_rehashed() {
+    let server = start().await;
+    let bcrypt_hash = bcrypt::hash("flaskpass", 4).expect("bcrypt");
+    let record = UserRecord {
+        username: "legacy",
+        email: "legacy@example.com",
+        password_hash: &bcrypt_hash,
+    };
+    let user = insert_user(&server.db, &record).await.expect("insert");
+    assert!(
+        login(&server, "legacy@example.com", "flaskpass")
+            .await
+            .is_some()
+    );
+    let stored = find_password_hash(&server.db, user.id)
+        .await
+        .expect("query")
+        .expect("hash");
+    assert!(stored.starts_with("$argon2id$"), "{stored}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_logged_in_user_opening_register_or_login_goes_home() {
+    let server = start().await;
+    let session = login(&server, "C@demo.com", "password")
+        .await
+        .expect("session");
+    for path in ["/register", "/login"] {
+        let response = get_with_cookie(&server, path, &session).await;
+        assert_eq!(
+            (response.status, response.header("location")),
+            (302, Some("/")),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plain_form_post_with_an_error_goes_back_to_the_form() {
+    let server = start().await;
+    let referer = format!("http://{}/register", server.addr);
+    let headers = [
+        ("Content-Type", "application/x-www-form-urlencoded"),
+        ("Accept", "text/html"),
+        ("Referer", referer.as_str()),
+        ("Sec-Fetch-Site", "same-origin"),
+    ];
+    let body = b"username=a&email=x&password=1&confirm_password=2";
+    let response = request(&server, "POST", "/api/register", &headers, body).await;
+    assert_eq!(response.status, 302);
+    let location = response.header("location").unwrap_or_default();
+    assert!(
+        location.starts_with(&format!("{referer}?")) && location.contains("__err="),
+        "{location}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_form_body_is_413() {
+    let server = start().await;
+    let body = vec![b'a'; 2 * 1024 * 1024];
+    let headers = [
+        ("Content-Type", "application/x-www-form-urlencoded"),
+        ("Sec-Fetch-Site", "same-origin"),
+    ];
+    assert_eq!(
+        request(&server, "POST", "/api/login", &headers, &body)
+            .await
+            .status,
+        413
+    );
+}

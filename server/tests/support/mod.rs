@@ -1,0 +1,207 @@
+//! A real Quire on an ephemeral port with a fresh, seeded SQLite database, and a tiny HTTP/1.0
+//! client that shows exactly what a browser would receive.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+
+use app::{
+    db::Db,
+    seed::seed_sample,
+    state::{AppState, Settings},
+};
+use leptos::prelude::LeptosOptions;
+use tempfile::TempDir;
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::{TcpListener, TcpStream},
+};
+
+/// A running server and its database.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub db: Db,
+    pub dir: TempDir,
+}
+
+/// Starts a server on the Flaskblog sample data (Corey and JohnDoe, password "password").
+pub async fn start() -> TestServer {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("site.db").display());
+    let db = Db::connect(&url).await.expect("open database");
+    db.migrate().await.expect("migrate");
+    seed_sample(&db).await.expect("seed");
+    let leptos_options = LeptosOptions::builder()
+        .output_name("quire")
+        .site_root(dir.path().to_string_lossy().to_string())
+        .build();
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let state = AppState::new(leptos_options, db.clone(), Settings::default());
+    tokio::spawn(server::router::serve(
+        listener,
+        state,
+        std::future::pending(),
+    ));
+    TestServer { addr, db, dir }
+}
+
+/// What came back.
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Response {
+    /// The first value of a header.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The `name=value` part of the `Set-Cookie` header for `name`.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
+            .filter_map(|(_, v)| v.split(';').next())
+            .find(|pair| pair.starts_with(&format!("{name}=")))
+            .map(str::to_owned)
+    }
+
+    /// The whole `Set-Cookie` header for `name`, with its attributes.
+    pub fn set_cookie_header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
+            .map(|(_, v)| v.as_str())
+            .find(|v| v.starts_with(&format!("{name}=")))
+    }
+}
+
+/// Sends one request and reads the whole response.
+pub async fn request(
+    server: &TestServer,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Response {
+    let mut stream = TcpStream::connect(server.addr).await.expect("connect");
+    let mut head = format!(
+        "{method} {path} HTTP/1.0\r\nHost: {}\r\nContent-Length: {}\r\n",
+        server.addr,
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await.expect("send head");
+    // The server may answer (413) before reading a large body; that is not a test failure.
+    let _ = stream.write_all(body).await;
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw).await;
+    let raw = String::from_utf8_lossy(&raw).to_string();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((raw.as_str(), ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|c| c.parse().ok())
+        .expect("status line");
+    let headers = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    Response {
+        status,
+        headers,
+        body: body.to_owned(),
+    }
+}
+
+/// A GET as a browser sends it: status and body.
+pub async fn get(server: &TestServer, path: &str) -> (u16, String) {
+    let response = request(server, "GET", path, &[("Accept", "text/html")], b"").await;
+    (response.status, response.body)
+}
+
+/// A browser's GET with a cookie header.
+pub async fn get_with_cookie(server: &TestServer, path: &str, cookie: &str) -> Response {
+    request(
+        server,
+        "GET",
+        path,
+        &[("Accept", "text/html"), ("Cookie", cookie)],
+        b"",
+    )
+    .await
+}
+
+/// Percent-encodes a form value.
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A form POST as the app's own page sends it (same-origin), with an optional cookie.
+pub async fn post_form(
+    server: &TestServer,
+    path: &str,
+    form: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> Response {
+    let body = form
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let mut headers = vec![
+        ("Content-Type", "application/x-www-form-urlencoded"),
+        ("Sec-Fetch-Site", "same-origin"),
+    ];
+    if let Some(cookie) = cookie {
+        headers.push(("Cookie", cookie));
+    }
+    request(server, "POST", path, &headers, body.as_bytes()).await
+}
+
+/// Registers a user with a valid password.
+pub async fn register(server: &TestServer, username: &str, email: &str) -> Response {
+    post_form(
+        server,
+        "/api/register",
+        &[
+            ("username", username),
+            ("email", email),
+            ("password", "secret123"),
+            ("confirm_password", "secret123"),
+        ],
+        None,
+    )
+    .await
+}
+
+/// Logs in and returns the session cookie (`quire_session=…`).
+pub async fn login(server: &TestServer, email: &str, password: &str) -> Option<String> {
+    post_form(
+        server,
+        "/api/login",
+        &[("email", email), ("password", password)],
+        None,
+    )
+    .await
+    .cookie("quire_session")
+}
