@@ -29,6 +29,11 @@ export default defineConfig({
       ],
     },
   },
+  // Reading tests expect the seeded data exactly as it is, so tests that write run after them.
+  projects: [
+    { name: 'reading', testIgnore: /(accounts|writing)\.spec\.ts/ },
+    { name: 'writing', testMatch: /(accounts|writing)\.spec\.ts/, dependencies: ['reading'] },
+  ],
   webServer: {
     command: 'bash ./serve-fresh.sh',
     url: `http://127.0.0.1:${port}/about`,

@@ -19,7 +19,10 @@ use crate::{
         error_page::NotFound,
         layout::{Layout, Routing},
     },
-    posts::pages::{HomePage, PostPage},
+    posts::{
+        edit::{DeletePostPage, NewPostPage, UpdatePostPage},
+        pages::{HomePage, PostPage},
+    },
     users::pages::{UserPostsPage, UsersPage},
 };
 
@@ -77,7 +80,10 @@ fn Pages() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/home") view=HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/post/new") view=NewPostPage ssr=SsrMode::Async/>
                 <Route path=path!("/post/:id") view=PostPage ssr=SsrMode::Async/>
+                <Route path=path!("/post/:id/update") view=UpdatePostPage ssr=SsrMode::Async/>
+                <Route path=path!("/post/:id/delete") view=DeletePostPage ssr=SsrMode::Async/>
                 <Route path=path!("/user/:username") view=UserPostsPage ssr=SsrMode::Async/>
                 <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/about") view=AboutPage ssr=SsrMode::Async/>

@@ -132,6 +132,7 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Request(_) => Self::Unreachable,
             ServerFnErrorErr::Args(_)
             | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_)
             | ServerFnErrorErr::UnsupportedRequestMethod(_) => Self::BadRequest,
             ServerFnErrorErr::Registration(_) => Self::NotFound,
             _ => Self::Internal,

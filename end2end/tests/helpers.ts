@@ -19,3 +19,13 @@ export async function pageLinks(page: Page): Promise<{ links: string[]; current:
 export async function waitForHydration(page: Page): Promise<void> {
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
 }
+
+/** Logs in through the form (works with JavaScript on or off) and waits for the home page. */
+export async function logIn(page: Page, email: string, password = 'password'): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Login' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('link', { name: 'Account' })).toBeVisible();
+}

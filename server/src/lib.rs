@@ -1,5 +1,7 @@
 //! Quire's server: configuration, commands and the router, around the `app` crate.
 
+/// HTTP statuses for server-function errors raised before the function runs.
+pub mod api_status;
 /// The `db` and `post` commands.
 pub mod cli;
 /// Command-line options and environment variables.

@@ -15,10 +15,11 @@ use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
 use tokio::net::TcpListener;
 use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 
-use crate::cross_site::reject_cross_site;
+use crate::{api_status::status_from_error, cross_site::reject_cross_site};
 
-/// Largest request body for forms and server functions.
-pub const BODY_LIMIT: usize = 1024 * 1024;
+/// Largest request body for forms and server functions: room for a 100,000-character post
+/// even when every character is multi-byte and percent-encoded.
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 /// Largest picture upload request: a 5 MB picture plus the multipart envelope; anything
 /// between 5 MB and this gets a field error, anything larger a 413.
 pub const UPLOAD_LIMIT: usize = 8 * 1024 * 1024;
@@ -44,6 +45,7 @@ pub fn app(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT));
     pages
         .merge(uploads)
+        .layer(middleware::from_fn(status_from_error))
         .layer(middleware::from_fn(reject_cross_site))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

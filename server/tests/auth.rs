@@ -439,7 +439,7 @@ async fn a_plain_form_post_with_an_error_goes_back_to_the_form() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oversized_form_body_is_413() {
     let server = start().await;
-    let body = vec![b'a'; 2 * 1024 * 1024];
+    let body = vec![b'a'; 3 * 1024 * 1024];
     let headers = [
         ("Content-Type", "application/x-www-form-urlencoded"),
         ("Sec-Fetch-Site", "same-origin"),

@@ -23,7 +23,9 @@ use crate::{
 pub fn AccountPage() -> impl IntoView {
     let update = ServerAction::<UpdateAccount>::new();
     let password = ServerAction::<ChangePassword>::new();
-    Auth::expect().track(update);
+    let auth = Auth::expect();
+    auth.track_same_page(update);
+    auth.track_same_page(password);
     let account = Resource::new(
         move || (update.version().get(), password.version().get()),
         |_| get_account(),

@@ -16,8 +16,11 @@ use crate::{
 pub struct Auth {
     /// Log out (the nav's button).
     pub logout: ServerAction<Logout>,
-    /// Bumped whenever a form's action has finished a run.
-    pub changes: RwSignal<usize>,
+    /// Bumped whenever a tracked action has finished a run.
+    changes: RwSignal<usize>,
+    /// Bumped when an action that redirects to its own page has finished: no URL changes then,
+    /// so the flash messages are looked up because of this instead.
+    pub same_page_runs: RwSignal<usize>,
     /// The logged-in user; reloaded after every change.
     pub user: Resource<Result<Option<User>, AppError>>,
 }
@@ -27,6 +30,7 @@ impl Auth {
     pub fn provide() -> Self {
         let logout = ServerAction::<Logout>::new();
         let changes = RwSignal::new(0);
+        let same_page_runs = RwSignal::new(0);
         let user = Resource::new(
             move || (changes.get(), logout.version().get()),
             |_| get_current_user(),
@@ -34,6 +38,7 @@ impl Auth {
         let auth = Self {
             logout,
             changes,
+            same_page_runs,
             user,
         };
         provide_context(auth);
@@ -45,7 +50,7 @@ impl Auth {
         expect_context::<Self>()
     }
 
-    /// Reloads the logged-in user (and looks for a flash message) each time `action` finishes a run.
+    /// Reloads the logged-in user each time `action` finishes a run.
     pub fn track<S>(self, action: ServerAction<S>)
     where
         S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
@@ -55,6 +60,24 @@ impl Auth {
         Effect::watch(
             move || action.version().get(),
             move |_, _, _| self.changes.update(|n| *n += 1),
+            false,
+        );
+    }
+
+    /// Like [`Auth::track`], for an action that redirects to the page it is on: its flash
+    /// message is looked up once it has finished.
+    pub fn track_same_page<S>(self, action: ServerAction<S>)
+    where
+        S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+        S::Output: Send + Sync + 'static,
+        S::Error: Send + Sync + 'static,
+    {
+        Effect::watch(
+            move || action.version().get(),
+            move |_, _, _| {
+                self.changes.update(|n| *n += 1);
+                self.same_page_runs.update(|n| *n += 1);
+            },
             false,
         );
     }

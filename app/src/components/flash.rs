@@ -120,8 +120,8 @@ pub mod cookie {
 #[component]
 pub fn FlashMessages() -> impl IntoView {
     let location = use_location();
-    // Also after a tracked form finishes: one that redirects to its own page changes no URL.
-    let submissions = use_context::<Auth>().map(|auth| auth.changes);
+    // Also after a form that redirects to its own page: that changes no URL.
+    let submissions = use_context::<Auth>().map(|auth| auth.same_page_runs);
     let flash = Resource::new(
         move || {
             (

@@ -84,3 +84,40 @@ pub fn FormError(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
             .map(|message| view! { <div class="flash flash-danger" role="alert">{message}</div> })
     }
 }
+
+/// A labelled multi-line text box with its error message below it.
+#[component]
+pub fn TextAreaField(
+    /// Visible label.
+    label: &'static str,
+    /// Field name, also the element's id.
+    name: &'static str,
+    /// Initial text.
+    #[prop(optional, into)]
+    value: String,
+    /// Visible rows.
+    #[prop(default = 10)]
+    rows: u32,
+    /// The field's error, if any.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let error_id = format!("{name}-error");
+    let described_by = error_id.clone();
+    view! {
+        <div class="field">
+            <label for=name>{label}</label>
+            <textarea
+                id=name
+                name=name
+                rows=rows
+                class:invalid=move || error.get().is_some()
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=described_by
+            >
+                {value}
+            </textarea>
+            <FieldError id=error_id error/>
+        </div>
+    }
+}

@@ -44,6 +44,7 @@ fn AccountLinks() -> impl IntoView {
             {move || Suspend::new(async move {
                 match auth.user.await {
                     Ok(Some(_)) => view! {
+                        <A href="/post/new">"New Post"</A>
                         <A href="/account">"Account"</A>
                         <ActionForm action=auth.logout attr:class="inline-form">
                             <button type="submit" class="link-button">"Logout"</button>

@@ -35,3 +35,117 @@ pub async fn get_post(id: i64) -> Result<Post, AppError> {
     };
     with_status(async { repo::find_post(&db()?, id).await?.ok_or(AppError::NotFound) }.await)
 }
+
+/// The post with this id, if the logged-in user wrote it: `NotFound` if there is no such post,
+/// `Unauthorized` for visitors (with a flash asking them to log in), `Forbidden` for anyone else.
+#[server(endpoint = "editable_post")]
+pub async fn get_editable_post(id: i64) -> Result<Post, AppError> {
+    use crate::state::{db, with_status};
+    with_status(async { ssr::editable_post(&db()?, id, true).await }.await)
+}
+
+/// Writes a new post as the logged-in user, then goes home, where it is first.
+#[server(endpoint = "create_post")]
+pub async fn create_post(title: String, content: String) -> Result<(), AppError> {
+    use crate::{
+        auth::session::require_user,
+        components::flash::{FlashKind, cookie::set_flash},
+        posts::{model::NewPost, repo},
+        state::{db, with_status},
+    };
+    with_status(
+        async {
+            let db = db()?;
+            let user = require_user(&db).await?;
+            let post = NewPost {
+                title: title.trim().to_owned(),
+                content,
+            };
+            post.validate()?;
+            repo::insert_post(&db, user.id, &post).await?;
+            set_flash(FlashKind::Success, "Your post has been created!");
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Changes a post; only its author may.
+#[server(endpoint = "update_post")]
+pub async fn update_post(id: i64, title: String, content: String) -> Result<(), AppError> {
+    use crate::{
+        components::flash::{FlashKind, cookie::set_flash},
+        posts::{model::NewPost, repo},
+        state::{db, with_status},
+    };
+    with_status(
+        async {
+            let db = db()?;
+            ssr::editable_post(&db, id, false).await?;
+            let post = NewPost {
+                title: title.trim().to_owned(),
+                content,
+            };
+            post.validate()?;
+            if !repo::update_post(&db, id, &post).await? {
+                return Err(AppError::NotFound);
+            }
+            set_flash(FlashKind::Success, "Your post has been updated!");
+            leptos_axum::redirect(&format!("/post/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Deletes a post; only its author may. A post already deleted (say, in another tab) is `NotFound`.
+#[server(endpoint = "delete_post")]
+pub async fn delete_post(id: i64) -> Result<(), AppError> {
+    use crate::{
+        components::flash::{FlashKind, cookie::set_flash},
+        posts::repo,
+        state::{db, with_status},
+    };
+    with_status(
+        async {
+            let db = db()?;
+            ssr::editable_post(&db, id, false).await?;
+            if !repo::delete_post(&db, id).await? {
+                return Err(AppError::NotFound);
+            }
+            set_flash(FlashKind::Success, "Your post has been deleted!");
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The author check every change to a post goes through.
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::{
+        auth::session::current_user,
+        components::flash::{FlashKind, cookie::set_flash},
+        db::Db,
+        error::AppError,
+        posts::{model::Post, repo},
+    };
+
+    /// The post if the logged-in user wrote it. `flash_login` adds the "please log in" flash
+    /// for a page that is about to send a visitor to the log-in form.
+    pub async fn editable_post(db: &Db, id: i64, flash_login: bool) -> Result<Post, AppError> {
+        let post = repo::find_post(db, id).await?.ok_or(AppError::NotFound)?;
+        let Some(user) = current_user(db).await? else {
+            if flash_login {
+                set_flash(FlashKind::Info, "Please log in to access this page.");
+            }
+            return Err(AppError::Unauthorized);
+        };
+        if post.author.id != user.id {
+            return Err(AppError::Forbidden);
+        }
+        Ok(post)
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod components;
+pub mod edit;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

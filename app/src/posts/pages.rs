@@ -10,6 +10,7 @@ use crate::{
     posts::{
         api::{get_post, list_posts},
         components::{PostCard, PostList},
+        edit::AuthorControls,
     },
 };
 
@@ -54,7 +55,8 @@ pub fn PostPage() -> impl IntoView {
                 match post.await {
                     Ok(post) => view! {
                         <PageTitle text=post.title.clone()/>
-                        <PostCard post full_page=true/>
+                        <PostCard post=post.clone() full_page=true/>
+                        <AuthorControls post/>
                     }
                     .into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),

@@ -146,6 +146,29 @@ pub async fn find_post(db: &Db, id: i64) -> Result<Option<Post>, DbError> {
     Ok(row.map(Post::from))
 }
 
+/// Changes a post's title and content; `false` when it no longer exists.
+pub async fn update_post(db: &Db, id: i64, post: &NewPost) -> Result<bool, DbError> {
+    let sql = "update posts set title = $1, content = $2 where id = $3";
+    Ok(with_pool!(db, |pool| sqlx::query(sql)
+        .bind(&post.title)
+        .bind(&post.content)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected() > 0))?)
+}
+
+/// Deletes a post; `false` when it was already gone.
+pub async fn delete_post(db: &Db, id: i64) -> Result<bool, DbError> {
+    Ok(with_pool!(db, |pool| sqlx::query(
+        "delete from posts where id = $1"
+    )
+    .bind(id)
+    .execute(pool)
+    .await
+    .map(|done| done.rows_affected() > 0))?)
+}
+
 /// How many posts there are.
 pub async fn count_posts(db: &Db) -> Result<i64, DbError> {
     Ok(with_pool!(db, |pool| sqlx::query_scalar(

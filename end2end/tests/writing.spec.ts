@@ -1,0 +1,94 @@
+import { expect, Page, test } from '@playwright/test';
+import { logIn, postTitles, waitForHydration } from './helpers';
+
+/** Writes a post through /post/new and checks it is first on the home page. */
+async function createPost(page: Page, title: string, content: string) {
+  await page.getByRole('link', { name: 'New Post' }).click();
+  await expect(page).toHaveURL(/\/post\/new$/);
+  await page.getByLabel('Title').fill(title);
+  await page.getByLabel('Content').fill(content);
+  await page.getByRole('button', { name: 'Post', exact: true }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('status')).toHaveText('Your post has been created!');
+  expect((await postTitles(page))[0]).toBe(title);
+}
+
+/** Opens the post from the home page, edits its title and checks the post page shows it. */
+async function updatePost(page: Page, title: string, newTitle: string) {
+  await page.locator('article.post .post-title a', { hasText: title }).first().click();
+  await page.getByRole('link', { name: 'Update' }).click();
+  await expect(page).toHaveURL(/\/post\/\d+\/update$/);
+  await expect(page.getByRole('heading', { name: 'Update Post' })).toBeVisible();
+  await expect(page.getByLabel('Title')).toHaveValue(title);
+  await page.getByLabel('Title').fill(newTitle);
+  await page.getByRole('button', { name: 'Update', exact: true }).click();
+  await expect(page).toHaveURL(/\/post\/\d+$/);
+  await expect(page.getByRole('status')).toHaveText('Your post has been updated!');
+  await expect(page.locator('h1.post-title')).toHaveText(newTitle);
+}
+
+test('with JavaScript, an author creates, edits and deletes a post (confirming in a dialog)', async ({ page }) => {
+  const title = `JS post ${Date.now()}`;
+  await page.goto('/');
+  await waitForHydration(page);
+  await logIn(page, 'writer3@example.com');
+  await createPost(page, title, 'First line\nSecond line');
+  await updatePost(page, title, `${title} (edited)`);
+
+  await page.getByRole('link', { name: 'Delete' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toBeVisible();
+  await expect(page).toHaveURL(/\/post\/\d+$/);
+  await dialog.getByRole('button', { name: 'Delete' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('status')).toHaveText('Your post has been deleted!');
+  expect(await postTitles(page)).not.toContain(`${title} (edited)`);
+});
+
+test('with JavaScript, an empty title is a field error and the typed content stays', async ({ page }) => {
+  await page.goto('/');
+  await waitForHydration(page);
+  await logIn(page, 'writer3@example.com');
+  await page.getByRole('link', { name: 'New Post' }).click();
+  await page.getByLabel('Content').fill('Some words I do not want to lose');
+  await page.getByRole('button', { name: 'Post', exact: true }).click();
+  await expect(page.locator('#title-error')).toHaveText('Title is required.');
+  await expect(page.getByLabel('Content')).toHaveValue('Some words I do not want to lose');
+});
+
+test('another user sees no Update or Delete and gets 403 at the update URL', async ({ page }) => {
+  await logIn(page, 'writer2@example.com');
+  await page.goto('/?page=10');
+  await page.locator('article.post .post-title a', { hasText: 'Post 1 on Rust' }).click();
+  await expect(page.locator('h1.post-title')).toHaveText('Post 1 on Rust');
+  await expect(page.getByRole('link', { name: 'Update' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Delete' })).toHaveCount(0);
+  const response = await page.goto(`${new URL(page.url()).pathname}/update`);
+  expect(response?.status()).toBe(403);
+  await expect(page.locator('h1')).toHaveText("You don't have permission to do that (403)");
+});
+
+test('a visitor who opens New Post is asked to log in first', async ({ page }) => {
+  await page.goto('/post/new');
+  await expect(page).toHaveURL(/\/login\?next=\/post\/new$/);
+  await expect(page.getByRole('status')).toHaveText('Please log in to access this page.');
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('an author creates, edits and deletes a post (confirming on a page)', async ({ page }) => {
+    const title = `No-JS post ${Date.now()}`;
+    await logIn(page, 'writer3@example.com');
+    await createPost(page, title, 'Written without scripts');
+    await updatePost(page, title, `${title} (edited)`);
+
+    await page.getByRole('link', { name: 'Delete' }).click();
+    await expect(page).toHaveURL(/\/post\/\d+\/delete$/);
+    await expect(page.getByRole('heading', { name: 'Delete Post?' })).toBeVisible();
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.getByRole('status')).toHaveText('Your post has been deleted!');
+    expect(await postTitles(page)).not.toContain(`${title} (edited)`);
+  });
+});

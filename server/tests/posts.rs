@@ -1,0 +1,307 @@
+//! Writing through the real router: the authorization matrix (every change × visitor, another
+//! user, the author), field errors, and deleting twice.
+
+mod support;
+
+use app::{
+    posts::repo::{count_posts, find_post},
+    users::repo::find_user_by_username,
+};
+use support::{TestServer, get_with_cookie, login, post_form, request, start};
+
+/// Corey wrote posts 1 and 2 in the sample data; JohnDoe wrote none.
+const COREYS_POST: &str = "1";
+
+async fn as_corey(server: &TestServer) -> String {
+    login(server, "C@demo.com", "password")
+        .await
+        .expect("Corey's session")
+}
+
+async fn as_john(server: &TestServer) -> String {
+    login(server, "jd@demo.com", "password")
+        .await
+        .expect("JohnDoe's session")
+}
+
+async fn title_of_post_1(server: &TestServer) -> String {
+    find_post(&server.db, 1)
+        .await
+        .expect("query")
+        .expect("post 1")
+        .title
+}
+
+fn update_form(id: &'static str) -> [(&'static str, &'static str); 3] {
+    [
+        ("id", id),
+        ("title", "Changed title"),
+        ("content", "Changed content"),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_cannot_create_a_post() {
+    let server = start().await;
+    let response = post_form(
+        &server,
+        "/api/create_post",
+        &[("title", "Hi"), ("content", "x")],
+        None,
+    )
+    .await;
+    assert_eq!(response.status, 401);
+    assert_eq!(count_posts(&server.db).await.expect("count"), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_opening_the_new_post_page_is_sent_to_log_in() {
+    let server = start().await;
+    let response = request(&server, "GET", "/post/new", &[("Accept", "text/html")], b"").await;
+    assert_eq!(
+        (response.status, response.header("location")),
+        (302, Some("/login?next=/post/new"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn any_logged_in_user_can_create_a_post() {
+    let server = start().await;
+    let session = as_john(&server).await;
+    let form = [("title", "John's first"), ("content", "<b>hello</b>")];
+    let response = post_form(&server, "/api/create_post", &form, Some(&session)).await;
+    assert_eq!(response.header("location"), Some("/"));
+    assert!(
+        response
+            .cookie("quire_flash")
+            .is_some_and(|c| c.contains("Your%20post%20has%20been%20created"))
+    );
+    let newest = app::posts::repo::list_posts_page(&server.db, 1, 0)
+        .await
+        .expect("page");
+    assert_eq!(
+        (newest[0].title.as_str(), newest[0].content.as_str()),
+        ("John's first", "<b>hello</b>")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_or_overlong_post_gets_field_errors() {
+    let server = start().await;
+    let session = as_john(&server).await;
+    let long_title = "t".repeat(101);
+    let form = [("title", long_title.as_str()), ("content", "")];
+    let response = post_form(&server, "/api/create_post", &form, Some(&session)).await;
+    assert_eq!(response.status, 422);
+    assert!(
+        response.body.contains("\"title\"") && response.body.contains("\"content\""),
+        "{}",
+        response.body
+    );
+    assert_eq!(count_posts(&server.db).await.expect("count"), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_cannot_update_a_post() {
+    let server = start().await;
+    let response = post_form(&server, "/api/update_post", &update_form(COREYS_POST), None).await;
+    assert_eq!(response.status, 401);
+    assert_eq!(title_of_post_1(&server).await, "Blog 1");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_user_cannot_update_a_post() {
+    let server = start().await;
+    let session = as_john(&server).await;
+    let response = post_form(
+        &server,
+        "/api/update_post",
+        &update_form(COREYS_POST),
+        Some(&session),
+    )
+    .await;
+    assert_eq!(response.status, 403);
+    assert_eq!(title_of_post_1(&server).await, "Blog 1");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_author_can_update_a_post() {
+    let server = start().await;
+    let session = as_corey(&server).await;
+    let response = post_form(
+        &server,
+        "/api/update_post",
+        &update_form(COREYS_POST),
+        Some(&session),
+    )
+    .await;
+    assert_eq!(response.header("location"), Some("/post/1"));
+    assert_eq!(title_of_post_1(&server).await, "Changed title");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_cannot_delete_a_post() {
+    let server = start().await;
+    let response = post_form(&server, "/api/delete_post", &[("id", COREYS_POST)], None).await;
+    assert_eq!(response.status, 401);
+    assert_eq!(count_posts(&server.db).await.expect("count"), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_user_cannot_delete_a_post() {
+    let server = start().await;
+    let session = as_john(&server).await;
+    let response = post_form(
+        &server,
+        "/api/delete_post",
+        &[("id", COREYS_POST)],
+        Some(&session),
+    )
+    .await;
+    assert_eq!(response.status, 403);
+    assert_eq!(count_posts(&server.db).await.expect("count"), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_author_can_delete_a_post() {
+    let server = start().await;
+    let session = as_corey(&server).await;
+    let response = post_form(
+        &server,
+        "/api/delete_post",
+        &[("id", COREYS_POST)],
+        Some(&session),
+    )
+    .await;
+    assert_eq!(response.header("location"), Some("/"));
+    assert!(
+        response
+            .cookie("quire_flash")
+            .is_some_and(|c| c.contains("Your%20post%20has%20been%20deleted"))
+    );
+    assert_eq!(find_post(&server.db, 1).await.expect("query"), None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_a_post_twice_is_404_the_second_time() {
+    let server = start().await;
+    let session = as_corey(&server).await;
+    post_form(
+        &server,
+        "/api/delete_post",
+        &[("id", COREYS_POST)],
+        Some(&session),
+    )
+    .await;
+    let again = post_form(
+        &server,
+        "/api/delete_post",
+        &[("id", COREYS_POST)],
+        Some(&session),
+    )
+    .await;
+    assert_eq!(again.status, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changing_a_missing_post_is_404_for_everyone() {
+    let server = start().await;
+    let session = as_corey(&server).await;
+    for cookie in [None, Some(session.as_str())] {
+        assert_eq!(
+            post_form(&server, "/api/update_post", &update_form("999"), cookie)
+                .await
+                .status,
+            404
+        );
+        assert_eq!(
+            post_form(&server, "/api/delete_post", &[("id", "999")], cookie)
+                .await
+                .status,
+            404
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_non_numeric_post_id_is_rejected() {
+    let server = start().await;
+    let session = as_corey(&server).await;
+    let response = post_form(
+        &server,
+        "/api/delete_post",
+        &[("id", "abc")],
+        Some(&session),
+    )
+    .await;
+    assert_eq!(response.status, 400);
+    assert_eq!(count_posts(&server.db).await.expect("count"), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_user_gets_a_403_page_at_the_update_url() {
+    let server = start().await;
+    let response = get_with_cookie(&server, "/post/1/update", &as_john(&server).await).await;
+    assert_eq!(response.status, 403);
+    assert!(
+        response
+            .body
+            .contains("You don&#x27;t have permission to do that (403)")
+            || response
+                .body
+                .contains("You don't have permission to do that (403)")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_author_gets_the_prefilled_update_form() {
+    let server = start().await;
+    let response = get_with_cookie(&server, "/post/1/update", &as_corey(&server).await).await;
+    assert_eq!(response.status, 200);
+    assert!(response.body.contains("Update Post") && response.body.contains("First Post Content!"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_author_sees_update_and_delete() {
+    let server = start().await;
+    let corey = get_with_cookie(&server, "/post/1", &as_corey(&server).await).await;
+    let john = get_with_cookie(&server, "/post/1", &as_john(&server).await).await;
+    assert!(corey.body.contains("/post/1/update"));
+    assert!(!john.body.contains("/post/1/update") && !john.body.contains("/post/1/delete"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_at_the_update_url_is_sent_to_log_in() {
+    let server = start().await;
+    let response = request(
+        &server,
+        "GET",
+        "/post/1/update",
+        &[("Accept", "text/html")],
+        b"",
+    )
+    .await;
+    assert_eq!(
+        response.header("location"),
+        Some("/login?next=/post/1/update")
+    );
+    let john = find_user_by_username(&server.db, "JohnDoe")
+        .await
+        .expect("query");
+    assert!(john.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_post_of_100000_multibyte_characters_fits_the_request_limit() {
+    let server = start().await;
+    let session = as_john(&server).await;
+    let content = "é".repeat(100_000);
+    let form = [("title", "Long read"), ("content", content.as_str())];
+    let response = post_form(&server, "/api/create_post", &form, Some(&session)).await;
+    assert_eq!(
+        response.header("location"),
+        Some("/"),
+        "{}",
+        response.status
+    );
+}
