@@ -8,6 +8,7 @@ quire=target/debug/quire
 export DATABASE_URL="sqlite://target/e2e/site.db"
 export LEPTOS_SITE_ADDR="127.0.0.1:${E2E_PORT:-3100}"
 export LEPTOS_SITE_ROOT="target/site"
+export QUIRE_OUTBOX="target/e2e/outbox"
 rm -rf target/e2e && mkdir -p target/e2e
 "$quire" db reset --yes
 "$quire" db seed --users 3 --posts 48

@@ -23,6 +23,7 @@ use crate::{
         edit::{DeletePostPage, NewPostPage, UpdatePostPage},
         pages::{HomePage, PostPage},
     },
+    reset::pages::{RequestResetPage, ResetPasswordPage},
     users::pages::{UserPostsPage, UsersPage},
 };
 
@@ -90,6 +91,8 @@ fn Pages() -> impl IntoView {
                 <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                <Route path=path!("/reset_password") view=RequestResetPage ssr=SsrMode::Async/>
+                <Route path=path!("/reset_password/:token") view=ResetPasswordPage ssr=SsrMode::Async/>
             </Routes>
         </Layout>
     }

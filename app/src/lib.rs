@@ -19,6 +19,11 @@ pub mod error;
 pub mod pagination;
 /// Posts: model, server functions, SQL, components and pages.
 pub mod posts;
+/// Password reset by emailed link.
+pub mod reset;
+/// The server's secret key (server only).
+#[cfg(feature = "ssr")]
+pub mod secret;
 /// Sample and demo data (server only).
 #[cfg(feature = "ssr")]
 pub mod seed;

@@ -5,13 +5,15 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::prelude::*;
 
-use crate::{auth::throttle::Throttle, db::Db, error::AppError};
+use crate::{auth::throttle::Throttle, db::Db, error::AppError, reset::mail::Mailer};
 
 /// Deployment settings the app needs at request time.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Settings {
     /// Mark cookies `Secure` (serve over https only).
     pub secure_cookies: bool,
+    /// The site's public address, for links in emails (e.g. `https://blog.example`).
+    pub public_url: String,
 }
 
 /// What every route and server function can reach on the server.
@@ -25,16 +27,28 @@ pub struct AppState {
     pub settings: Settings,
     /// Failed log-in counts of this process.
     pub throttle: Arc<Throttle>,
+    /// Sends email.
+    pub mailer: Arc<Mailer>,
+    /// The secret key that signs password-reset tokens.
+    pub secret: Arc<[u8]>,
 }
 
 impl AppState {
-    /// State for a server with these options, database and settings.
-    pub fn new(leptos_options: LeptosOptions, db: Db, settings: Settings) -> Self {
+    /// State for a server with these options, database, settings, mailer and secret key.
+    pub fn new(
+        leptos_options: LeptosOptions,
+        db: Db,
+        settings: Settings,
+        mailer: Mailer,
+        secret: Vec<u8>,
+    ) -> Self {
         Self {
             leptos_options,
             db,
             settings,
             throttle: Arc::default(),
+            mailer: Arc::new(mailer),
+            secret: secret.into(),
         }
     }
 }

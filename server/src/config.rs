@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 
+use app::reset::mail::{MailConfig, SmtpTls};
 use clap::{Args, Parser, Subcommand};
 use leptos::prelude::LeptosOptions;
 
@@ -63,6 +64,43 @@ pub struct Config {
     /// Mark session and flash cookies `Secure`: set this when Quire is served over https.
     #[arg(long, env = "QUIRE_SECURE_COOKIES", global = true)]
     pub secure_cookies: bool,
+    /// Key that signs password-reset links; when unset, one is generated once and kept in the database.
+    #[arg(long, env = "QUIRE_SECRET_KEY", global = true, hide_env_values = true)]
+    pub secret_key: Option<String>,
+    /// The site's public address, used in emailed links [default: http://SITE_ADDR].
+    #[arg(long, env = "QUIRE_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// SMTP server for outgoing mail; when unset, mail is written to the outbox folder.
+    #[arg(long, env = "QUIRE_SMTP_HOST", global = true)]
+    pub smtp_host: Option<String>,
+    /// SMTP port.
+    #[arg(long, env = "QUIRE_SMTP_PORT", default_value_t = 587, global = true)]
+    pub smtp_port: u16,
+    /// SMTP security: starttls, tls or none.
+    #[arg(long, env = "QUIRE_SMTP_TLS", value_enum, default_value_t = SmtpSecurity::Starttls, global = true)]
+    pub smtp_tls: SmtpSecurity,
+    /// SMTP user name.
+    #[arg(long, env = "QUIRE_SMTP_USER", global = true)]
+    pub smtp_user: Option<String>,
+    /// SMTP password.
+    #[arg(
+        long,
+        env = "QUIRE_SMTP_PASSWORD",
+        global = true,
+        hide_env_values = true
+    )]
+    pub smtp_password: Option<String>,
+    /// The From address of Quire's email.
+    #[arg(
+        long,
+        env = "QUIRE_MAIL_FROM",
+        default_value = "Quire <noreply@localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+    /// Folder where email is written as .eml files when no SMTP server is set.
+    #[arg(long, env = "QUIRE_OUTBOX", default_value = "outbox", global = true)]
+    pub outbox: std::path::PathBuf,
     /// Log filter, in tracing's EnvFilter syntax.
     #[arg(
         long,
@@ -82,6 +120,43 @@ impl Config {
             .site_pkg_dir(self.site_pkg_dir.as_str())
             .site_addr(self.site_addr)
             .build()
+    }
+}
+
+/// How the SMTP connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SmtpSecurity {
+    /// STARTTLS on a plain connection (usually port 587).
+    Starttls,
+    /// TLS from the start (usually port 465).
+    Tls,
+    /// No encryption: only for a relay on the same machine.
+    None,
+}
+
+impl Config {
+    /// Where email goes.
+    pub fn mail_config(&self) -> MailConfig {
+        MailConfig {
+            smtp_host: self.smtp_host.clone().filter(|host| !host.is_empty()),
+            smtp_port: self.smtp_port,
+            smtp_tls: match self.smtp_tls {
+                SmtpSecurity::Starttls => SmtpTls::StartTls,
+                SmtpSecurity::Tls => SmtpTls::Tls,
+                SmtpSecurity::None => SmtpTls::None,
+            },
+            smtp_user: self.smtp_user.clone(),
+            smtp_password: self.smtp_password.clone(),
+            from: self.mail_from.clone(),
+            outbox: self.outbox.clone(),
+        }
+    }
+
+    /// The public address for links in email.
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.site_addr))
     }
 }
 

@@ -17,6 +17,9 @@ pub enum CliError {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
+    /// Mail settings are unusable.
+    #[error("mail configuration: {0}")]
+    Mail(#[from] app::reset::mail::MailError),
     /// The user did not confirm a destructive command.
     #[error("{0}")]
     NotConfirmed(String),

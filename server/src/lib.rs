@@ -15,6 +15,8 @@ pub mod router;
 
 use app::{
     db::Db,
+    reset::mail::Mailer,
+    secret::load_secret_key,
     state::{AppState, Settings},
 };
 use tokio::net::TcpListener;
@@ -43,8 +45,11 @@ async fn serve(config: &config::Config, db: Db) -> Result<(), CliError> {
     tracing::info!(backend = db.backend(), applied, "database ready");
     let settings = Settings {
         secure_cookies: config.secure_cookies,
+        public_url: config.public_url(),
     };
-    let state = AppState::new(config.leptos_options(), db, settings);
+    let mailer = Mailer::new(&config.mail_config())?;
+    let secret = load_secret_key(&db, config.secret_key.as_deref()).await?;
+    let state = AppState::new(config.leptos_options(), db, settings, mailer, secret);
     let addr = config.site_addr;
     let listener = TcpListener::bind(addr)
         .await

@@ -134,7 +134,7 @@ async fn dummy_hash() -> Result<String, AppError> {
 
 /// The address the request came from, as a throttle key.
 #[cfg(feature = "ssr")]
-async fn client_key() -> String {
+pub async fn client_key() -> String {
     use axum::extract::ConnectInfo;
     use std::net::SocketAddr;
     match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {

@@ -16,7 +16,7 @@ use crate::{
 
 /// Sends a logged-in visitor home: the sign-up and log-in pages are for visitors only.
 #[component]
-fn RedirectIfLoggedIn() -> impl IntoView {
+pub fn RedirectIfLoggedIn() -> impl IntoView {
     let auth = Auth::expect();
     view! {
         <Transition>
@@ -74,6 +74,7 @@ pub fn LoginPage() -> impl IntoView {
                 </div>
                 <SubmitButton label="Login" pending=action.pending()/>
             </ActionForm>
+            <p class="form-footer"><a href="/reset_password">"Forgot Password?"</a></p>
             <p class="form-footer">"Need an account? " <a href="/register">"Sign Up Now"</a></p>
         </section>
     }

@@ -109,6 +109,18 @@ pub async fn delete_expired_sessions(db: &Db, now: DateTime<Utc>) -> Result<u64,
     Ok(done)
 }
 
+/// Deletes every session of a user (after a password reset).
+pub async fn delete_sessions_for_user(db: &Db, user_id: i64) -> Result<(), DbError> {
+    with_pool!(db, |pool| sqlx::query(
+        "delete from sessions where user_id = $1"
+    )
+    .bind(user_id)
+    .execute(pool)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}
+
 /// How many sessions a user has.
 pub async fn count_sessions_for_user(db: &Db, user_id: i64) -> Result<i64, DbError> {
     Ok(with_pool!(db, |pool| sqlx::query_scalar(

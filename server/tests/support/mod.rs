@@ -7,6 +7,8 @@ use std::net::SocketAddr;
 
 use app::{
     db::Db,
+    reset::mail::Mailer,
+    secret::load_secret_key,
     seed::seed_sample,
     state::{AppState, Settings},
 };
@@ -37,7 +39,13 @@ pub async fn start() -> TestServer {
         .build();
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let state = AppState::new(leptos_options, db.clone(), Settings::default());
+    let settings = Settings {
+        secure_cookies: false,
+        public_url: format!("http://{addr}"),
+    };
+    let mailer = Mailer::outbox(dir.path().join("outbox"));
+    let secret = load_secret_key(&db, None).await.expect("secret key");
+    let state = AppState::new(leptos_options, db.clone(), settings, mailer, secret);
     tokio::spawn(server::router::serve(
         listener,
         state,

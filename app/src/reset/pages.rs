@@ -1,0 +1,68 @@
+//! The "forgot password" pages: ask for a link, then set a new password with it.
+
+use leptos::prelude::*;
+use leptos_router::{components::Redirect, hooks::use_params_map};
+
+use crate::{
+    auth::pages::{RedirectIfLoggedIn, SubmitButton},
+    components::{
+        error_page::ErrorPage,
+        form::{FormError, TextField, field_message, form_message},
+        page_title::PageTitle,
+    },
+    reset::api::{RequestPasswordReset, ResetPassword, check_reset_token},
+};
+
+/// `/reset_password`: ask for a reset link.
+#[component]
+pub fn RequestResetPage() -> impl IntoView {
+    let action = ServerAction::<RequestPasswordReset>::new();
+    let value = action.value();
+    view! {
+        <PageTitle text="Reset Password"/>
+        <RedirectIfLoggedIn/>
+        <section class="form-card">
+            <h1>"Reset Password"</h1>
+            <ActionForm action=action>
+                <FormError error=form_message(value)/>
+                <TextField label="Email" name="email" kind="email" autocomplete="email" error=field_message(value, "email")/>
+                <SubmitButton label="Request Password Reset" pending=action.pending()/>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// `/reset_password/:token`: choose a new password; a bad token goes back to the request form.
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.with(|p| p.get("token").unwrap_or_default());
+    let valid = Resource::new(token, check_reset_token);
+    let action = ServerAction::<ResetPassword>::new();
+    let value = action.value();
+    view! {
+        <PageTitle text="Reset Password"/>
+        <RedirectIfLoggedIn/>
+        <Transition fallback=|| view! { <p class="loading">"Checking your link…"</p> }>
+            {move || Suspend::new(async move {
+                match valid.await {
+                    Ok(true) => view! {
+                        <section class="form-card">
+                            <h1>"Reset Password"</h1>
+                            <ActionForm action=action>
+                                <FormError error=form_message(value)/>
+                                <input type="hidden" name="token" value=token/>
+                                <TextField label="New Password" name="password" kind="password" autocomplete="new-password" error=field_message(value, "password")/>
+                                <TextField label="Confirm Password" name="confirm_password" kind="password" autocomplete="new-password" error=field_message(value, "confirm_password")/>
+                                <SubmitButton label="Reset Password" pending=action.pending()/>
+                            </ActionForm>
+                        </section>
+                    }
+                    .into_any(),
+                    Ok(false) => view! { <Redirect path="/reset_password"/> }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
