@@ -3,11 +3,12 @@
 
 mod support;
 
+use app::reset::mail::{MailConfig, Mailer, SmtpTls};
 use app::{
     auth::repo::find_credentials_by_email, reset::token::issue_token, secret::load_secret_key,
 };
 use chrono::{Duration, Utc};
-use support::{TestServer, get_with_cookie, login, post_form, request, start};
+use support::{TestServer, get_with_cookie, login, post_form, request, start, start_with_mailer};
 
 async fn request_reset(server: &TestServer, email: &str) -> support::Response {
     post_form(
@@ -238,4 +239,29 @@ async fn a_logged_in_user_opening_the_reset_page_goes_home() {
         (response.status, response.header("location")),
         (302, Some("/"))
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mail_failure_is_told_to_the_user_and_changes_nothing() {
+    let server = start_with_mailer(|dir| {
+        let config = MailConfig {
+            smtp_host: Some("127.0.0.1".into()),
+            smtp_port: 1,
+            smtp_tls: SmtpTls::None,
+            smtp_user: None,
+            smtp_password: None,
+            from: "Quire <noreply@localhost>".into(),
+            outbox: dir.join("outbox"),
+        };
+        Mailer::new(&config).expect("mailer")
+    })
+    .await;
+    let response = request_reset(&server, "C@demo.com").await;
+    assert_eq!(response.header("location"), Some("/reset_password"));
+    assert!(
+        response
+            .cookie("quire_flash")
+            .is_some_and(|c| c.contains("could%20not%20send"))
+    );
+    assert!(login(&server, "C@demo.com", "password").await.is_some());
 }

@@ -26,8 +26,14 @@ pub struct TestServer {
     pub dir: TempDir,
 }
 
-/// Starts a server on the Flaskblog sample data (Corey and JohnDoe, password "password").
+/// Starts a server on the Flaskblog sample data (Corey and JohnDoe, password "password"),
+/// writing mail to an outbox in its temporary folder.
 pub async fn start() -> TestServer {
+    start_with_mailer(|dir| Mailer::outbox(dir.join("outbox"))).await
+}
+
+/// Like [`start`], with the mailer `mailer` makes for the server's temporary folder.
+pub async fn start_with_mailer(mailer: impl FnOnce(&std::path::Path) -> Mailer) -> TestServer {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("site.db").display());
     let db = Db::connect(&url).await.expect("open database");
@@ -43,9 +49,14 @@ pub async fn start() -> TestServer {
         secure_cookies: false,
         public_url: format!("http://{addr}"),
     };
-    let mailer = Mailer::outbox(dir.path().join("outbox"));
     let secret = load_secret_key(&db, None).await.expect("secret key");
-    let state = AppState::new(leptos_options, db.clone(), settings, mailer, secret);
+    let state = AppState::new(
+        leptos_options,
+        db.clone(),
+        settings,
+        mailer(dir.path()),
+        secret,
+    );
     tokio::spawn(server::router::serve(
         listener,
         state,
