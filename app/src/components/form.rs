@@ -46,11 +46,8 @@ pub fn TextField(
     #[prop(into)]
     error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let error_id = format!("{name}-error");
-    let described_by = error_id.clone();
     view! {
-        <div class="field">
-            <label for=name>{label}</label>
+        <FieldFrame label name error>
             <input
                 id=name
                 name=name
@@ -59,9 +56,30 @@ pub fn TextField(
                 value=value
                 class:invalid=move || error.get().is_some()
                 aria-invalid=move || error.get().is_some().to_string()
-                aria-describedby=described_by
+                aria-describedby=error_id(name)
             />
-            <FieldError id=error_id error/>
+        </FieldFrame>
+    }
+}
+
+/// The id of a field's error message, which its control points to.
+fn error_id(name: &str) -> String {
+    format!("{name}-error")
+}
+
+/// A field's label above its control and its error message below.
+#[component]
+fn FieldFrame(
+    label: &'static str,
+    name: &'static str,
+    error: Signal<Option<String>>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=name>{label}</label>
+            {children()}
+            <FieldError id=error_id(name) error/>
         </div>
     }
 }
@@ -102,22 +120,18 @@ pub fn TextAreaField(
     #[prop(into)]
     error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let error_id = format!("{name}-error");
-    let described_by = error_id.clone();
     view! {
-        <div class="field">
-            <label for=name>{label}</label>
+        <FieldFrame label name error>
             <textarea
                 id=name
                 name=name
                 rows=rows
                 class:invalid=move || error.get().is_some()
                 aria-invalid=move || error.get().is_some().to_string()
-                aria-describedby=described_by
+                aria-describedby=error_id(name)
             >
                 {value}
             </textarea>
-            <FieldError id=error_id error/>
-        </div>
+        </FieldFrame>
     }
 }
