@@ -24,8 +24,8 @@ pub fn AccountPage() -> impl IntoView {
     let update = ServerAction::<UpdateAccount>::new();
     let password = ServerAction::<ChangePassword>::new();
     let auth = Auth::expect();
-    auth.track_same_page(update);
-    auth.track_same_page(password);
+    auth.track_same_page(update.version());
+    auth.track_same_page(password.version());
     let account = Resource::new(
         move || (update.version().get(), password.version().get()),
         |_| get_account(),

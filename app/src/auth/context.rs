@@ -50,33 +50,25 @@ impl Auth {
         expect_context::<Self>()
     }
 
-    /// Reloads the logged-in user each time `action` finishes a run.
-    pub fn track<S>(self, action: ServerAction<S>)
-    where
-        S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
-        S::Output: Send + Sync + 'static,
-        S::Error: Send + Sync + 'static,
-    {
-        Effect::watch(
-            move || action.version().get(),
-            move |_, _, _| self.changes.update(|n| *n += 1),
-            false,
-        );
+    /// Reloads the logged-in user each time the action with this `version` finishes a run.
+    pub fn track(self, version: RwSignal<usize>) {
+        self.on_finish(version, false);
     }
 
     /// Like [`Auth::track`], for an action that redirects to the page it is on: its flash
     /// message is looked up once it has finished.
-    pub fn track_same_page<S>(self, action: ServerAction<S>)
-    where
-        S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
-        S::Output: Send + Sync + 'static,
-        S::Error: Send + Sync + 'static,
-    {
+    pub fn track_same_page(self, version: RwSignal<usize>) {
+        self.on_finish(version, true);
+    }
+
+    fn on_finish(self, version: RwSignal<usize>, same_page: bool) {
         Effect::watch(
-            move || action.version().get(),
+            move || version.get(),
             move |_, _, _| {
                 self.changes.update(|n| *n += 1);
-                self.same_page_runs.update(|n| *n += 1);
+                if same_page {
+                    self.same_page_runs.update(|n| *n += 1);
+                }
             },
             false,
         );

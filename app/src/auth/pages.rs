@@ -54,7 +54,7 @@ pub fn RegisterPage() -> impl IntoView {
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
-    Auth::expect().track(action);
+    Auth::expect().track(action.version());
     let value = action.value();
     let query = use_query_map();
     let next = move || query.with(|q| q.get("next").unwrap_or_default());

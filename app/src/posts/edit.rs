@@ -33,7 +33,7 @@ fn login_redirect(path: String) -> impl IntoView {
 #[component]
 pub fn NewPostPage() -> impl IntoView {
     let action = ServerAction::<CreatePost>::new();
-    Auth::expect().track(action);
+    Auth::expect().track(action.version());
     let value = action.value();
     let user = Resource::new(|| (), |_| get_account());
     view! {
@@ -94,7 +94,7 @@ fn editable<V: IntoView + 'static>(
 #[component]
 pub fn UpdatePostPage() -> impl IntoView {
     let action = ServerAction::<UpdatePost>::new();
-    Auth::expect().track(action);
+    Auth::expect().track(action.version());
     let value = action.value();
     view! {
         <PageTitle text="Update Post"/>
@@ -117,7 +117,7 @@ pub fn UpdatePostPage() -> impl IntoView {
 #[component]
 pub fn DeletePostPage() -> impl IntoView {
     let action = ServerAction::<DeletePost>::new();
-    Auth::expect().track(action);
+    Auth::expect().track(action.version());
     view! {
         <PageTitle text="Delete Post"/>
         {editable("delete", move |post: Post| view! {
@@ -150,7 +150,7 @@ pub fn DeleteConfirmation(post: Post, action: ServerAction<DeletePost>) -> impl 
 pub fn AuthorControls(post: Post) -> impl IntoView {
     let auth = Auth::expect();
     let action = ServerAction::<DeletePost>::new();
-    auth.track(action);
+    auth.track(action.version());
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     let open_dialog = move |event: leptos::ev::MouseEvent| {
         if let Some(dialog) = dialog.get() {
