@@ -8,7 +8,7 @@ pub mod account;
 pub mod app;
 /// Authentication: sign-up, log-in, sessions, password hashing.
 pub mod auth;
-/// Layout, error pages and page links shared by several resources.
+/// Layout and nav, flash messages, form fields, error pages, page titles and page links.
 pub mod components;
 /// The database handle, migrations and the dispatch macro (server only).
 #[cfg(feature = "ssr")]

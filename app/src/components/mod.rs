@@ -1,4 +1,4 @@
-//! Components shared by several resources: layout, error pages, page links.
+//! Components shared by several resources: layout, flash messages, form fields, error pages, titles, page links.
 
 pub mod error_page;
 pub mod flash;
