@@ -16,7 +16,7 @@ use crate::{
         pages::{LoginPage, RegisterPage},
     },
     components::{
-        error_page::NotFound,
+        error_page::{ErrorStatusPage, NotFound},
         layout::{Layout, Routing},
     },
     posts::{
@@ -93,6 +93,7 @@ fn Pages() -> impl IntoView {
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/reset_password") view=RequestResetPage ssr=SsrMode::Async/>
                 <Route path=path!("/reset_password/:token") view=ResetPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/error/:status") view=ErrorStatusPage ssr=SsrMode::Async/>
             </Routes>
         </Layout>
     }

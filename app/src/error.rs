@@ -9,28 +9,42 @@ use leptos::server_fn::{
 };
 use serde::{Deserialize, Serialize};
 
-/// Messages for individual form fields, keyed by field name.
+/// Messages for individual form fields, keyed by field name. Every message is one of
+/// [`messages::ALL`](crate::messages::ALL): deserializing anything else fails.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldErrors(BTreeMap<String, String>);
+#[serde(try_from = "BTreeMap<String, String>")]
+pub struct FieldErrors(BTreeMap<String, &'static str>);
+
+impl TryFrom<BTreeMap<String, String>> for FieldErrors {
+    type Error = String;
+
+    fn try_from(map: BTreeMap<String, String>) -> Result<Self, Self::Error> {
+        map.into_iter()
+            .map(|(field, text)| match crate::messages::known(&text) {
+                Some(message) => Ok((field, message)),
+                None => Err(format!("unknown message for field {field}")),
+            })
+            .collect::<Result<_, _>>()
+            .map(Self)
+    }
+}
 
 impl FieldErrors {
     /// Records `message` for `field`, keeping the first message a field gets.
-    pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0
-            .entry(field.to_owned())
-            .or_insert_with(|| message.into());
+    pub fn add(&mut self, field: &str, message: &'static str) {
+        self.0.entry(field.to_owned()).or_insert(message);
     }
 
     /// The message for `field`, if it has one.
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.get(field).map(String::as_str)
+    pub fn get(&self, field: &str) -> Option<&'static str> {
+        self.0.get(field).copied()
     }
 
     /// Every field's message, by field name.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &'static str)> {
         self.0
             .iter()
-            .map(|(field, message)| (field.as_str(), message.as_str()))
+            .map(|(field, message)| (field.as_str(), *message))
     }
 
     /// True when no field has a message.
@@ -48,7 +62,7 @@ impl FieldErrors {
     }
 
     /// A single field's error.
-    pub fn single(field: &str, message: impl Into<String>) -> Self {
+    pub fn single(field: &str, message: &'static str) -> Self {
         let mut errors = Self::default();
         errors.add(field, message);
         errors
@@ -73,8 +87,8 @@ pub enum AppError {
     /// Wrong email or password; deliberately the same message for both.
     #[error("Login Unsuccessful. Please check email and password")]
     LoginFailed,
-    /// Too many failed attempts; the next try is allowed after this many seconds.
-    #[error("Too many failed attempts. Please try again in {} minute(s).", retry_after_secs.div_ceil(60))]
+    /// Too many attempts; the next try is allowed after this many seconds.
+    #[error("Too many attempts. Please try again in {} minute(s).", retry_after_secs.div_ceil(60))]
     TooManyAttempts {
         /// Seconds until the next attempt is accepted.
         retry_after_secs: u64,
@@ -82,6 +96,12 @@ pub enum AppError {
     /// Input failed validation; each field says why.
     #[error("Please correct the highlighted fields.")]
     Invalid(FieldErrors),
+    /// The server is too busy to do this now; try again after this many seconds.
+    #[error("Quire is busy right now. Please try again in a few seconds.")]
+    Busy {
+        /// Seconds to wait before trying again.
+        retry_after_secs: u64,
+    },
     /// The browser could not reach the server.
     #[error("Quire could not be reached. Check your connection and try again.")]
     Unreachable,
@@ -99,10 +119,42 @@ impl AppError {
             Self::Unauthorized | Self::LoginFailed => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unreachable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
+    }
+
+    /// Seconds the client should wait before retrying, for errors that say so (`Retry-After`).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::TooManyAttempts { retry_after_secs } | Self::Busy { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
+        }
+    }
+
+    /// True for errors that the form which caused them shows beside its fields; any other
+    /// error gets a page of its own.
+    pub fn is_shown_by_form(&self) -> bool {
+        matches!(
+            self,
+            Self::Invalid(_) | Self::LoginFailed | Self::TooManyAttempts { .. } | Self::Busy { .. }
+        )
+    }
+
+    /// The error page for an HTTP status, for statuses that have one.
+    pub fn from_status(status: u16) -> Option<Self> {
+        Some(match status {
+            400 => Self::BadRequest,
+            401 => Self::Unauthorized,
+            403 => Self::Forbidden,
+            404 => Self::NotFound,
+            500 => Self::Internal,
+            _ => return None,
+        })
     }
 
     /// A sentence under the heading of an error page, telling the user what to do next.
@@ -114,7 +166,9 @@ impl AppError {
             Self::BadRequest => "Go back and try again.",
             Self::Unauthorized => "Log in, then try again.",
             Self::Forbidden => "Only the owner can do that.",
-            Self::LoginFailed | Self::TooManyAttempts { .. } => "Go back and try again.",
+            Self::LoginFailed | Self::TooManyAttempts { .. } | Self::Busy { .. } => {
+                "Go back and try again."
+            }
             Self::Invalid(_) => "Go back, correct the form and submit it again.",
             Self::Unreachable => "Your changes, if any, were not sent.",
             Self::Internal => {
@@ -147,7 +201,11 @@ impl From<crate::db::DbError> for AppError {
         match err {
             DbError::Taken(field) => Self::Invalid(FieldErrors::single(
                 field,
-                format!("That {field} is taken. Please choose a different one."),
+                if field == "email" {
+                    crate::messages::EMAIL_TAKEN
+                } else {
+                    crate::messages::USERNAME_TAKEN
+                },
             )),
             other => {
                 tracing::error!(error = %other, "database error");
@@ -160,10 +218,22 @@ impl From<crate::db::DbError> for AppError {
 #[cfg(feature = "ssr")]
 impl From<crate::auth::password::PasswordError> for AppError {
     fn from(err: crate::auth::password::PasswordError) -> Self {
-        tracing::error!(error = %err, "password hashing failed");
-        Self::Internal
+        use crate::auth::password::PasswordError;
+        match err {
+            PasswordError::Busy => Self::Busy {
+                retry_after_secs: BUSY_RETRY_AFTER_SECS,
+            },
+            other => {
+                tracing::error!(error = %other, "password hashing failed");
+                Self::Internal
+            }
+        }
     }
 }
+
+/// What a client turned away by a full work queue is told to wait.
+#[cfg(feature = "ssr")]
+pub const BUSY_RETRY_AFTER_SECS: u64 = 5;
 
 #[cfg(test)]
 mod tests {
@@ -198,8 +268,24 @@ mod tests {
         };
         assert_eq!(
             error.to_string(),
-            "Too many failed attempts. Please try again in 2 minute(s)."
+            "Too many attempts. Please try again in 2 minute(s)."
         );
+    }
+
+    #[test]
+    fn field_errors_with_quire_messages_deserialize() {
+        let errors = FieldErrors::single("email", crate::messages::EMAIL_TAKEN);
+        let json = serde_json::to_string(&AppError::Invalid(errors.clone())).expect("json");
+        assert_eq!(
+            serde_json::from_str::<AppError>(&json).expect("parses"),
+            AppError::Invalid(errors)
+        );
+    }
+
+    #[test]
+    fn field_errors_with_foreign_text_do_not_deserialize() {
+        let json = r#"{"Invalid":{"title":"Your account is locked. Call +1 555 0100."}}"#;
+        assert!(serde_json::from_str::<AppError>(json).is_err());
     }
 
     #[test]

@@ -8,17 +8,42 @@ pub mod account;
 pub mod app;
 /// Authentication: sign-up, log-in, sessions, password hashing.
 pub mod auth;
+/// Who is asking: the client address behind trusted proxies, and its rate-limit key (server only).
+#[cfg(feature = "ssr")]
+pub mod client;
+/// The current time at the databases' precision (server only).
+#[cfg(feature = "ssr")]
+pub mod clock;
 /// Layout and nav, flash messages, form fields, error pages, page titles and page links.
 pub mod components;
+/// Cookie names, flags, and reading and setting cookies (server only).
+#[cfg(feature = "ssr")]
+pub mod cookies;
 /// The database handle, migrations and the dispatch macro (server only).
 #[cfg(feature = "ssr")]
 pub mod db;
 /// `AppError`, its HTTP status and user-safe text.
 pub mod error;
+/// Flash messages: the type, its cookie, and the server function that takes it.
+pub mod flash;
+/// The durable mail queue and the task that delivers it (server only).
+#[cfg(feature = "ssr")]
+pub mod mail_queue;
+/// Periodic clean-up of expired sessions, counters and sent mail (server only).
+#[cfg(feature = "ssr")]
+pub mod maintenance;
+/// Every field message Quire writes, and the check that a message is one of them.
+pub mod messages;
 /// Page arithmetic and the page-link pattern.
 pub mod pagination;
 /// Posts: model, server functions, SQL, components and pages.
 pub mod posts;
+/// Random tokens and names (server only).
+#[cfg(feature = "ssr")]
+pub mod random;
+/// Rate limits counted in the database (server only).
+#[cfg(feature = "ssr")]
+pub mod rate_limit;
 /// Password reset by emailed link.
 pub mod reset;
 /// The server's secret key (server only).
@@ -32,5 +57,8 @@ pub mod seed;
 pub mod state;
 /// Users: model, server functions, SQL and pages.
 pub mod users;
+/// Bounded off-thread work for heavy jobs (server only).
+#[cfg(feature = "ssr")]
+pub mod work_queue;
 
 pub use app::{App, shell};

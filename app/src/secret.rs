@@ -1,10 +1,9 @@
 //! The server's secret key: from configuration, or generated once and kept in the database so
 //! every instance and every restart signs with the same key.
 
-use argon2::password_hash::rand_core::{OsRng, RngCore};
-
 use crate::{
     db::{Db, DbError},
+    random::random_hex,
     with_pool,
 };
 
@@ -15,9 +14,7 @@ pub async fn load_secret_key(db: &Db, configured: Option<&str>) -> Result<Vec<u8
     if let Some(key) = configured.filter(|key| !key.is_empty()) {
         return Ok(key.as_bytes().to_vec());
     }
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    let candidate: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let candidate = random_hex(32);
     // Two instances starting together both insert; the first one wins and both read it back.
     with_pool!(db, |pool| sqlx::query(
         "insert into settings (key, value) values ($1, $2) on conflict (key) do nothing"

@@ -5,7 +5,10 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::prelude::*;
 
-use crate::{auth::throttle::Throttle, db::Db, error::AppError, reset::mail::Mailer};
+use ipnet::IpNet;
+use tokio::sync::Notify;
+
+use crate::{db::Db, error::AppError, reset::mail::Mailer};
 
 /// Deployment settings the app needs at request time.
 #[derive(Clone, Debug)]
@@ -14,6 +17,8 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// The site's public address, for links in emails (e.g. `https://blog.example`).
     pub public_url: String,
+    /// Proxies whose `X-Forwarded-For` is believed (empty: the peer is the client).
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 /// What every route and server function can reach on the server.
@@ -25,12 +30,12 @@ pub struct AppState {
     pub db: Db,
     /// Deployment settings.
     pub settings: Settings,
-    /// Failed log-in counts of this process.
-    pub throttle: Arc<Throttle>,
     /// Sends email.
     pub mailer: Arc<Mailer>,
     /// The secret key that signs password-reset tokens.
     pub secret: Arc<[u8]>,
+    /// Wakes this instance's mail task when a message is queued.
+    pub mail_wakeup: Arc<Notify>,
 }
 
 impl AppState {
@@ -46,9 +51,9 @@ impl AppState {
             leptos_options,
             db,
             settings,
-            throttle: Arc::default(),
             mailer: Arc::new(mailer),
             secret: secret.into(),
+            mail_wakeup: Arc::default(),
         }
     }
 }
@@ -85,11 +90,8 @@ pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         return result;
     }
     response.set_status(error.status_code());
-    if let AppError::TooManyAttempts { retry_after_secs } = error {
-        response.insert_header(
-            http::header::RETRY_AFTER,
-            http::HeaderValue::from(*retry_after_secs),
-        );
+    if let Some(seconds) = error.retry_after() {
+        response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
     }
     result
 }

@@ -119,6 +119,12 @@ on_both_backends!(
     the_demo_seed_creates_the_requested_counts,
     drop_all_then_migrate_gives_an_empty_schema,
     a_post_date_round_trips_exactly,
+    an_email_differing_only_in_case_is_taken,
+    a_username_differing_only_in_case_is_taken,
+    a_rate_limit_counts_hits_and_restarts_after_its_window,
+    expired_rate_limit_counters_are_swept,
+    a_claimed_message_is_not_claimed_again_while_leased,
+    a_password_is_replaced_only_if_it_is_unchanged,
 );
 
 const HASH: &str =
@@ -402,7 +408,7 @@ async fn drop_all_then_migrate_gives_an_empty_schema(db: Db) {
 
 async fn a_post_date_round_trips_exactly(db: Db) {
     let user = add_user(&db, "Corey").await;
-    let before = posts::now();
+    let before = app::clock::now();
     let id = posts::insert_post(
         &db,
         user.id,
@@ -417,5 +423,84 @@ async fn a_post_date_round_trips_exactly(db: Db) {
         .await
         .expect("find")
         .expect("exists");
-    assert!(post.date_posted >= before && post.date_posted <= posts::now());
+    assert!(post.date_posted >= before && post.date_posted <= app::clock::now());
+}
+
+async fn an_email_differing_only_in_case_is_taken(db: Db) {
+    add_user(&db, "alice").await;
+    let record = UserRecord {
+        username: "bob",
+        email: "ALICE@Example.com",
+        password_hash: HASH,
+    };
+    assert!(matches!(
+        users::insert_user(&db, &record).await,
+        Err(DbError::Taken("email"))
+    ));
+}
+
+async fn a_username_differing_only_in_case_is_taken(db: Db) {
+    add_user(&db, "alice").await;
+    let record = UserRecord {
+        username: "ALICE",
+        email: "other@example.com",
+        password_hash: HASH,
+    };
+    assert!(matches!(
+        users::insert_user(&db, &record).await,
+        Err(DbError::Taken("username"))
+    ));
+}
+
+async fn a_rate_limit_counts_hits_and_restarts_after_its_window(db: Db) {
+    use app::rate_limit::repo::hit;
+    assert_eq!(hit(&db, "k", 1000, 60).await.expect("hit").hits, 1);
+    assert_eq!(hit(&db, "k", 1010, 60).await.expect("hit").hits, 2);
+    let restarted = hit(&db, "k", 1060, 60).await.expect("hit");
+    assert_eq!((restarted.hits, restarted.window_start), (1, 1060));
+}
+
+async fn expired_rate_limit_counters_are_swept(db: Db) {
+    use app::rate_limit::repo::{delete_expired, hit};
+    hit(&db, "old", 1000, 60).await.expect("hit");
+    hit(&db, "new", 5000, 60).await.expect("hit");
+    assert_eq!(delete_expired(&db, 4000).await.expect("sweep"), 1);
+    assert_eq!(hit(&db, "new", 5001, 60).await.expect("hit").hits, 2);
+}
+
+async fn a_claimed_message_is_not_claimed_again_while_leased(db: Db) {
+    use app::mail_queue::repo::{claim_due, enqueue};
+    let id = enqueue(&db, "password_reset", "c@demo.com", 100)
+        .await
+        .expect("enqueue");
+    let claimed = claim_due(&db, 100, 400).await.expect("claim").expect("due");
+    assert_eq!((claimed.id, claimed.attempts), (id, 1));
+    assert_eq!(claim_due(&db, 200, 500).await.expect("claim"), None);
+    let reclaimed = claim_due(&db, 401, 700)
+        .await
+        .expect("claim")
+        .expect("lease ended");
+    assert_eq!(reclaimed.attempts, 2);
+}
+
+async fn a_password_is_replaced_only_if_it_is_unchanged(db: Db) {
+    use app::auth::repo::{find_password_hash, replace_password_if_unchanged};
+    let user = add_user(&db, "alice").await;
+    assert!(
+        replace_password_if_unchanged(&db, user.id, HASH, "$argon2id$first")
+            .await
+            .expect("first")
+    );
+    assert!(
+        !replace_password_if_unchanged(&db, user.id, HASH, "$argon2id$second")
+            .await
+            .expect("second")
+    );
+    assert_eq!(
+        find_password_hash(&db, user.id)
+            .await
+            .expect("query")
+            .as_deref(),
+        Some("$argon2id$first")
+    );
 }

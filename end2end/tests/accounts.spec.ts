@@ -101,3 +101,25 @@ test.describe('with JavaScript disabled', () => {
     await expect(page.getByRole('alert')).toHaveText('Login Unsuccessful. Please check email and password');
   });
 });
+
+test('changing the email asks for the current password', async ({ page }) => {
+  const { username, email } = newAccount('mail');
+  await page.goto('/');
+  await waitForHydration(page);
+  await registerAndLogIn(page, username, email);
+  await page.getByRole('link', { name: 'Account' }).click();
+  await expect(page.locator('.account-email')).toHaveText(email);
+
+  const moved = `moved-${email}`.slice(0, 120);
+  await page.getByLabel('Email').fill(moved);
+  await page.getByRole('button', { name: 'Update', exact: true }).click();
+  await expect(page.locator('#account_current_password-error')).toHaveText(
+    'Enter your current password to change your email.',
+  );
+  await expect(page.locator('.account-email')).toHaveText(email);
+
+  await page.getByLabel('Current Password (to change your email)').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Update', exact: true }).click();
+  await expect(page.getByRole('status')).toHaveText('Your account has been updated!');
+  await expect(page.locator('.account-email')).toHaveText(moved);
+});

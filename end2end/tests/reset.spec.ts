@@ -5,16 +5,21 @@ import { logIn, waitForHydration } from './helpers';
 
 const OUTBOX = path.join(__dirname, '..', '..', 'target', 'e2e', 'outbox');
 
-/** The reset link in the newest email to `email` (quoted-printable soft breaks removed). */
-function resetLinkFor(email: string): string {
-  const mails = fs
+/** Every email to `email` in the outbox, newest first (quoted-printable soft breaks removed). */
+function mailsTo(email: string): string[] {
+  if (!fs.existsSync(OUTBOX)) return [];
+  return fs
     .readdirSync(OUTBOX)
     .sort()
     .reverse()
     .map((name) => fs.readFileSync(path.join(OUTBOX, name), 'utf8').replace(/=\r?\n/g, ''))
     .filter((text) => text.includes(`To: ${email}`));
-  expect(mails.length).toBeGreaterThan(0);
-  const match = mails[0].match(/https?:\/\/\S+\/reset_password\/\S+/);
+}
+
+/** The reset link in the newest email to `email`, once the mail queue has delivered it. */
+async function resetLinkFor(email: string): Promise<string> {
+  await expect.poll(() => mailsTo(email).length).toBeGreaterThan(0);
+  const match = mailsTo(email)[0].match(/https?:\/\/\S+\/reset_password\/\S+/);
   expect(match).not.toBeNull();
   return match ? match[0] : '';
 }
@@ -44,7 +49,7 @@ test('a forgotten password is reset through the emailed link', async ({ page }) 
     'If an account exists for that email, an email has been sent with instructions to reset your password.',
   );
 
-  await page.goto(resetLinkFor(email));
+  await page.goto(await resetLinkFor(email));
   await page.getByLabel('New Password').fill('new-password-2');
   await page.getByLabel('Confirm Password').fill('new-password-2');
   await page.getByRole('button', { name: 'Reset Password' }).click();

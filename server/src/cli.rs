@@ -1,16 +1,17 @@
-//! The `db` and `post` commands: each does one thing and prints what it did, with counts.
+//! The `db`, `post` and `mail` commands: each does one thing and prints what it did, with counts.
 
 use std::io::{BufRead, IsTerminal, Write};
 
 use app::{
     db::{Db, mask_password},
+    mail_queue::repo as mail,
     posts::{model::NewPost, repo as posts},
     seed::{seed_demo, seed_sample},
     users::repo as users,
 };
 
 use crate::{
-    config::{DbCommand, PostCommand},
+    config::{DbCommand, MailCommand, PostCommand},
     error::CliError,
 };
 
@@ -69,6 +70,45 @@ pub async fn run_post(db: &Db, command: PostCommand) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// Runs a `quire mail …` command.
+pub async fn run_mail(db: &Db, command: MailCommand) -> Result<(), CliError> {
+    match command {
+        MailCommand::Status => {
+            db.migrate().await?;
+            let counts = mail::counts(db).await?;
+            println!(
+                "Mail: {} queued, {} sent, {} failed.",
+                counts.queued, counts.sent, counts.failed
+            );
+            for row in mail::list_undelivered(db).await? {
+                let state = match row.failed_at {
+                    Some(at) => format!("FAILED at {}", unix_time(at)),
+                    None => format!("queued, next attempt {}", unix_time(row.next_attempt_at)),
+                };
+                println!(
+                    "#{} {} to {} (queued {}, {} attempt(s)): {state}{}",
+                    row.id,
+                    row.kind,
+                    row.recipient,
+                    unix_time(row.created_at),
+                    row.attempts,
+                    row.last_error
+                        .map(|error| format!("; last error: {error}"))
+                        .unwrap_or_default()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn unix_time(seconds: i64) -> String {
+    chrono::DateTime::from_timestamp(seconds, 0).map_or_else(
+        || seconds.to_string(),
+        |at| at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+    )
 }
 
 /// Asks before deleting everything, unless `--yes` was given; refuses when nobody can answer.

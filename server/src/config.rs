@@ -101,6 +101,16 @@ pub struct Config {
     /// Folder where email is written as .eml files when no SMTP server is set.
     #[arg(long, env = "QUIRE_OUTBOX", default_value = "outbox", global = true)]
     pub outbox: std::path::PathBuf,
+    /// Reverse proxies whose X-Forwarded-For is believed: addresses or CIDR blocks, comma-separated.
+    /// Empty (the default): the connection's own address is the client's.
+    #[arg(
+        long,
+        env = "QUIRE_TRUSTED_PROXIES",
+        default_value = "",
+        value_parser = parse_proxies,
+        global = true
+    )]
+    pub trusted_proxies: TrustedProxies,
     /// Log filter, in tracing's EnvFilter syntax.
     #[arg(
         long,
@@ -109,6 +119,14 @@ pub struct Config {
         global = true
     )]
     pub log: String,
+}
+
+/// The parsed `QUIRE_TRUSTED_PROXIES`.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(pub Vec<ipnet::IpNet>);
+
+fn parse_proxies(list: &str) -> Result<TrustedProxies, String> {
+    app::client::parse_trusted_proxies(list).map(TrustedProxies)
 }
 
 impl Config {
@@ -177,6 +195,19 @@ pub enum Command {
         #[command(subcommand)]
         command: PostCommand,
     },
+    /// Inspect outgoing mail.
+    Mail {
+        /// What to show.
+        #[command(subcommand)]
+        command: MailCommand,
+    },
+}
+
+/// Mail commands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum MailCommand {
+    /// Count queued, sent and failed messages, and list every message not delivered.
+    Status,
 }
 
 /// Database commands.
@@ -234,6 +265,18 @@ mod tests {
         let cli = Cli::try_parse_from(["quire"]).expect("parse");
         assert!(cli.command.is_none());
         assert_eq!(cli.config.database_url, "sqlite://site.db");
+    }
+
+    #[test]
+    fn trusted_proxies_parse_addresses_and_blocks() {
+        let cli = Cli::try_parse_from(["quire", "--trusted-proxies", "10.0.0.0/8, 127.0.0.1"])
+            .expect("parse");
+        assert_eq!(cli.config.trusted_proxies.0.len(), 2);
+    }
+
+    #[test]
+    fn a_malformed_trusted_proxy_is_refused() {
+        assert!(Cli::try_parse_from(["quire", "--trusted-proxies", "10.0.0.0/99"]).is_err());
     }
 
     #[test]

@@ -10,11 +10,15 @@ pub mod config;
 pub mod cross_site;
 /// Why a command failed.
 pub mod error;
+/// Error pages for refused script-free form posts.
+pub mod form_refusal;
 /// The axum router.
 pub mod router;
 
 use app::{
     db::Db,
+    mail_queue::RetryPolicy,
+    maintenance::spawn_background,
     reset::mail::Mailer,
     secret::load_secret_key,
     state::{AppState, Settings},
@@ -34,6 +38,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Serve => serve(&config, db.clone()).await,
         Command::Db { command } => cli::run_db(&db, &config.database_url, command).await,
         Command::Post { command } => cli::run_post(&db, command).await,
+        Command::Mail { command } => cli::run_mail(&db, command).await,
     };
     db.close().await;
     result
@@ -46,10 +51,12 @@ async fn serve(config: &config::Config, db: Db) -> Result<(), CliError> {
     let settings = Settings {
         secure_cookies: config.secure_cookies,
         public_url: config.public_url(),
+        trusted_proxies: config.trusted_proxies.0.clone(),
     };
     let mailer = Mailer::new(&config.mail_config())?;
     let secret = load_secret_key(&db, config.secret_key.as_deref()).await?;
     let state = AppState::new(config.leptos_options(), db, settings, mailer, secret);
+    spawn_background(&state, RetryPolicy::default());
     let addr = config.site_addr;
     let listener = TcpListener::bind(addr)
         .await

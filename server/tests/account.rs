@@ -40,7 +40,11 @@ async fn the_account_page_shows_the_users_details() {
 async fn updating_username_and_email_saves_them() {
     let server = start().await;
     let session = corey_session(&server).await;
-    let form = [("username", "CoreyS"), ("email", "corey@example.com")];
+    let form = [
+        ("username", "CoreyS"),
+        ("email", "corey@example.com"),
+        ("current_password", "password"),
+    ];
     let response = post_form(&server, "/api/update_account", &form, Some(&session)).await;
     assert_eq!(response.header("location"), Some("/account"));
     let user = find_user_by_username(&server.db, "CoreyS")

@@ -1,14 +1,18 @@
 //! Password reset through the real router: the emailed link, its expiry, tampering, reuse,
-//! and that unknown emails are answered like known ones.
+//! an email change, two uses at once, that unknown emails are answered like known ones, and
+//! the mail queue's delivery, retries and failures.
 
 mod support;
 
+use app::mail_queue::{Outcome, RetryPolicy, deliver_due, repo::counts, repo::list_undelivered};
 use app::reset::mail::{MailConfig, Mailer, SmtpTls};
 use app::{
     auth::repo::find_credentials_by_email, reset::token::issue_token, secret::load_secret_key,
 };
 use chrono::{Duration, Utc};
-use support::{TestServer, get_with_cookie, login, post_form, request, start, start_with_mailer};
+use support::{
+    TestServer, deliver_mail, get_with_cookie, login, post_form, request, start, start_with_mailer,
+};
 
 async fn request_reset(server: &TestServer, email: &str) -> support::Response {
     post_form(
@@ -31,9 +35,11 @@ fn outbox(server: &TestServer) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The token in the one reset email in the outbox. The body is quoted-printable, so long
-/// lines carry soft breaks (`=` at the end of a line) that a mail reader removes.
-fn emailed_token(server: &TestServer) -> String {
+/// Delivers the queued mail, then reads the token in the one reset email in the outbox. The
+/// body is quoted-printable, so long lines carry soft breaks (`=` at the end of a line) that a
+/// mail reader removes.
+async fn emailed_token(server: &TestServer) -> String {
+    deliver_mail(server).await;
     let mails = outbox(server);
     assert_eq!(mails.len(), 1, "one email in the outbox");
     let text = mails[0].replace("=\r\n", "");
@@ -65,8 +71,8 @@ fn is_invalid_token_answer(response: &support::Response) -> bool {
 async fn a_reset_email_carries_a_link_that_sets_a_new_password() {
     let server = start().await;
     request_reset(&server, "C@demo.com").await;
+    let token = emailed_token(&server).await;
     assert!(outbox(&server)[0].contains("Subject: Password Reset Request"));
-    let token = emailed_token(&server);
     let page = get_with_cookie(&server, &format!("/reset_password/{token}"), "").await;
     assert_eq!(
         page.status,
@@ -105,7 +111,12 @@ async fn an_unknown_email_is_answered_exactly_like_a_known_one() {
             .cookie("quire_flash")
             .is_some_and(|c| c.contains("If%20an%20account%20exists"))
     );
-    assert_eq!(outbox(&server).len(), 1, "mail only for the real account");
+    assert_eq!(
+        deliver_mail(&server).await,
+        vec![Outcome::Sent, Outcome::Dropped],
+        "both requests were queued alike; only the real account gets mail"
+    );
+    assert_eq!(outbox(&server).len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -120,6 +131,7 @@ async fn an_expired_token_is_refused() {
         &secret,
         account.user_id,
         &account.password_hash,
+        "C@demo.com",
         Utc::now() - Duration::minutes(31),
     );
     assert!(is_invalid_token_answer(
@@ -132,7 +144,7 @@ async fn an_expired_token_is_refused() {
 async fn a_tampered_token_is_refused() {
     let server = start().await;
     request_reset(&server, "C@demo.com").await;
-    let mut token = emailed_token(&server);
+    let mut token = emailed_token(&server).await;
     let last = if token.ends_with('0') { "1" } else { "0" };
     token.replace_range(token.len() - 1.., last);
     assert!(is_invalid_token_answer(
@@ -144,7 +156,7 @@ async fn a_tampered_token_is_refused() {
 async fn a_token_works_only_once() {
     let server = start().await;
     request_reset(&server, "C@demo.com").await;
-    let token = emailed_token(&server);
+    let token = emailed_token(&server).await;
     reset(&server, &token, "brand-new-pass").await;
     assert!(is_invalid_token_answer(
         &reset(&server, &token, "another-pass-1").await
@@ -160,7 +172,7 @@ async fn a_token_works_only_once() {
 async fn a_token_dies_when_the_password_is_changed_another_way() {
     let server = start().await;
     request_reset(&server, "C@demo.com").await;
-    let token = emailed_token(&server);
+    let token = emailed_token(&server).await;
     let session = login(&server, "C@demo.com", "password")
         .await
         .expect("session");
@@ -200,7 +212,7 @@ async fn a_bad_token_page_goes_back_to_the_request_form() {
 async fn a_new_password_follows_the_sign_up_rules() {
     let server = start().await;
     request_reset(&server, "C@demo.com").await;
-    let token = emailed_token(&server);
+    let token = emailed_token(&server).await;
     let form = [
         ("token", token.as_str()),
         ("password", "short"),
@@ -241,27 +253,136 @@ async fn a_logged_in_user_opening_the_reset_page_goes_home() {
     );
 }
 
+fn unreachable_smtp(dir: &std::path::Path) -> Mailer {
+    let config = MailConfig {
+        smtp_host: Some("127.0.0.1".into()),
+        smtp_port: 1,
+        smtp_tls: SmtpTls::None,
+        smtp_user: None,
+        smtp_password: None,
+        from: "Quire <noreply@localhost>".into(),
+        outbox: dir.join("outbox"),
+    };
+    Mailer::new(&config).expect("mailer")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_mail_failure_is_told_to_the_user_and_changes_nothing() {
-    let server = start_with_mailer(|dir| {
-        let config = MailConfig {
-            smtp_host: Some("127.0.0.1".into()),
-            smtp_port: 1,
-            smtp_tls: SmtpTls::None,
-            smtp_user: None,
-            smtp_password: None,
-            from: "Quire <noreply@localhost>".into(),
-            outbox: dir.join("outbox"),
-        };
-        Mailer::new(&config).expect("mailer")
-    })
-    .await;
+async fn a_failed_send_is_kept_for_a_retry_and_the_user_sees_the_usual_answer() {
+    let server = start_with_mailer(unreachable_smtp).await;
     let response = request_reset(&server, "C@demo.com").await;
-    assert_eq!(response.header("location"), Some("/reset_password"));
+    assert_eq!(response.header("location"), Some("/login"));
     assert!(
         response
             .cookie("quire_flash")
-            .is_some_and(|c| c.contains("could%20not%20send"))
+            .is_some_and(|c| c.contains("If%20an%20account%20exists"))
     );
+    assert_eq!(deliver_mail(&server).await, vec![Outcome::Retrying]);
+    let queued = list_undelivered(&server.db).await.expect("query");
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].attempts, 1);
+    assert!(queued[0].last_error.is_some());
+    assert!(queued[0].failed_at.is_none());
     assert!(login(&server, "C@demo.com", "password").await.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_that_keeps_failing_is_kept_as_failed() {
+    let server = start_with_mailer(unreachable_smtp).await;
+    request_reset(&server, "C@demo.com").await;
+    let policy = RetryPolicy {
+        first_delay_secs: 0,
+        max_attempts: 2,
+        ..RetryPolicy::default()
+    };
+    let outcomes = deliver_due(&server.state, &policy).await.expect("queue");
+    assert_eq!(outcomes, vec![Outcome::Retrying, Outcome::Failed]);
+    let status = counts(&server.db).await.expect("counts");
+    assert_eq!((status.queued, status.sent, status.failed), (0, 0, 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_background_task_delivers_queued_mail() {
+    let server = start().await;
+    app::maintenance::spawn_background(
+        &server.state,
+        RetryPolicy {
+            poll: std::time::Duration::from_millis(50),
+            ..RetryPolicy::default()
+        },
+    );
+    request_reset(&server, "C@demo.com").await;
+    for _ in 0..100 {
+        if !outbox(&server).is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(outbox(&server).len(), 1);
+    assert_eq!(counts(&server.db).await.expect("counts").sent, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queued_message_is_delivered_by_one_instance_only() {
+    let first = start().await;
+    let second = support::start_second(&first).await;
+    request_reset(&first, "C@demo.com").await;
+    let (a, b) = tokio::join!(deliver_mail(&first), deliver_mail(&second));
+    assert_eq!(a.len() + b.len(), 1, "{a:?} {b:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_sent_before_an_email_change_stops_working() {
+    let server = start().await;
+    request_reset(&server, "C@demo.com").await;
+    let token = emailed_token(&server).await;
+    let session = login(&server, "C@demo.com", "password")
+        .await
+        .expect("session");
+    let form = [
+        ("username", "Corey"),
+        ("email", "corey@new.example"),
+        ("current_password", "password"),
+    ];
+    let changed = post_form(&server, "/api/update_account", &form, Some(&session)).await;
+    assert_eq!(
+        changed.header("location"),
+        Some("/account"),
+        "{}",
+        changed.body
+    );
+    assert!(is_invalid_token_answer(
+        &reset(&server, &token, "brand-new-pass").await
+    ));
+    assert!(
+        login(&server, "corey@new.example", "password")
+            .await
+            .is_some()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_link_used_twice_at_once_succeeds_once() {
+    let server = start().await;
+    request_reset(&server, "C@demo.com").await;
+    let token = emailed_token(&server).await;
+    let (a, b) = tokio::join!(
+        reset(&server, &token, "first-new-pass"),
+        reset(&server, &token, "second-new-pass")
+    );
+    let successes = [&a, &b]
+        .iter()
+        .filter(|r| r.header("location") == Some("/login"))
+        .count();
+    let refusals = [&a, &b]
+        .iter()
+        .filter(|r| is_invalid_token_answer(r))
+        .count();
+    assert_eq!((successes, refusals), (1, 1));
+    let first = login(&server, "C@demo.com", "first-new-pass")
+        .await
+        .is_some();
+    let second = login(&server, "C@demo.com", "second-new-pass")
+        .await
+        .is_some();
+    assert!(first != second, "exactly one new password holds");
 }

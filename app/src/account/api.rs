@@ -9,7 +9,7 @@ use crate::{error::AppError, users::model::User};
 pub async fn get_account() -> Result<User, AppError> {
     use crate::{
         auth::session::current_user,
-        components::flash::{FlashKind, cookie::set_flash},
+        flash::{FlashKind, cookie::set_flash},
         state::db,
     };
     match current_user(&db()?).await? {
@@ -21,16 +21,22 @@ pub async fn get_account() -> Result<User, AppError> {
     }
 }
 
-/// Changes the logged-in user's username and email.
+/// Changes the logged-in user's username and email. A new email needs the current password:
+/// otherwise a stolen session could move the account's email and then reset its password.
 #[server(endpoint = "update_account")]
-pub async fn update_account(username: String, email: String) -> Result<(), AppError> {
+pub async fn update_account(
+    username: String,
+    email: String,
+    #[server(default)] current_password: String,
+) -> Result<(), AppError> {
     use crate::{
         auth::session::require_user,
-        components::flash::{FlashKind, cookie::set_flash},
         error::FieldErrors,
+        flash::{FlashKind, cookie::set_flash},
+        messages,
         state::{db, with_status},
         users::{
-            model::{email_error, username_error},
+            model::{email_error, normalize_username, username_error},
             repo::update_user,
         },
     };
@@ -38,16 +44,26 @@ pub async fn update_account(username: String, email: String) -> Result<(), AppEr
         async {
             let db = db()?;
             let user = require_user(&db).await?;
-            let (username, email) = (username.trim(), email.trim());
+            let (username, email) = (normalize_username(&username), email.trim().to_owned());
             let mut errors = FieldErrors::default();
-            if let Some(message) = username_error(username) {
+            if let Some(message) = username_error(&username) {
                 errors.add("username", message);
             }
-            if let Some(message) = email_error(email) {
+            if let Some(message) = email_error(&email) {
                 errors.add("email", message);
             }
+            let email_changes = email != user.email;
+            if email_changes && current_password.is_empty() {
+                errors.add("current_password", messages::CURRENT_PASSWORD_REQUIRED);
+            }
             errors.into_result()?;
-            update_user(&db, user.id, username, email)
+            if email_changes && !ssr::password_matches(&db, user.id, current_password).await? {
+                return Err(AppError::Invalid(FieldErrors::single(
+                    "current_password",
+                    messages::CURRENT_PASSWORD_INCORRECT,
+                )));
+            }
+            update_user(&db, user.id, &username, &email)
                 .await?
                 .ok_or(AppError::Unauthorized)?;
             set_flash(FlashKind::Success, "Your account has been updated!");
@@ -58,7 +74,8 @@ pub async fn update_account(username: String, email: String) -> Result<(), AppEr
     )
 }
 
-/// Changes the logged-in user's password, given the current one.
+/// Changes the logged-in user's password, given the current one. Every other session of the
+/// user ends, and this browser gets a fresh session token.
 #[server(endpoint = "change_password")]
 pub async fn change_password(
     current_password: String,
@@ -68,11 +85,12 @@ pub async fn change_password(
     use crate::{
         auth::{
             model::validate_new_password,
-            password::{hash_password, verify_password},
-            repo::{find_password_hash, update_password_hash},
-            session::require_user,
+            password::hash_password,
+            repo::update_password_hash,
+            session::{require_user, restart_sessions},
         },
-        components::flash::{FlashKind, cookie::set_flash},
+        flash::{FlashKind, cookie::set_flash},
+        messages,
         state::{db, with_status},
     };
     with_status(
@@ -80,18 +98,40 @@ pub async fn change_password(
             let db = db()?;
             let user = require_user(&db).await?;
             let mut errors = validate_new_password(&new_password, &confirm_password);
-            let stored = find_password_hash(&db, user.id)
-                .await?
-                .ok_or(AppError::Unauthorized)?;
-            if !verify_password(current_password, stored).await? {
-                errors.add("current_password", "Your current password is incorrect.");
+            if !ssr::password_matches(&db, user.id, current_password).await? {
+                errors.add("current_password", messages::CURRENT_PASSWORD_INCORRECT);
             }
             errors.into_result()?;
             update_password_hash(&db, user.id, &hash_password(new_password).await?).await?;
+            restart_sessions(&db, user.id).await?;
             set_flash(FlashKind::Success, "Your password has been changed.");
             leptos_axum::redirect("/account");
             Ok(())
         }
         .await,
     )
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::{
+        auth::{password::verify_password, repo::find_password_hash},
+        db::Db,
+        error::AppError,
+        rate_limit::{PASSWORD_CHECK, hit},
+    };
+
+    /// Whether `password` is the user's current one; checks are counted per account, so a
+    /// stolen session cannot guess it at length.
+    pub async fn password_matches(
+        db: &Db,
+        user_id: i64,
+        password: String,
+    ) -> Result<bool, AppError> {
+        hit(db, PASSWORD_CHECK, &user_id.to_string()).await?;
+        let stored = find_password_hash(db, user_id)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        Ok(verify_password(password, stored).await?)
+    }
 }

@@ -12,8 +12,10 @@ pub enum PictureError {
     TooLarge,
     /// The file is not named `.jpg`, `.jpeg` or `.png`.
     WrongType,
-    /// The content is not the image its name says, or cannot be decoded.
+    /// The content is not the image its name says, cannot be decoded, or is too large a canvas.
     NotAnImage,
+    /// Too many pictures are being processed right now.
+    Busy,
 }
 
 impl PictureError {
@@ -24,6 +26,7 @@ impl PictureError {
             Self::TooLarge => "too_large",
             Self::WrongType => "wrong_type",
             Self::NotAnImage => "not_an_image",
+            Self::Busy => "busy",
         }
     }
 
@@ -34,6 +37,7 @@ impl PictureError {
             Self::TooLarge,
             Self::WrongType,
             Self::NotAnImage,
+            Self::Busy,
         ]
         .into_iter()
         .find(|e| e.code() == code)
@@ -45,7 +49,12 @@ impl PictureError {
             Self::Missing => "Choose a picture to upload.",
             Self::TooLarge => "The picture must be at most 5 MB.",
             Self::WrongType => "The picture must be a JPG or PNG file.",
-            Self::NotAnImage => "That file is not a valid JPG or PNG image.",
+            Self::NotAnImage => {
+                "That file is not a valid JPG or PNG image of at most 4096×4096 pixels."
+            }
+            Self::Busy => {
+                "Many pictures are being processed right now. Please try again in a moment."
+            }
         }
     }
 }
@@ -61,6 +70,7 @@ mod tests {
             PictureError::TooLarge,
             PictureError::WrongType,
             PictureError::NotAnImage,
+            PictureError::Busy,
         ] {
             assert_eq!(PictureError::from_code(error.code()), Some(error));
         }

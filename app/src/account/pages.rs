@@ -75,6 +75,7 @@ fn AccountForms(
                 <FormError error=form_message(update_value)/>
                 <TextField label="Username" name="username" autocomplete="username" value=user.username.clone() error=field_message(update_value, "username")/>
                 <TextField label="Email" name="email" kind="email" autocomplete="email" value=user.email.clone() error=field_message(update_value, "email")/>
+                <TextField label="Current Password (to change your email)" name="current_password" id="account_current_password" kind="password" autocomplete="current-password" error=field_message(update_value, "current_password")/>
                 <SubmitButton label="Update" pending=update.pending()/>
             </ActionForm>
 

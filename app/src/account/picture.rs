@@ -1,11 +1,10 @@
 //! Profile pictures: checking, shrinking and re-encoding an upload, and serving stored pictures.
 
-use std::io::Cursor;
+use std::{io::Cursor, sync::LazyLock};
 
-use argon2::password_hash::rand_core::{OsRng, RngCore};
 use axum::{
     extract::{Multipart, Path, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
@@ -16,13 +15,42 @@ use crate::{
         repo,
     },
     auth::session::{find_user_by_token, token_from_headers},
-    components::flash::{Flash, FlashKind, cookie::flash_cookie},
+    cookies,
+    flash::{Flash, FlashKind, cookie::flash_cookie},
+    random::random_hex,
     state::AppState,
-    users::{model::DEFAULT_IMAGE, repo::update_user_image},
+    users::model::DEFAULT_IMAGE,
+    work_queue::{WorkError, WorkQueue},
 };
 
 /// Side of the square a picture is shrunk to fit.
 pub const PICTURE_SIZE: u32 = 125;
+/// Widest and tallest picture decoded.
+pub const MAX_DIMENSION: u32 = 4096;
+/// Most memory the decoder may allocate for one picture.
+pub const MAX_DECODE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Decoding runs one picture at a time, with a few waiting; it is bounded by memory more than
+/// by cores (a 4096×4096 picture takes 64 MiB while it is decoded).
+static DECODING: LazyLock<WorkQueue> = LazyLock::new(|| WorkQueue::new("picture decoding", 1, 3));
+
+/// [`process_picture`] on the blocking pool, through the bounded decoding queue.
+pub async fn process_picture_off_thread(
+    bytes: Vec<u8>,
+    file_name: String,
+) -> Result<ProcessedPicture, PictureError> {
+    match DECODING
+        .run(move || process_picture(&bytes, &file_name))
+        .await
+    {
+        Ok(result) => result,
+        Err(WorkError::Busy(_)) => Err(PictureError::Busy),
+        Err(lost) => {
+            tracing::error!(error = %lost, "picture decoding failed");
+            Err(PictureError::NotAnImage)
+        }
+    }
+}
 
 /// A picture ready to store.
 #[derive(Debug)]
@@ -60,9 +88,9 @@ pub fn process_picture(bytes: &[u8], file_name: &str) -> Result<ProcessedPicture
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), declared);
     let mut limits = Limits::default();
-    limits.max_image_width = Some(8000);
-    limits.max_image_height = Some(8000);
-    limits.max_alloc = Some(256 * 1024 * 1024);
+    limits.max_image_width = Some(MAX_DIMENSION);
+    limits.max_image_height = Some(MAX_DIMENSION);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
     let image = reader.decode().map_err(|_| PictureError::NotAnImage)?;
     let thumbnail = image.thumbnail(PICTURE_SIZE, PICTURE_SIZE);
@@ -97,10 +125,7 @@ fn has_jpeg_end(bytes: &[u8]) -> bool {
 
 /// A random file name that fits `image_file`: 16 hex characters and the extension.
 pub fn random_picture_name(extension: &str) -> String {
-    let mut bytes = [0u8; 8];
-    OsRng.fill_bytes(&mut bytes);
-    let stem: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{stem}.{extension}")
+    format!("{}.{extension}", random_hex(8))
 }
 
 /// `POST /account/picture` (a multipart form with a `picture` file): replaces the logged-in
@@ -110,7 +135,8 @@ pub async fn upload_picture(
     headers: HeaderMap,
     multipart: Multipart,
 ) -> Response {
-    let user = match token_from_headers(&headers) {
+    let secure = state.settings.secure_cookies;
+    let user = match token_from_headers(&headers, secure) {
         Some(token) => find_user_by_token(&state.db, &token).await,
         None => Ok(None),
     };
@@ -119,10 +145,11 @@ pub async fn upload_picture(
         Ok(None) => return Redirect::to("/login?next=/account").into_response(),
         Err(error) => return error_response(error),
     };
-    let picture = match read_picture(multipart)
-        .await
-        .and_then(|(bytes, name)| process_picture(&bytes, &name))
-    {
+    let picture = match read_picture(multipart).await {
+        Ok((bytes, name)) => process_picture_off_thread(bytes, name).await,
+        Err(refused) => Err(refused),
+    };
+    let picture = match picture {
         Ok(picture) => picture,
         Err(refused) => {
             return Redirect::to(&format!("/account?picture_error={}", refused.code()))
@@ -130,14 +157,15 @@ pub async fn upload_picture(
         }
     };
     let name = random_picture_name(picture.extension);
-    let stored = async {
-        repo::insert_avatar(&state.db, &name, picture.content_type, &picture.data).await?;
-        update_user_image(&state.db, user.id, &name).await?;
-        if user.image_file != DEFAULT_IMAGE {
-            repo::delete_avatar(&state.db, &user.image_file).await?;
-        }
-        Ok::<_, crate::db::DbError>(())
-    }
+    let old = (user.image_file != DEFAULT_IMAGE).then_some(user.image_file.as_str());
+    let stored = repo::replace_avatar(
+        &state.db,
+        user.id,
+        &name,
+        picture.content_type,
+        &picture.data,
+        old,
+    )
     .await;
     if let Err(error) = stored {
         return error_response(error);
@@ -147,7 +175,7 @@ pub async fn upload_picture(
         message: "Your account has been updated!".into(),
     };
     let mut response = Redirect::to("/account").into_response();
-    if let Ok(value) = HeaderValue::from_str(&flash_cookie(&flash).encoded().to_string()) {
+    if let Some(value) = cookies::header_value(&flash_cookie(&flash, secure)) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
@@ -265,6 +293,15 @@ mod tests {
     #[test]
     fn an_empty_upload_is_missing() {
         assert_eq!(process_picture(b"", "").unwrap_err(), PictureError::Missing);
+    }
+
+    #[test]
+    fn a_png_wider_than_the_limit_is_refused() {
+        let wide = encoded(MAX_DIMENSION + 1, 1, ImageFormat::Png);
+        assert_eq!(
+            process_picture(&wide, "wide.png").unwrap_err(),
+            PictureError::NotAnImage
+        );
     }
 
     #[test]

@@ -14,6 +14,40 @@ pub struct Avatar {
     pub data: Vec<u8>,
 }
 
+/// Stores a picture under `name`, makes it the user's picture and deletes the picture it
+/// replaces (`old`), in one transaction.
+pub async fn replace_avatar(
+    db: &Db,
+    user_id: i64,
+    name: &str,
+    content_type: &str,
+    data: &[u8],
+    old: Option<&str>,
+) -> Result<(), DbError> {
+    with_pool!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        sqlx::query("insert into avatars (name, content_type, data) values ($1, $2, $3)")
+            .bind(name)
+            .bind(content_type)
+            .bind(data)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("update users set image_file = $1 where id = $2")
+            .bind(name)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(old) = old {
+            sqlx::query("delete from avatars where name = $1")
+                .bind(old)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
 /// Stores a picture under `name`.
 pub async fn insert_avatar(
     db: &Db,

@@ -14,7 +14,8 @@ pub async fn get_current_user() -> Result<Option<User>, AppError> {
     with_status(async { current_user(&db()?).await }.await)
 }
 
-/// Creates an account, then sends the visitor to the log-in page.
+/// Creates an account, then sends the visitor to the log-in page. Sign-ups are counted per
+/// client address.
 #[server(endpoint = "register")]
 pub async fn register(
     username: String,
@@ -24,10 +25,12 @@ pub async fn register(
 ) -> Result<(), AppError> {
     use crate::{
         auth::{model::validate_registration, password::hash_password, session::current_user},
-        components::flash::{FlashKind, cookie::set_flash},
+        client::current_client_key,
+        flash::{FlashKind, cookie::set_flash},
+        rate_limit::{SIGNUP, hit},
         state::{db, with_status},
         users::{
-            model::NewUser,
+            model::{NewUser, normalize_username},
             repo::{UserRecord, insert_user},
         },
     };
@@ -39,11 +42,12 @@ pub async fn register(
                 return Ok(());
             }
             let user = NewUser {
-                username: username.trim().to_owned(),
+                username: normalize_username(&username),
                 email: email.trim().to_owned(),
                 password,
             };
             validate_registration(&user, &confirm_password)?;
+            hit(&db, SIGNUP, &current_client_key().await).await?;
             let password_hash = hash_password(user.password.clone()).await?;
             insert_user(
                 &db,
@@ -67,6 +71,8 @@ pub async fn register(
 
 /// Checks email and password; on success starts a new session and goes to `next` (a path on
 /// this site) or home. Wrong email and wrong password get the same answer, in the same time.
+/// Every attempt is counted against the account and the client before the password is
+/// checked, so a burst of guesses cannot get past the limit by arriving together.
 #[server(endpoint = "login")]
 pub async fn login(
     email: String,
@@ -80,22 +86,20 @@ pub async fn login(
             password::{hash_password, needs_rehash, verify_password},
             repo::{find_credentials_by_email, update_password_hash},
             session::start_session,
-            throttle::{ACCOUNT_LIMIT, CLIENT_LIMIT},
         },
-        state::{app_state, with_status},
+        client::current_client_key,
+        rate_limit::{LOGIN_ACCOUNT, LOGIN_CLIENT, hit, refund, reset},
+        state::{db, with_status},
     };
     with_status(
         async {
-            let state = app_state()?;
-            let db = &state.db;
+            let db = &db()?;
             let email = email.trim().to_owned();
             validate_login(&email, &password)?;
-            let client = client_key().await;
-            let account = format!("account:{}", email.to_lowercase());
-            state
-                .throttle
-                .check(&[(&account, ACCOUNT_LIMIT), (&client, CLIENT_LIMIT)])
-                .map_err(|retry_after_secs| AppError::TooManyAttempts { retry_after_secs })?;
+            let client = current_client_key().await;
+            let account = email.to_lowercase();
+            hit(db, LOGIN_ACCOUNT, &account).await?;
+            hit(db, LOGIN_CLIENT, &client).await?;
             let credentials = find_credentials_by_email(db, &email).await?;
             let stored = match &credentials {
                 Some(credentials) => credentials.password_hash.clone(),
@@ -103,10 +107,10 @@ pub async fn login(
             };
             let verified = verify_password(password.clone(), stored.clone()).await?;
             let Some(credentials) = credentials.filter(|_| verified) else {
-                state.throttle.record_failure(&[&account, &client]);
                 return Err(AppError::LoginFailed);
             };
-            state.throttle.clear(&account);
+            reset(db, LOGIN_ACCOUNT, &account).await?;
+            refund(db, LOGIN_CLIENT, &client).await?;
             if needs_rehash(&stored) {
                 update_password_hash(db, credentials.user_id, &hash_password(password).await?)
                     .await?;
@@ -122,7 +126,7 @@ pub async fn login(
 /// A real argon2id hash to check unknown emails against, so they take as long as known ones.
 #[cfg(feature = "ssr")]
 async fn dummy_hash() -> Result<String, AppError> {
-    use crate::auth::{password::hash_password, session::new_token};
+    use crate::{auth::password::hash_password, random::new_token};
     use std::sync::OnceLock;
     static DUMMY_HASH: OnceLock<String> = OnceLock::new();
     if let Some(hash) = DUMMY_HASH.get() {
@@ -130,17 +134,6 @@ async fn dummy_hash() -> Result<String, AppError> {
     }
     let hash = hash_password(new_token()).await?;
     Ok(DUMMY_HASH.get_or_init(|| hash).clone())
-}
-
-/// The address the request came from, as a throttle key.
-#[cfg(feature = "ssr")]
-pub async fn client_key() -> String {
-    use axum::extract::ConnectInfo;
-    use std::net::SocketAddr;
-    match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
-        Ok(ConnectInfo(addr)) => format!("client:{}", addr.ip()),
-        Err(_) => "client:unknown".to_owned(),
-    }
 }
 
 /// Ends the session on the server and in the browser, then goes home.

@@ -10,5 +10,3 @@ pub mod password;
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod session;
-#[cfg(feature = "ssr")]
-pub mod throttle;

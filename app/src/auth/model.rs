@@ -2,6 +2,7 @@
 
 use crate::{
     error::{AppError, FieldErrors},
+    messages,
     users::model::{NewUser, email_error, password_error},
 };
 
@@ -13,7 +14,7 @@ pub fn validate_registration(user: &NewUser, confirm_password: &str) -> Result<(
         Err(other) => return Err(other),
     };
     if confirm_password != user.password {
-        errors.add("confirm_password", "Passwords must match.");
+        errors.add("confirm_password", messages::PASSWORDS_MUST_MATCH);
     }
     errors.into_result()
 }
@@ -25,7 +26,7 @@ pub fn validate_new_password(new_password: &str, confirm_password: &str) -> Fiel
         errors.add("new_password", message);
     }
     if confirm_password != new_password {
-        errors.add("confirm_password", "Passwords must match.");
+        errors.add("confirm_password", messages::PASSWORDS_MUST_MATCH);
     }
     errors
 }
@@ -37,7 +38,7 @@ pub fn validate_login(email: &str, password: &str) -> Result<(), AppError> {
         errors.add("email", message);
     }
     if password.is_empty() {
-        errors.add("password", "Password is required.");
+        errors.add("password", messages::PASSWORD_REQUIRED);
     }
     errors.into_result()
 }

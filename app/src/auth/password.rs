@@ -1,9 +1,15 @@
 //! Password hashing: argon2id with OWASP's parameters; bcrypt hashes (Flaskblog's) still verify.
+//! Every hash and check goes through one bounded queue: one job per core, a short line, and
+//! [`PasswordError::Busy`] beyond it, so a flood of log-ins cannot exhaust memory or threads.
+
+use std::sync::LazyLock;
 
 use argon2::{
     Algorithm, Argon2, Params, Version,
     password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
 };
+
+use crate::work_queue::{WorkError, WorkQueue};
 
 /// OWASP's argon2id minimum: 19 MiB of memory, 2 iterations, 1 lane.
 const MEMORY_KIB: u32 = 19 * 1024;
@@ -19,10 +25,29 @@ pub enum PasswordError {
     /// The stored hash is neither argon2 nor bcrypt.
     #[error("stored password hash has an unknown format")]
     UnknownFormat,
+    /// Too many hashes are running or waiting; the caller should answer 503.
+    #[error("password hashing is busy")]
+    Busy,
     /// The blocking task running the hash was lost.
     #[error("password hashing task failed: {0}")]
-    Task(#[from] tokio::task::JoinError),
+    Task(String),
 }
+
+impl From<WorkError> for PasswordError {
+    fn from(error: WorkError) -> Self {
+        match error {
+            WorkError::Busy(_) => Self::Busy,
+            lost => Self::Task(lost.to_string()),
+        }
+    }
+}
+
+/// Hashing jobs waiting per core before new ones are turned away. At about a second per hash,
+/// the last one in line waits about this many seconds.
+const WAITING_PER_CORE: usize = 8;
+
+static HASHING: LazyLock<WorkQueue> =
+    LazyLock::new(|| WorkQueue::per_core("password hashing", WAITING_PER_CORE));
 
 fn hasher() -> Result<Argon2<'static>, PasswordError> {
     let params = Params::new(MEMORY_KIB, ITERATIONS, LANES, None)
@@ -32,29 +57,31 @@ fn hasher() -> Result<Argon2<'static>, PasswordError> {
 
 /// Hashes `password` with argon2id and a random salt, off the async worker threads.
 pub async fn hash_password(password: String) -> Result<String, PasswordError> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        hasher()?
-            .hash_password(password.as_bytes(), &salt)
-            .map(|hash| hash.to_string())
-            .map_err(|e| PasswordError::Hash(e.to_string()))
-    })
-    .await?
+    HASHING
+        .run(move || {
+            let salt = SaltString::generate(&mut OsRng);
+            hasher()?
+                .hash_password(password.as_bytes(), &salt)
+                .map(|hash| hash.to_string())
+                .map_err(|e| PasswordError::Hash(e.to_string()))
+        })
+        .await?
 }
 
 /// Checks `password` against a stored argon2 or bcrypt (`$2b$`) hash, off the async worker threads.
 pub async fn verify_password(password: String, stored: String) -> Result<bool, PasswordError> {
-    tokio::task::spawn_blocking(move || {
-        if is_bcrypt(&stored) {
-            return bcrypt::verify(&password, &stored)
-                .map_err(|e| PasswordError::Hash(e.to_string()));
-        }
-        let parsed = PasswordHash::new(&stored).map_err(|_| PasswordError::UnknownFormat)?;
-        Ok(Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok())
-    })
-    .await?
+    HASHING
+        .run(move || {
+            if is_bcrypt(&stored) {
+                return bcrypt::verify(&password, &stored)
+                    .map_err(|e| PasswordError::Hash(e.to_string()));
+            }
+            let parsed = PasswordHash::new(&stored).map_err(|_| PasswordError::UnknownFormat)?;
+            Ok(Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok())
+        })
+        .await?
 }
 
 /// True for hashes that should be replaced by a fresh argon2id hash at the next login.

@@ -17,12 +17,13 @@ pub struct Credentials {
     pub password_hash: String,
 }
 
-/// The account with this email, with its password hash.
+/// The account with this email, regardless of case, with its password hash.
 pub async fn find_credentials_by_email(
     db: &Db,
     email: &str,
 ) -> Result<Option<Credentials>, DbError> {
-    let sql = "select id as user_id, password as password_hash from users where email = $1";
+    let sql = "select id as user_id, password as password_hash from users \
+               where lower(email) = lower($1)";
     Ok(with_pool!(db, |pool| sqlx::query_as::<_, Credentials>(
         sql
     )
@@ -40,6 +41,55 @@ pub async fn find_password_hash(db: &Db, user_id: i64) -> Result<Option<String>,
         .await)?)
 }
 
+/// What a password-reset token of a user is checked against: the password hash and email.
+#[derive(sqlx::FromRow)]
+pub struct ResetIdentity {
+    /// The encoded password hash.
+    pub password_hash: String,
+    /// The email address.
+    pub email: String,
+}
+
+/// The password hash and email of this user.
+pub async fn find_reset_identity(db: &Db, user_id: i64) -> Result<Option<ResetIdentity>, DbError> {
+    let sql = "select password as password_hash, email from users where id = $1";
+    Ok(with_pool!(db, |pool| sqlx::query_as::<_, ResetIdentity>(
+        sql
+    )
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await)?)
+}
+
+/// Sets a new password hash only if the stored one is still `old_hash`, and then ends every
+/// session of the user, in one transaction. False when the password had already changed.
+pub async fn replace_password_if_unchanged(
+    db: &Db,
+    user_id: i64,
+    old_hash: &str,
+    new_hash: &str,
+) -> Result<bool, DbError> {
+    let replaced = with_pool!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let updated = sqlx::query("update users set password = $1 where id = $2 and password = $3")
+            .bind(new_hash)
+            .bind(user_id)
+            .bind(old_hash)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if updated == 1 {
+            sqlx::query("delete from sessions where user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        updated == 1
+    });
+    Ok(replaced)
+}
+
 /// Replaces a user's password hash.
 pub async fn update_password_hash(db: &Db, user_id: i64, hash: &str) -> Result<(), DbError> {
     let sql = "update users set password = $1 where id = $2";
@@ -52,24 +102,78 @@ pub async fn update_password_hash(db: &Db, user_id: i64, hash: &str) -> Result<(
     Ok(())
 }
 
-/// Stores a session under the hash of its token.
-pub async fn insert_session(
+/// Starts a session in one transaction: deletes the session the browser came with (`old`) and
+/// every expired session, then stores the new one under the hash of its token.
+pub async fn replace_session(
     db: &Db,
+    old: Option<&str>,
     id: &str,
     user_id: i64,
     created_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    let sql = "insert into sessions (id, user_id, created_at, expires_at) values ($1, $2, $3, $4)";
-    with_pool!(db, |pool| sqlx::query(sql)
+    with_pool!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        if let Some(old) = old {
+            sqlx::query("delete from sessions where id = $1")
+                .bind(old)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("delete from sessions where expires_at <= $1")
+            .bind(created_at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "insert into sessions (id, user_id, created_at, expires_at) values ($1, $2, $3, $4)",
+        )
         .bind(id)
         .bind(user_id)
         .bind(created_at)
         .bind(expires_at)
-        .execute(pool)
-        .await
-        .map(|_| ()))?;
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+    });
     Ok(())
+}
+
+/// Ends every session of a user and stores one new session, in one transaction.
+pub async fn replace_user_sessions(
+    db: &Db,
+    user_id: i64,
+    id: &str,
+    created_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), DbError> {
+    with_pool!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        sqlx::query("delete from sessions where user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "insert into sessions (id, user_id, created_at, expires_at) values ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(user_id)
+        .bind(created_at)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+/// When the session with this id ends.
+pub async fn find_session_expiry(db: &Db, id: &str) -> Result<Option<DateTime<Utc>>, DbError> {
+    Ok(with_pool!(db, |pool| sqlx::query_scalar(
+        "select expires_at from sessions where id = $1"
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await)?)
 }
 
 /// The user of an unexpired session.

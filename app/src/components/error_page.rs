@@ -1,6 +1,7 @@
 //! The page shown for an error, served with the error's real HTTP status.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
 
 use crate::{components::page_title::PageTitle, error::AppError};
 
@@ -26,4 +27,18 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
 #[component]
 pub fn NotFound() -> impl IntoView {
     view! { <ErrorPage error=AppError::NotFound/> }
+}
+
+/// `/error/STATUS`: the page of an error by its HTTP status, where a refused script-free form
+/// post is answered; unknown statuses are a 404.
+#[component]
+pub fn ErrorStatusPage() -> impl IntoView {
+    let params = use_params_map();
+    let error = params.with_untracked(|p| {
+        p.get_str("status")
+            .and_then(|status| status.parse().ok())
+            .and_then(AppError::from_status)
+            .unwrap_or(AppError::NotFound)
+    });
+    view! { <ErrorPage error/> }
 }

@@ -31,8 +31,11 @@ where
 pub fn TextField(
     /// Visible label.
     label: &'static str,
-    /// Field name, also the input's id.
+    /// Field name, also the input's id unless `id` is given.
     name: &'static str,
+    /// The input's id, when two forms on one page share a field name.
+    #[prop(optional)]
+    id: Option<&'static str>,
     /// Input type.
     #[prop(default = "text")]
     kind: &'static str,
@@ -46,17 +49,18 @@ pub fn TextField(
     #[prop(into)]
     error: Signal<Option<String>>,
 ) -> impl IntoView {
+    let id = id.unwrap_or(name);
     view! {
-        <FieldFrame label name error>
+        <FieldFrame label id error>
             <input
-                id=name
+                id=id
                 name=name
                 type=kind
                 autocomplete=autocomplete
                 value=value
                 class:invalid=move || error.get().is_some()
                 aria-invalid=move || error.get().is_some().to_string()
-                aria-describedby=error_id(name)
+                aria-describedby=error_id(id)
             />
         </FieldFrame>
     }
@@ -71,15 +75,15 @@ fn error_id(name: &str) -> String {
 #[component]
 fn FieldFrame(
     label: &'static str,
-    name: &'static str,
+    id: &'static str,
     error: Signal<Option<String>>,
     children: Children,
 ) -> impl IntoView {
     view! {
         <div class="field">
-            <label for=name>{label}</label>
+            <label for=id>{label}</label>
             {children()}
-            <FieldError id=error_id(name) error/>
+            <FieldError id=error_id(id) error/>
         </div>
     }
 }
@@ -120,8 +124,9 @@ pub fn TextAreaField(
     #[prop(into)]
     error: Signal<Option<String>>,
 ) -> impl IntoView {
+    let id = name;
     view! {
-        <FieldFrame label name error>
+        <FieldFrame label id error>
             <textarea
                 id=name
                 name=name

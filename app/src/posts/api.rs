@@ -49,7 +49,7 @@ pub async fn get_editable_post(id: i64) -> Result<Post, AppError> {
 pub async fn create_post(title: String, content: String) -> Result<(), AppError> {
     use crate::{
         auth::session::require_user,
-        components::flash::{FlashKind, cookie::set_flash},
+        flash::{FlashKind, cookie::set_flash},
         posts::{model::NewPost, repo},
         state::{db, with_status},
     };
@@ -75,7 +75,7 @@ pub async fn create_post(title: String, content: String) -> Result<(), AppError>
 #[server(endpoint = "update_post")]
 pub async fn update_post(id: i64, title: String, content: String) -> Result<(), AppError> {
     use crate::{
-        components::flash::{FlashKind, cookie::set_flash},
+        flash::{FlashKind, cookie::set_flash},
         posts::{model::NewPost, repo},
         state::{db, with_status},
     };
@@ -103,7 +103,7 @@ pub async fn update_post(id: i64, title: String, content: String) -> Result<(), 
 #[server(endpoint = "delete_post")]
 pub async fn delete_post(id: i64) -> Result<(), AppError> {
     use crate::{
-        components::flash::{FlashKind, cookie::set_flash},
+        flash::{FlashKind, cookie::set_flash},
         posts::repo,
         state::{db, with_status},
     };
@@ -127,9 +127,9 @@ pub async fn delete_post(id: i64) -> Result<(), AppError> {
 mod ssr {
     use crate::{
         auth::session::current_user,
-        components::flash::{FlashKind, cookie::set_flash},
         db::Db,
         error::AppError,
+        flash::{FlashKind, cookie::set_flash},
         posts::{model::Post, repo},
     };
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     error::{AppError, FieldErrors},
+    messages,
     pagination::Pager,
     users::model::Author,
 };
@@ -89,20 +90,14 @@ impl NewPost {
         let mut errors = FieldErrors::default();
         let title_length = self.title.trim().chars().count();
         if title_length == 0 {
-            errors.add("title", "Title is required.");
+            errors.add("title", messages::TITLE_REQUIRED);
         } else if self.title.chars().count() > TITLE_MAX {
-            errors.add(
-                "title",
-                format!("Title must be at most {TITLE_MAX} characters long."),
-            );
+            errors.add("title", messages::TITLE_LENGTH);
         }
         if self.content.trim().is_empty() {
-            errors.add("content", "Content is required.");
+            errors.add("content", messages::CONTENT_REQUIRED);
         } else if self.content.chars().count() > CONTENT_MAX {
-            errors.add(
-                "content",
-                format!("Content must be at most {CONTENT_MAX} characters long."),
-            );
+            errors.add("content", messages::CONTENT_LENGTH);
         }
         errors.into_result()
     }

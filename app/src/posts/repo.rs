@@ -1,9 +1,10 @@
 //! SQL for posts: one statement per function, written once for both backends, authors joined in.
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
 use crate::{
+    clock::now,
     db::{Db, DbError},
     posts::model::{NewPost, Post},
     users::model::Author,
@@ -57,11 +58,6 @@ pub struct PostRecord<'a> {
     pub date_posted: DateTime<Utc>,
     /// The author's id.
     pub user_id: i64,
-}
-
-/// The current time at the precision both backends store (microseconds), so values round-trip.
-pub fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
 }
 
 /// Inserts a post by `user_id`, dated now; returns its id.

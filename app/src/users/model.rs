@@ -4,7 +4,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{AppError, FieldErrors};
+use crate::{
+    error::{AppError, FieldErrors},
+    messages,
+};
 
 /// Shortest username accepted at sign-up.
 pub const USERNAME_MIN: usize = 2;
@@ -133,32 +136,40 @@ impl NewUser {
     }
 }
 
-/// Why `username` is not acceptable, if it is not.
-pub fn username_error(username: &str) -> Option<String> {
+/// Why `username` is not acceptable, if it is not. Expects a name already passed through
+/// [`normalize_username`].
+pub fn username_error(username: &str) -> Option<&'static str> {
     let length = username.chars().count();
-    if length < USERNAME_MIN || length > USERNAME_MAX {
-        return Some(format!(
-            "Username must be between {USERNAME_MIN} and {USERNAME_MAX} characters long."
-        ));
+    if !(USERNAME_MIN..=USERNAME_MAX).contains(&length) {
+        return Some(messages::USERNAME_LENGTH);
     }
     if !username
         .chars()
         .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
     {
-        return Some("Username may contain only letters, digits, '.', '_' and '-'.".to_owned());
+        return Some(messages::USERNAME_CHARACTERS);
+    }
+    if !username.chars().any(char::is_alphanumeric) {
+        return Some(messages::USERNAME_NEEDS_ALPHANUMERIC);
     }
     None
 }
 
+/// A username as it is stored and compared: trimmed, in Unicode normalization form NFKC, so two
+/// names that look the same are the same name. Its case is kept.
+#[cfg(feature = "ssr")]
+pub fn normalize_username(username: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    username.trim().nfkc().collect()
+}
+
 /// Why `email` is not a usable address, if it is not.
-pub fn email_error(email: &str) -> Option<String> {
+pub fn email_error(email: &str) -> Option<&'static str> {
     if email.is_empty() {
-        return Some("Email is required.".to_owned());
+        return Some(messages::EMAIL_REQUIRED);
     }
     if email.chars().count() > EMAIL_MAX {
-        return Some(format!(
-            "Email must be at most {EMAIL_MAX} characters long."
-        ));
+        return Some(messages::EMAIL_LENGTH);
     }
     let valid = match email.split_once('@') {
         Some((local, domain)) => {
@@ -171,15 +182,13 @@ pub fn email_error(email: &str) -> Option<String> {
         }
         None => false,
     };
-    (!valid).then(|| "Invalid email address.".to_owned())
+    (!valid).then_some(messages::EMAIL_INVALID)
 }
 
 /// Why `password` is not acceptable, if it is not.
-pub fn password_error(password: &str) -> Option<String> {
+pub fn password_error(password: &str) -> Option<&'static str> {
     let length = password.chars().count();
-    (length < PASSWORD_MIN || length > PASSWORD_MAX).then(|| {
-        format!("Password must be between {PASSWORD_MIN} and {PASSWORD_MAX} characters long.")
-    })
+    (!(PASSWORD_MIN..=PASSWORD_MAX).contains(&length)).then_some(messages::PASSWORD_LENGTH)
 }
 
 #[cfg(test)]
@@ -194,9 +203,9 @@ mod tests {
         }
     }
 
-    fn field_error(user: &NewUser, field: &str) -> Option<String> {
+    fn field_error(user: &NewUser, field: &str) -> Option<&'static str> {
         match user.validate() {
-            Err(AppError::Invalid(errors)) => errors.get(field).map(str::to_owned),
+            Err(AppError::Invalid(errors)) => errors.get(field),
             _ => None,
         }
     }
@@ -223,6 +232,31 @@ mod tests {
     #[test]
     fn a_username_with_a_slash_is_rejected() {
         assert!(username_error("a/b").is_some());
+    }
+
+    #[test]
+    fn a_username_of_only_dots_is_rejected() {
+        assert_eq!(
+            username_error(".."),
+            Some(messages::USERNAME_NEEDS_ALPHANUMERIC)
+        );
+        assert_eq!(
+            username_error("._-"),
+            Some(messages::USERNAME_NEEDS_ALPHANUMERIC)
+        );
+    }
+
+    #[test]
+    fn a_username_with_one_letter_among_dots_is_accepted() {
+        assert_eq!(username_error(".a."), None);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn look_alike_names_normalize_to_one_name() {
+        // Fullwidth letters and the "fi" ligature are compatibility forms of plain ones.
+        assert_eq!(normalize_username(" \u{FF23}orey "), "Corey");
+        assert_eq!(normalize_username("\u{FB01}sh"), "fish");
     }
 
     #[test]

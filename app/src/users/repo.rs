@@ -87,8 +87,8 @@ async fn unique_error(db: &Db, err: sqlx::Error, username: &str, own_id: Option<
         return err.into();
     }
     match violated_constraint(&err) {
-        Some("users_username_key") => DbError::Taken("username"),
-        Some("users_email_key") => DbError::Taken("email"),
+        Some("users_username_key" | "users_username_lower_key") => DbError::Taken("username"),
+        Some("users_email_key" | "users_email_lower_key") => DbError::Taken("email"),
         _ => match find_user_by_username(db, username).await {
             Ok(Some(holder)) if Some(holder.id) != own_id => DbError::Taken("username"),
             Ok(_) => DbError::Taken("email"),
@@ -153,12 +153,12 @@ pub async fn find_user_by_id(db: &Db, id: i64) -> Result<Option<User>, DbError> 
         .await)?)
 }
 
-/// The user with this exact username.
+/// The user with this username, regardless of case.
 pub async fn find_user_by_username(db: &Db, username: &str) -> Result<Option<User>, DbError> {
     let sql = concat!(
         "select ",
         user_columns!(),
-        " from users where username = $1"
+        " from users where lower(username) = lower($1)"
     );
     Ok(with_pool!(db, |pool| sqlx::query_as::<_, User>(sql)
         .bind(username)
@@ -166,9 +166,13 @@ pub async fn find_user_by_username(db: &Db, username: &str) -> Result<Option<Use
         .await)?)
 }
 
-/// The user with this exact email address.
+/// The user with this email address, regardless of case.
 pub async fn find_user_by_email(db: &Db, email: &str) -> Result<Option<User>, DbError> {
-    let sql = concat!("select ", user_columns!(), " from users where email = $1");
+    let sql = concat!(
+        "select ",
+        user_columns!(),
+        " from users where lower(email) = lower($1)"
+    );
     Ok(with_pool!(db, |pool| sqlx::query_as::<_, User>(sql)
         .bind(email)
         .fetch_optional(pool)

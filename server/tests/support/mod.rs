@@ -6,7 +6,9 @@
 use std::net::SocketAddr;
 
 use app::{
+    client::parse_trusted_proxies,
     db::Db,
+    mail_queue::{Outcome, RetryPolicy, deliver_due},
     reset::mail::Mailer,
     secret::load_secret_key,
     seed::seed_sample,
@@ -24,21 +26,74 @@ pub struct TestServer {
     pub addr: SocketAddr,
     pub db: Db,
     pub dir: TempDir,
+    pub state: AppState,
+}
+
+/// How to start a test server.
+pub struct Options {
+    /// The mailer, made for the server's temporary folder (default: its `outbox`).
+    pub mailer: Box<dyn FnOnce(&std::path::Path) -> Mailer>,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: &'static str,
+    /// An existing database to share (default: a new seeded SQLite file).
+    pub database_url: Option<String>,
+    /// Serve with `QUIRE_SECURE_COOKIES`.
+    pub secure_cookies: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            mailer: Box::new(|dir| Mailer::outbox(dir.join("outbox"))),
+            trusted_proxies: "",
+            database_url: None,
+            secure_cookies: false,
+        }
+    }
 }
 
 /// Starts a server on the Flaskblog sample data (Corey and JohnDoe, password "password"),
 /// writing mail to an outbox in its temporary folder.
 pub async fn start() -> TestServer {
-    start_with_mailer(|dir| Mailer::outbox(dir.join("outbox"))).await
+    start_with(Options::default()).await
 }
 
 /// Like [`start`], with the mailer `mailer` makes for the server's temporary folder.
-pub async fn start_with_mailer(mailer: impl FnOnce(&std::path::Path) -> Mailer) -> TestServer {
+pub async fn start_with_mailer(
+    mailer: impl FnOnce(&std::path::Path) -> Mailer + 'static,
+) -> TestServer {
+    start_with(Options {
+        mailer: Box::new(mailer),
+        ..Options::default()
+    })
+    .await
+}
+
+/// A second instance on the database of `first`, as a deployment with two servers has.
+pub async fn start_second(first: &TestServer) -> TestServer {
+    start_with(Options {
+        database_url: Some(database_url(first.dir.path())),
+        ..Options::default()
+    })
+    .await
+}
+
+fn database_url(dir: &std::path::Path) -> String {
+    format!("sqlite://{}", dir.join("site.db").display())
+}
+
+/// Starts a server as `options` say.
+pub async fn start_with(options: Options) -> TestServer {
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("site.db").display());
+    let url = options
+        .database_url
+        .clone()
+        .unwrap_or_else(|| database_url(dir.path()));
     let db = Db::connect(&url).await.expect("open database");
     db.migrate().await.expect("migrate");
-    seed_sample(&db).await.expect("seed");
+    if options.database_url.is_none() {
+        seed_sample(&db).await.expect("seed");
+    }
     let leptos_options = LeptosOptions::builder()
         .output_name("quire")
         .site_root(dir.path().to_string_lossy().to_string())
@@ -46,23 +101,36 @@ pub async fn start_with_mailer(mailer: impl FnOnce(&std::path::Path) -> Mailer) 
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let settings = Settings {
-        secure_cookies: false,
+        secure_cookies: options.secure_cookies,
         public_url: format!("http://{addr}"),
+        trusted_proxies: parse_trusted_proxies(options.trusted_proxies).expect("proxies"),
     };
     let secret = load_secret_key(&db, None).await.expect("secret key");
     let state = AppState::new(
         leptos_options,
         db.clone(),
         settings,
-        mailer(dir.path()),
+        (options.mailer)(dir.path()),
         secret,
     );
     tokio::spawn(server::router::serve(
         listener,
-        state,
+        state.clone(),
         std::future::pending(),
     ));
-    TestServer { addr, db, dir }
+    TestServer {
+        addr,
+        db,
+        dir,
+        state,
+    }
+}
+
+/// Delivers every due message of the mail queue now, as the background task would.
+pub async fn deliver_mail(server: &TestServer) -> Vec<Outcome> {
+    deliver_due(&server.state, &RetryPolicy::default())
+        .await
+        .expect("mail queue")
 }
 
 /// What came back.
@@ -175,6 +243,14 @@ pub fn encode(value: &str) -> String {
         .collect()
 }
 
+/// A form body, percent-encoded.
+pub fn form_body(form: &[(&str, &str)]) -> String {
+    form.iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// A form POST as the app's own page sends it (same-origin), with an optional cookie.
 pub async fn post_form(
     server: &TestServer,
@@ -182,11 +258,18 @@ pub async fn post_form(
     form: &[(&str, &str)],
     cookie: Option<&str>,
 ) -> Response {
-    let body = form
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
+    post_form_with(server, path, form, cookie, &[]).await
+}
+
+/// [`post_form`] with extra headers (`X-Forwarded-For`, `Accept`, …).
+pub async fn post_form_with(
+    server: &TestServer,
+    path: &str,
+    form: &[(&str, &str)],
+    cookie: Option<&str>,
+    extra: &[(&str, &str)],
+) -> Response {
+    let body = form_body(form);
     let mut headers = vec![
         ("Content-Type", "application/x-www-form-urlencoded"),
         ("Sec-Fetch-Site", "same-origin"),
@@ -194,6 +277,7 @@ pub async fn post_form(
     if let Some(cookie) = cookie {
         headers.push(("Cookie", cookie));
     }
+    headers.extend_from_slice(extra);
     request(server, "POST", path, &headers, body.as_bytes()).await
 }
 

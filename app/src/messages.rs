@@ -1,0 +1,89 @@
+//! Every field message Quire writes. An error that travels in a URL (a script-free form post's
+//! `__err`) is shown only when its messages are in this list, so a crafted link cannot put its
+//! own words on a page.
+
+/// Username outside 2–20 characters.
+pub const USERNAME_LENGTH: &str = "Username must be between 2 and 20 characters long.";
+/// Username with a character outside letters, digits, `.`, `_`, `-`.
+pub const USERNAME_CHARACTERS: &str =
+    "Username may contain only letters, digits, '.', '_' and '-'.";
+/// Username made only of punctuation.
+pub const USERNAME_NEEDS_ALPHANUMERIC: &str = "Username must contain at least one letter or digit.";
+/// Username another account has (regardless of case).
+pub const USERNAME_TAKEN: &str = "That username is taken. Please choose a different one.";
+/// Empty email.
+pub const EMAIL_REQUIRED: &str = "Email is required.";
+/// Email over 120 characters.
+pub const EMAIL_LENGTH: &str = "Email must be at most 120 characters long.";
+/// Email that is not an address.
+pub const EMAIL_INVALID: &str = "Invalid email address.";
+/// Email another account has (regardless of case).
+pub const EMAIL_TAKEN: &str = "That email is taken. Please choose a different one.";
+/// Password outside 8–128 characters.
+pub const PASSWORD_LENGTH: &str = "Password must be between 8 and 128 characters long.";
+/// Empty password on the log-in form.
+pub const PASSWORD_REQUIRED: &str = "Password is required.";
+/// Confirmation differs from the password.
+pub const PASSWORDS_MUST_MATCH: &str = "Passwords must match.";
+/// Wrong current password on the account page.
+pub const CURRENT_PASSWORD_INCORRECT: &str = "Your current password is incorrect.";
+/// Email change without the current password.
+pub const CURRENT_PASSWORD_REQUIRED: &str = "Enter your current password to change your email.";
+/// Empty title.
+pub const TITLE_REQUIRED: &str = "Title is required.";
+/// Title over 100 characters.
+pub const TITLE_LENGTH: &str = "Title must be at most 100 characters long.";
+/// Empty content.
+pub const CONTENT_REQUIRED: &str = "Content is required.";
+/// Content over 100,000 characters.
+pub const CONTENT_LENGTH: &str = "Content must be at most 100000 characters long.";
+
+/// Every message above.
+pub const ALL: &[&str] = &[
+    USERNAME_LENGTH,
+    USERNAME_CHARACTERS,
+    USERNAME_NEEDS_ALPHANUMERIC,
+    USERNAME_TAKEN,
+    EMAIL_REQUIRED,
+    EMAIL_LENGTH,
+    EMAIL_INVALID,
+    EMAIL_TAKEN,
+    PASSWORD_LENGTH,
+    PASSWORD_REQUIRED,
+    PASSWORDS_MUST_MATCH,
+    CURRENT_PASSWORD_INCORRECT,
+    CURRENT_PASSWORD_REQUIRED,
+    TITLE_REQUIRED,
+    TITLE_LENGTH,
+    CONTENT_REQUIRED,
+    CONTENT_LENGTH,
+];
+
+/// The message in [`ALL`] equal to `text`, if there is one.
+pub fn known(text: &str) -> Option<&'static str> {
+    ALL.iter().copied().find(|message| *message == text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        posts::model::{CONTENT_MAX, TITLE_MAX},
+        users::model::*,
+    };
+
+    #[test]
+    fn length_messages_state_the_configured_limits() {
+        assert!(USERNAME_LENGTH.contains(&format!("{USERNAME_MIN} and {USERNAME_MAX}")));
+        assert!(EMAIL_LENGTH.contains(&EMAIL_MAX.to_string()));
+        assert!(PASSWORD_LENGTH.contains(&format!("{PASSWORD_MIN} and {PASSWORD_MAX}")));
+        assert!(TITLE_LENGTH.contains(&TITLE_MAX.to_string()));
+        assert!(CONTENT_LENGTH.contains(&CONTENT_MAX.to_string()));
+    }
+
+    #[test]
+    fn only_listed_messages_are_known() {
+        assert_eq!(known(EMAIL_TAKEN), Some(EMAIL_TAKEN));
+        assert_eq!(known("Your account is suspended. Call +1 555 0100."), None);
+    }
+}
