@@ -111,7 +111,7 @@ test('changing the email asks for the current password', async ({ page }) => {
   await expect(page.locator('.account-email')).toHaveText(email);
 
   const moved = `moved-${email}`.slice(0, 120);
-  await page.getByLabel('Email').fill(moved);
+  await page.getByLabel('Email', { exact: true }).fill(moved);
   await page.getByRole('button', { name: 'Update', exact: true }).click();
   await expect(page.locator('#account_current_password-error')).toHaveText(
     'Enter your current password to change your email.',
