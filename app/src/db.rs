@@ -227,6 +227,15 @@ impl Db {
         }
     }
 
+    /// Runs `select 1`: whether the database answers at all.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        with_pool!(self, |pool| sqlx::query("select 1")
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
     /// Closes every connection in the pool.
     pub async fn close(&self) {
         with_pool!(self, |pool| pool.close().await)

@@ -19,6 +19,9 @@ pub mod components;
 /// Cookie names, flags, and reading and setting cookies (server only).
 #[cfg(feature = "ssr")]
 pub mod cookies;
+/// The Content-Security-Policy of every page (server only).
+#[cfg(feature = "ssr")]
+pub mod csp;
 /// The database handle, migrations and the dispatch macro (server only).
 #[cfg(feature = "ssr")]
 pub mod db;

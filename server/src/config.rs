@@ -111,6 +111,45 @@ pub struct Config {
         global = true
     )]
     pub trusted_proxies: TrustedProxies,
+    /// Whether the bundle's file names carry content hashes (cargo-leptos `hash-files`)
+    /// [default: when a hash file lies next to the binary, as release builds leave it].
+    #[arg(long, env = "LEPTOS_HASH_FILES", global = true)]
+    pub hash_files: Option<bool>,
+    /// Longest time a request may take before it is answered 503, in seconds.
+    #[arg(
+        long,
+        env = "QUIRE_REQUEST_TIMEOUT",
+        default_value_t = 30,
+        global = true
+    )]
+    pub request_timeout: u64,
+    /// Longest time a profile-picture upload may take, in seconds.
+    #[arg(
+        long,
+        env = "QUIRE_UPLOAD_TIMEOUT",
+        default_value_t = 120,
+        global = true
+    )]
+    pub upload_timeout: u64,
+    /// Longest pause of a client while sending its request headers or body, in seconds.
+    #[arg(
+        long,
+        env = "QUIRE_CLIENT_TIMEOUT",
+        default_value_t = 10,
+        global = true
+    )]
+    pub client_timeout: u64,
+    /// How long requests in flight may still run after SIGTERM or Ctrl-C, in seconds.
+    #[arg(
+        long,
+        env = "QUIRE_SHUTDOWN_GRACE",
+        default_value_t = 20,
+        global = true
+    )]
+    pub shutdown_grace: u64,
+    /// Log format: `text` for people, `json` (one object per line) for log collectors.
+    #[arg(long, env = "QUIRE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
     /// Log filter, in tracing's EnvFilter syntax.
     #[arg(
         long,
@@ -129,6 +168,18 @@ fn parse_proxies(list: &str) -> Result<TrustedProxies, String> {
     app::client::parse_trusted_proxies(list).map(TrustedProxies)
 }
 
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The name of the hash file cargo-leptos writes next to the binary.
+const HASH_FILE: &str = "hash.txt";
+
 impl Config {
     /// Leptos' options for these settings.
     pub fn leptos_options(&self) -> LeptosOptions {
@@ -137,7 +188,30 @@ impl Config {
             .site_root(self.site_root.as_str())
             .site_pkg_dir(self.site_pkg_dir.as_str())
             .site_addr(self.site_addr)
+            .hash_files(self.hash_files())
+            .hash_file(std::sync::Arc::from(HASH_FILE))
             .build()
+    }
+
+    /// Whether asset names are hashed: as configured, or when the hash file exists.
+    pub fn hash_files(&self) -> bool {
+        self.hash_files.unwrap_or_else(|| {
+            std::env::current_exe()
+                .ok()
+                .and_then(|exe| exe.parent().map(|dir| dir.join(HASH_FILE)))
+                .is_some_and(|file| file.is_file())
+        })
+    }
+
+    /// The time limits the server enforces.
+    pub fn limits(&self) -> crate::router::Limits {
+        use std::time::Duration;
+        crate::router::Limits {
+            request: Duration::from_secs(self.request_timeout),
+            upload: Duration::from_secs(self.upload_timeout),
+            client_idle: Duration::from_secs(self.client_timeout),
+            shutdown_grace: Duration::from_secs(self.shutdown_grace),
+        }
     }
 }
 

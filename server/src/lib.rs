@@ -1,5 +1,7 @@
 //! Quire's server: configuration, commands and the router, around the `app` crate.
 
+/// The access log and request ids.
+pub mod access_log;
 /// HTTP statuses for server-function errors raised before the function runs.
 pub mod api_status;
 /// The `db` and `post` commands.
@@ -12,6 +14,10 @@ pub mod cross_site;
 pub mod error;
 /// Error pages for refused script-free form posts.
 pub mod form_refusal;
+/// Security and caching headers.
+pub mod headers;
+/// `/healthz` and `/readyz`.
+pub mod health;
 /// The axum router.
 pub mod router;
 
@@ -44,7 +50,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     result
 }
 
-/// Migrates, then serves until Ctrl-C.
+/// Migrates, then serves until SIGTERM or Ctrl-C, then closes the database.
 async fn serve(config: &config::Config, db: Db) -> Result<(), CliError> {
     let applied = db.migrate().await?;
     tracing::info!(backend = db.backend(), applied, "database ready");
@@ -62,9 +68,7 @@ async fn serve(config: &config::Config, db: Db) -> Result<(), CliError> {
         .await
         .map_err(|source| CliError::Serve { addr, source })?;
     tracing::info!("listening on http://{addr}");
-    router::serve(listener, state, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
-    .map_err(|source| CliError::Serve { addr, source })
+    let served = router::serve(listener, state, config.limits(), router::shutdown_signal()).await;
+    tracing::info!("stopped serving; closing the database");
+    served.map_err(|source| CliError::Serve { addr, source })
 }

@@ -1,7 +1,9 @@
-//! The axum router: Leptos pages and server functions, profile pictures, static files, and the
-//! layers every request passes (cross-site check, body limits, tracing).
+//! The axum router: Leptos pages and server functions, profile pictures, the bundle, health
+//! checks, and the layers every request passes (request id and access log, headers,
+//! compression, time limits, cross-site check, body limits); and the server loop that cuts off
+//! slow clients and shuts down gracefully.
 
-use std::{future::Future, net::SocketAddr};
+use std::{convert::Infallible, future::Future, time::Duration};
 
 use app::{
     App,
@@ -9,14 +11,37 @@ use app::{
     shell,
     state::AppState,
 };
-use axum::{Router, middleware, routing::get, routing::post};
+use axum::handler::Handler;
+use axum::{
+    Extension, Router,
+    extract::{ConnectInfo, Request},
+    http::StatusCode,
+    middleware,
+    routing::{get, post},
+};
+use hyper_util::{
+    rt::{TokioExecutor, TokioIo, TokioTimer},
+    server::{conn::auto::Builder, graceful::GracefulShutdown},
+    service::TowerToHyperService,
+};
 use leptos::prelude::{AnyView, IntoAny, provide_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
 use tokio::net::TcpListener;
-use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
+use tower::ServiceExt;
+use tower_http::{
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    services::ServeDir,
+    timeout::{RequestBodyTimeoutLayer, TimeoutLayer},
+};
 
 use crate::{
-    api_status::status_from_error, cross_site::reject_cross_site, form_refusal::show_refusals,
+    access_log::log_requests,
+    api_status::status_from_error,
+    cross_site::reject_cross_site,
+    form_refusal::show_refusals,
+    headers::{HeaderPolicy, add_headers},
+    health::{healthz, readyz},
 };
 
 /// Largest request body for forms and server functions: room for a 100,000-character post
@@ -26,23 +51,73 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 /// between 5 MB and this gets a field error, anything larger a 413.
 pub const UPLOAD_LIMIT: usize = 8 * 1024 * 1024;
 
+/// The time limits the server enforces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Longest time to answer a request (503 beyond).
+    pub request: Duration,
+    /// Longest time for a picture upload, body included (503 beyond).
+    pub upload: Duration,
+    /// Longest pause of a client sending its request: headers (the connection is closed) or
+    /// body (408).
+    pub client_idle: Duration,
+    /// How long requests in flight may run on after a shutdown signal.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            request: Duration::from_secs(30),
+            upload: Duration::from_secs(120),
+            client_idle: Duration::from_secs(10),
+            shutdown_grace: Duration::from_secs(20),
+        }
+    }
+}
+
 /// Every route of the site, with `state` provided to pages and server functions.
-pub fn app(state: AppState) -> Router {
+pub fn app(state: AppState, limits: Limits) -> Router {
     let routes = generate_route_list(App);
+    let options = &state.leptos_options;
+    // Files of the site (the bundle, `public/`), served precompressed when `.br`/`.gz` files
+    // lie beside them (release builds); anything else gets Leptos' 404 page.
+    let not_found = file_and_error_handler::<AppState, _>(shell).with_state(state.clone());
+    let files = ServeDir::new(options.site_root.as_ref())
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(not_found);
+    let header_policy = HeaderPolicy {
+        https: state.settings.secure_cookies,
+        hashed_assets: options.hash_files,
+        pkg_prefix: format!("/{}/", options.site_pkg_dir),
+    };
     let pages = Router::new()
         .route("/avatars/{name}", get(serve_avatar))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .leptos_routes_with_context(
             &state,
             routes.clone(),
             provide_state(&state),
             render_shell(&state),
         )
-        .fallback(file_and_error_handler::<AppState, _>(shell))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
+        .fallback_service(files)
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(RequestBodyTimeoutLayer::new(limits.client_idle))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            limits.request,
+        ));
     let uploads = Router::new()
         .route("/account/picture", post(upload_picture))
         .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT))
-        .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT));
+        .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT))
+        .layer(RequestBodyTimeoutLayer::new(limits.client_idle))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            limits.upload,
+        ));
     // The same pages, without the layers, for rendering the error page of a refused form post.
     let error_pages = Router::new()
         .leptos_routes_with_context(&state, routes, provide_state(&state), render_shell(&state))
@@ -52,7 +127,9 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(error_pages, show_refusals))
         .layer(middleware::from_fn(status_from_error))
         .layer(middleware::from_fn(reject_cross_site))
-        .layer(TraceLayer::new_for_http())
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(header_policy, add_headers))
+        .layer(middleware::from_fn(log_requests))
         .with_state(state)
 }
 
@@ -66,16 +143,83 @@ fn render_shell(state: &AppState) -> impl Fn() -> AnyView + Clone + Send + Sync 
     move || shell(options.clone()).into_any()
 }
 
-/// Serves the site on `listener` until `shutdown` completes; handlers can see the client address.
+/// Serves the site on `listener` until `shutdown` completes, then lets requests in flight
+/// finish for up to `limits.shutdown_grace`. Clients that pause longer than
+/// `limits.client_idle` while sending their request headers are disconnected; handlers can see
+/// the client address.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
+    limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let router = app(state, limits);
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.client_idle);
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(connection) => connection,
+                Err(error) => {
+                    // Out of file descriptors and the like: wait instead of spinning.
+                    tracing::warn!(%error, "could not accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = router
+            .clone()
+            .layer(Extension(ConnectInfo(peer)))
+            .map_request(|request: Request<hyper::body::Incoming>| {
+                request.map(axum::body::Body::new)
+            })
+            .map_err(|never: Infallible| match never {});
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
+            .into_owned();
+        let watched = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(error) = watched.await {
+                tracing::debug!(%error, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    tracing::info!("shutting down: finishing requests in flight");
+    if tokio::time::timeout(limits.shutdown_grace, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("requests still running after the grace period were cut off");
+    }
+    Ok(())
+}
+
+/// Completes on SIGTERM (what systemd, Docker and Kubernetes send) or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
 }

@@ -23,6 +23,9 @@ use crate::{
     work_queue::{WorkError, WorkQueue},
 };
 
+/// Cache policy of stored pictures: their names are unique per upload.
+const AVATAR_CACHE: &str = "public, max-age=31536000, immutable";
+
 /// Side of the square a picture is shrunk to fit.
 pub const PICTURE_SIZE: u32 = 125;
 /// Widest and tallest picture decoded.
@@ -203,16 +206,35 @@ fn error_response(error: crate::db::DbError) -> Response {
         .into_response()
 }
 
-/// `GET /avatars/{name}`: a stored picture, cached for long since names are never reused.
-pub async fn serve_avatar(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+/// `GET /avatars/{name}`: a stored picture. A name is never reused for other content, so the
+/// picture is immutable and its name is its `ETag`; a browser that has it gets 304.
+pub async fn serve_avatar(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let etag = format!("\"{name}\"");
+    let cached = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|tags| {
+            tags.split(',')
+                .any(|tag| tag.trim() == etag || tag.trim() == "*")
+        });
     match repo::find_avatar(&state.db, &name).await {
+        Ok(Some(_)) if cached => (
+            StatusCode::NOT_MODIFIED,
+            [
+                (header::ETAG, etag),
+                (header::CACHE_CONTROL, AVATAR_CACHE.to_owned()),
+            ],
+        )
+            .into_response(),
         Ok(Some(avatar)) => (
             [
                 (header::CONTENT_TYPE, avatar.content_type),
-                (
-                    header::CACHE_CONTROL,
-                    "public, max-age=31536000, immutable".to_owned(),
-                ),
+                (header::ETAG, etag),
+                (header::CACHE_CONTROL, AVATAR_CACHE.to_owned()),
             ],
             avatar.data,
         )

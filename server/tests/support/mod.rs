@@ -39,6 +39,10 @@ pub struct Options {
     pub database_url: Option<String>,
     /// Serve with `QUIRE_SECURE_COOKIES`.
     pub secure_cookies: bool,
+    /// Time limits.
+    pub limits: server::router::Limits,
+    /// Bundle file names carry content hashes.
+    pub hashed_assets: bool,
 }
 
 impl Default for Options {
@@ -48,6 +52,8 @@ impl Default for Options {
             trusted_proxies: "",
             database_url: None,
             secure_cookies: false,
+            limits: server::router::Limits::default(),
+            hashed_assets: false,
         }
     }
 }
@@ -97,6 +103,7 @@ pub async fn start_with(options: Options) -> TestServer {
     let leptos_options = LeptosOptions::builder()
         .output_name("quire")
         .site_root(dir.path().to_string_lossy().to_string())
+        .hash_files(options.hashed_assets)
         .build();
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
@@ -116,6 +123,7 @@ pub async fn start_with(options: Options) -> TestServer {
     tokio::spawn(server::router::serve(
         listener,
         state.clone(),
+        options.limits,
         std::future::pending(),
     ));
     TestServer {
