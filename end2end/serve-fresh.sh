@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Starts the debug build of Quire on a new SQLite database filled with known data:
-# 3 writers, 48 generated posts, then one post whose title and content are HTML.
+# Starts Quire on a new SQLite database filled with known data: 3 writers, 48 generated posts,
+# then one post whose title and content are HTML. The debug build by default; E2E_BIN and
+# E2E_SITE_ROOT choose another build (the release run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-quire=target/debug/quire
+quire=${E2E_BIN:-target/debug/quire}
 [[ -x "$quire" ]] || { echo "missing $quire: run 'cargo leptos build' first" >&2; exit 1; }
-export DATABASE_URL="sqlite://target/e2e/site.db"
+data=target/e2e-${E2E_PORT:-3100}
+export DATABASE_URL="sqlite://$data/site.db"
 export LEPTOS_SITE_ADDR="127.0.0.1:${E2E_PORT:-3100}"
-export LEPTOS_SITE_ROOT="target/site"
-export QUIRE_OUTBOX="target/e2e/outbox"
-rm -rf target/e2e && mkdir -p target/e2e
+export LEPTOS_SITE_ROOT="${E2E_SITE_ROOT:-target/site}"
+export QUIRE_OUTBOX="$data/outbox"
+rm -rf "$data" && mkdir -p "$data"
 "$quire" db reset --yes
 "$quire" db seed --users 3 --posts 48
 "$quire" post new --author writer1 \

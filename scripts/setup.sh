@@ -4,6 +4,7 @@
 # Versions that work together on rustc 1.95 (see the README's toolchain notes).
 CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=0.2.130
+BINARYEN_VERSION=132
 
 as_root() {
   if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
@@ -23,6 +24,29 @@ ensure_build_tools() {
     echo "== Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
   fi
+}
+
+# Release builds run wasm-opt, which cargo-leptos would download: npm's binaryen (pinned in
+# tools/package.json) goes on PATH instead, never Debian's. brotli measures the bundle.
+ensure_release_tools() {
+  if [[ "$(tools/node_modules/.bin/wasm-opt --version 2>/dev/null)" != *"version $BINARYEN_VERSION"* ]]; then
+    echo "== Installing npm's binaryen $BINARYEN_VERSION into tools/ (wasm-opt)"
+    (cd tools && npm ci --no-audit --no-fund)
+  fi
+  export PATH="$PWD/tools/node_modules/.bin:$PATH"
+  if ! command -v brotli >/dev/null; then
+    echo "== Installing brotli (to report compressed sizes)"
+    as_root apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q brotli
+  fi
+}
+
+# The release build: optimized WASM (wasm-opt), content-hashed asset names, brotli and gzip
+# copies of every site file made at build time, in its own site folder.
+export RELEASE_SITE_ROOT=target/site-release
+
+build_release() {
+  LEPTOS_HASH_FILES=true LEPTOS_SITE_ROOT="$RELEASE_SITE_ROOT" cargo leptos build --release --precompress
 }
 
 ensure_test_tools() {

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Runs every test: unit, repository (SQLite, and Postgres when reachable), HTTP, and Playwright in Chromium.
+# Runs every test: unit, repository (SQLite, and Postgres when reachable), HTTP, and Playwright in
+# Chromium against the debug build, then the release build and Playwright's reading tests against it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 ensure_build_tools
 ensure_test_tools
+ensure_release_tools
 
 # Postgres: use TEST_POSTGRES_URL if given; otherwise the local server when one answers (starting
 # a stopped local cluster if this machine has one); otherwise skip the Postgres tests and say so.
@@ -32,5 +34,13 @@ echo "== Unit, repository and HTTP tests"
 # rendering keeps process-wide state; run side by side they occasionally stall.
 cargo test --no-fail-fast -p app -p server --features app/ssr -- --test-threads=1
 
-echo "== End-to-end tests in Chromium"
+echo "== End-to-end tests in Chromium (debug build)"
 (cd end2end && npx playwright test)
+
+echo "== Release build"
+# Its own RUSTFLAGS: cargo-leptos sets them for release builds itself.
+unset RUSTFLAGS
+build_release
+echo "== End-to-end reading tests in Chromium (release build: hydration, navigation, CSP)"
+(cd end2end && E2E_BIN=target/release/quire E2E_SITE_ROOT="$RELEASE_SITE_ROOT" E2E_PORT=3200 \
+  npx playwright test --project=reading)

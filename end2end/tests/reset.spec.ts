@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect, Page, test } from '@playwright/test';
 import { logIn, waitForHydration } from './helpers';
 
-const OUTBOX = path.join(__dirname, '..', '..', 'target', 'e2e', 'outbox');
+const OUTBOX = path.join(__dirname, '..', '..', 'target', `e2e-${process.env.E2E_PORT ?? 3100}`, 'outbox');
 
 /** Every email to `email` in the outbox, newest first (quoted-printable soft breaks removed). */
 function mailsTo(email: string): string[] {
