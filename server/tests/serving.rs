@@ -340,24 +340,29 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigterm_lets_a_request_in_flight_finish() {
-    let dir = tempfile::tempdir().expect("temp dir");
+/// The real `quire` binary serving a fresh database on a free port, with these variables.
+async fn spawn_quire(
+    dir: &std::path::Path,
+    env: &[(&str, &str)],
+) -> (std::process::Child, SocketAddr) {
     let port = free_port();
-    let mut quire = Command::new(env!("CARGO_BIN_EXE_quire"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_quire"));
+    command
         .arg("serve")
         .env(
             "DATABASE_URL",
-            format!("sqlite://{}", dir.path().join("site.db").display()),
+            format!("sqlite://{}", dir.join("site.db").display()),
         )
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("LEPTOS_SITE_ROOT", dir.path())
-        .env("QUIRE_OUTBOX", dir.path().join("outbox"))
+        .env("LEPTOS_SITE_ROOT", dir)
+        .env("QUIRE_OUTBOX", dir.join("outbox"))
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start quire");
+        .stderr(Stdio::piped());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let child = command.spawn().expect("start quire");
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
     let started = Instant::now();
     while std::net::TcpStream::connect(addr).is_err() {
@@ -367,6 +372,21 @@ async fn sigterm_lets_a_request_in_flight_finish() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    (child, addr)
+}
+
+fn terminate(child: &std::process::Child) {
+    let signalled = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(signalled.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_lets_a_request_in_flight_finish() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut quire, addr) = spawn_quire(dir.path(), &[]).await;
     let pid = quire.id().to_string();
     let answer = tokio::task::spawn_blocking(move || {
         let mut stream = std::net::TcpStream::connect(addr).expect("connect");
@@ -399,4 +419,31 @@ async fn sigterm_lets_a_request_in_flight_finish() {
         std::net::TcpStream::connect(addr).is_err(),
         "no longer listening"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_logs_carry_one_access_line_per_request_with_its_id() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let env = [("QUIRE_LOG_FORMAT", "json"), ("RUST_LOG", "info")];
+    let (quire, addr) = spawn_quire(dir.path(), &env).await;
+    fetch_bytes(addr, "/about?secret=1", &[("X-Request-Id", "json-test-1")]).await;
+    fetch_bytes(addr, "/healthz", &[]).await;
+    terminate(&quire);
+    let output = tokio::task::spawn_blocking(move || quire.wait_with_output())
+        .await
+        .expect("join")
+        .expect("output");
+    let log = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("every line is JSON"))
+        .collect();
+    let access: Vec<_> = lines
+        .iter()
+        .filter(|line| line["target"] == "quire::access")
+        .collect();
+    assert_eq!(access.len(), 1, "{log}");
+    assert_eq!(access[0]["fields"]["path"], "/about");
+    assert_eq!(access[0]["fields"]["status"], 200);
+    assert_eq!(access[0]["span"]["id"], "json-test-1");
 }
