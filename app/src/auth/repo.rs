@@ -102,11 +102,20 @@ pub async fn update_password_hash(db: &Db, user_id: i64, hash: &str) -> Result<(
     Ok(())
 }
 
-/// Starts a session in one transaction: deletes the session the browser came with (`old`) and
-/// every expired session, then stores the new one under the hash of its token.
-pub async fn replace_session(
+/// Which sessions a new session replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replacing<'a> {
+    /// The session the browser came with, if any (a log-in).
+    Browser(Option<&'a str>),
+    /// Every session of the user (a password change).
+    AllOfUser,
+}
+
+/// Stores a session under the hash of its token, in one transaction with deleting what it
+/// replaces and every expired session.
+pub async fn store_session(
     db: &Db,
-    old: Option<&str>,
+    replacing: Replacing<'_>,
     id: &str,
     user_id: i64,
     created_at: DateTime<Utc>,
@@ -114,42 +123,23 @@ pub async fn replace_session(
 ) -> Result<(), DbError> {
     with_pool!(db, |pool| {
         let mut tx = pool.begin().await?;
-        if let Some(old) = old {
-            sqlx::query("delete from sessions where id = $1")
-                .bind(old)
-                .execute(&mut *tx)
-                .await?;
+        match replacing {
+            Replacing::Browser(Some(old)) => {
+                sqlx::query("delete from sessions where id = $1")
+                    .bind(old)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Replacing::Browser(None) => {}
+            Replacing::AllOfUser => {
+                sqlx::query("delete from sessions where user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
         sqlx::query("delete from sessions where expires_at <= $1")
             .bind(created_at)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "insert into sessions (id, user_id, created_at, expires_at) values ($1, $2, $3, $4)",
-        )
-        .bind(id)
-        .bind(user_id)
-        .bind(created_at)
-        .bind(expires_at)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-    });
-    Ok(())
-}
-
-/// Ends every session of a user and stores one new session, in one transaction.
-pub async fn replace_user_sessions(
-    db: &Db,
-    user_id: i64,
-    id: &str,
-    created_at: DateTime<Utc>,
-    expires_at: DateTime<Utc>,
-) -> Result<(), DbError> {
-    with_pool!(db, |pool| {
-        let mut tx = pool.begin().await?;
-        sqlx::query("delete from sessions where user_id = $1")
-            .bind(user_id)
             .execute(&mut *tx)
             .await?;
         sqlx::query(

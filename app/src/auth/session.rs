@@ -70,9 +70,9 @@ pub async fn start_session(db: &Db, user_id: i64, remember: bool) -> Result<(), 
     let lifetime = if remember { REMEMBER_FOR } else { SESSION_FOR };
     let token = new_token();
     let old = request_token().map(|old| token_id(&old));
-    repo::replace_session(
+    repo::store_session(
         db,
-        old.as_deref(),
+        repo::Replacing::Browser(old.as_deref()),
         &token_id(&token),
         user_id,
         created_at,
@@ -94,7 +94,15 @@ pub async fn restart_sessions(db: &Db, user_id: i64) -> Result<(), AppError> {
     }
     .unwrap_or(created_at + SESSION_FOR);
     let token = new_token();
-    repo::replace_user_sessions(db, user_id, &token_id(&token), created_at, expires_at).await?;
+    repo::store_session(
+        db,
+        repo::Replacing::AllOfUser,
+        &token_id(&token),
+        user_id,
+        created_at,
+        expires_at,
+    )
+    .await?;
     let remaining = expires_at - created_at;
     set_session_cookie(token, (remaining > SESSION_FOR).then_some(remaining));
     Ok(())
