@@ -2,19 +2,17 @@
 //! an email change, two uses at once, that unknown emails are answered like known ones, and
 //! the mail queue's delivery, retries and failures.
 
-mod support;
-
+use crate::support::{
+    TestServer, deliver_mail, get_with_cookie, login, post_form, request, start, start_with_mailer,
+};
 use app::mail_queue::{Outcome, RetryPolicy, deliver_due, repo::counts, repo::list_undelivered};
 use app::reset::mail::{MailConfig, Mailer, SmtpTls};
 use app::{
     auth::repo::find_credentials_by_email, reset::token::issue_token, secret::load_secret_key,
 };
 use chrono::{Duration, Utc};
-use support::{
-    TestServer, deliver_mail, get_with_cookie, login, post_form, request, start, start_with_mailer,
-};
 
-async fn request_reset(server: &TestServer, email: &str) -> support::Response {
+async fn request_reset(server: &TestServer, email: &str) -> crate::support::Response {
     post_form(
         server,
         "/api/request_password_reset",
@@ -51,7 +49,7 @@ async fn emailed_token(server: &TestServer) -> String {
         .to_owned()
 }
 
-async fn reset(server: &TestServer, token: &str, password: &str) -> support::Response {
+async fn reset(server: &TestServer, token: &str, password: &str) -> crate::support::Response {
     let form = [
         ("token", token),
         ("password", password),
@@ -60,7 +58,7 @@ async fn reset(server: &TestServer, token: &str, password: &str) -> support::Res
     post_form(server, "/api/reset_password", &form, None).await
 }
 
-fn is_invalid_token_answer(response: &support::Response) -> bool {
+fn is_invalid_token_answer(response: &crate::support::Response) -> bool {
     response.header("location") == Some("/reset_password")
         && response
             .cookie("quire_flash")
@@ -324,7 +322,7 @@ async fn the_background_task_delivers_queued_mail() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_queued_message_is_delivered_by_one_instance_only() {
     let first = start().await;
-    let second = support::start_second(&first).await;
+    let second = crate::support::start_second(&first).await;
     request_reset(&first, "C@demo.com").await;
     let (a, b) = tokio::join!(deliver_mail(&first), deliver_mail(&second));
     assert_eq!(a.len() + b.len(), 1, "{a:?} {b:?}");

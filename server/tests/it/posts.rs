@@ -1,13 +1,11 @@
 //! Writing through the real router: the authorization matrix (every change × visitor, another
 //! user, the author), field errors, and deleting twice.
 
-mod support;
-
+use crate::support::{TestServer, get_with_cookie, login, post_form, request, start};
 use app::{
     posts::repo::{count_posts, find_post},
     users::repo::find_user_by_username,
 };
-use support::{TestServer, get_with_cookie, login, post_form, request, start};
 
 /// Corey wrote posts 1 and 2 in the sample data; JohnDoe wrote none.
 const COREYS_POST: &str = "1";

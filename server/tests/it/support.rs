@@ -1,8 +1,6 @@
 //! A real Quire on an ephemeral port with a fresh, seeded SQLite database, and a tiny HTTP/1.0
 //! client that shows exactly what a browser would receive.
 
-#![allow(dead_code)]
-
 use std::net::SocketAddr;
 
 use app::{

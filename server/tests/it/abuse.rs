@@ -3,18 +3,16 @@
 //! look-alike names and emails, sessions that must end with the password, a stolen session
 //! changing the email, a decompression bomb, forged script-free forms and crafted error links.
 
-mod support;
-
 use std::{collections::HashMap, sync::Arc};
 
+use crate::support::{
+    Options, TestServer, get_with_cookie, login, post_form, post_form_with, request, start,
+    start_second, start_with,
+};
 use app::{
     auth::repo::count_sessions_for_user, posts::repo::find_post, users::repo::find_user_by_username,
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE};
-use support::{
-    Options, TestServer, get_with_cookie, login, post_form, post_form_with, request, start,
-    start_second, start_with,
-};
 
 /// A server that believes `X-Forwarded-For` from loopback, as behind a local reverse proxy.
 async fn behind_proxy() -> TestServer {
@@ -25,7 +23,11 @@ async fn behind_proxy() -> TestServer {
     .await
 }
 
-async fn wrong_login_from(server: &TestServer, email: &str, client: &str) -> support::Response {
+async fn wrong_login_from(
+    server: &TestServer,
+    email: &str,
+    client: &str,
+) -> crate::support::Response {
     post_form_with(
         server,
         "/api/login",
@@ -36,7 +38,7 @@ async fn wrong_login_from(server: &TestServer, email: &str, client: &str) -> sup
     .await
 }
 
-fn statuses(responses: &[support::Response]) -> HashMap<u16, usize> {
+fn statuses(responses: &[crate::support::Response]) -> HashMap<u16, usize> {
     let mut counts = HashMap::new();
     for response in responses {
         *counts.entry(response.status).or_default() += 1;
@@ -91,7 +93,7 @@ async fn a_flood_of_log_ins_is_turned_away_with_503_and_memory_stays_bounded() {
 async fn wrong_logins_at_once(
     server: TestServer,
     attempts: Vec<(String, String)>,
-) -> Vec<support::Response> {
+) -> Vec<crate::support::Response> {
     let server = Arc::new(server);
     let mut tasks = tokio::task::JoinSet::new();
     for (email, client) in attempts {
@@ -231,7 +233,7 @@ async fn a_case_changed_email_logs_in() {
     assert!(login(&server, "c@DEMO.com", "password").await.is_some());
 }
 
-async fn register_as(server: &TestServer, username: &str, email: &str) -> support::Response {
+async fn register_as(server: &TestServer, username: &str, email: &str) -> crate::support::Response {
     let form = [
         ("username", username),
         ("email", email),
@@ -481,7 +483,7 @@ async fn a_crafted_error_link_cannot_put_its_words_on_the_page() {
     let forged =
         URL_SAFE.encode(br#"{"Invalid":{"username":"Your account is locked. Call +1 555 0100."}}"#);
     let path = format!("/register?__path=%2Fapi%2Fregister&__err={forged}");
-    let (status, body) = support::get(&server, &path).await;
+    let (status, body) = crate::support::get(&server, &path).await;
     assert_eq!(status, 200);
     assert!(!body.contains("Call +1 555 0100"), "{body}");
 }
@@ -524,7 +526,7 @@ async fn an_error_link_with_quire_s_own_message_shows_it() {
         br#"{"Invalid":{"username":"That username is taken. Please choose a different one."}}"#,
     );
     let path = format!("/register?__path=%2Fapi%2Fregister&__err={error}");
-    let (status, body) = support::get(&server, &path).await;
+    let (status, body) = crate::support::get(&server, &path).await;
     assert_eq!(status, 200);
     assert!(body.contains("That username is taken"), "{body}");
 }

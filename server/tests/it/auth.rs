@@ -1,13 +1,11 @@
 //! Accounts through the real router: sign-up rules, log-in, sessions, log-out, the cross-site
 //! check and the log-in throttle.
 
-mod support;
-
+use crate::support::{get_with_cookie, login, post_form, register, request, start};
 use app::{
     auth::repo::{count_sessions_for_user, find_password_hash},
     users::repo::{UserRecord, find_user_by_email, find_user_by_username, insert_user},
 };
-use support::{get_with_cookie, login, post_form, register, request, start};
 
 fn field_error(body: &str, field: &str) -> bool {
     body.contains(&format!("\"{field}\":"))

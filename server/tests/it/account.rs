@@ -1,13 +1,11 @@
 //! The account page through the real router: login required, profile updates, password change
 //! and profile picture uploads.
 
-mod support;
-
 use std::io::Cursor;
 
+use crate::support::{TestServer, get_with_cookie, login, post_form, register, request, start};
 use app::users::repo::find_user_by_username;
 use image::{DynamicImage, ImageBuffer, ImageFormat, Rgb};
-use support::{TestServer, get_with_cookie, login, post_form, register, request, start};
 
 async fn corey_session(server: &TestServer) -> String {
     login(server, "C@demo.com", "password")
@@ -127,7 +125,7 @@ async fn upload(
     session: &str,
     file_name: &str,
     data: &[u8],
-) -> support::Response {
+) -> crate::support::Response {
     let boundary = "quireTestBoundary7MA4YWxk";
     let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"picture\"; filename=\"{file_name}\"\r\n\

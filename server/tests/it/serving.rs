@@ -1,8 +1,6 @@
 //! What the server does for every response, through the real router: compression, caching,
 //! security headers, request ids, health checks, time limits and graceful shutdown.
 
-mod support;
-
 use std::{
     io::{Read, Write},
     net::SocketAddr,
@@ -10,9 +8,9 @@ use std::{
     time::{Duration, Instant},
 };
 
+use crate::support::{Options, TestServer, request, start, start_with};
 use app::account::repo::insert_avatar;
 use server::router::Limits;
-use support::{Options, TestServer, request, start, start_with};
 
 /// Writes `contents` at `path` inside the server's site root.
 fn site_file(server: &TestServer, path: &str, contents: &[u8]) {

@@ -1,12 +1,10 @@
 //! Black-box HTTP tests: the real router on an ephemeral port with a fresh, seeded SQLite database.
 
-mod support;
-
+use crate::support::{get, start};
 use app::{
     posts::{model::NewPost, repo as posts},
     users::repo as users,
 };
-use support::{get, start};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_home_page_renders_the_sample_posts_newest_first() {

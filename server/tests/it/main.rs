@@ -1,0 +1,13 @@
+//! Quire's black-box tests, in one binary (each test binary would link the whole app again):
+//! the real router on an ephemeral port with a fresh database, driven over HTTP, and the
+//! `quire` commands.
+
+mod abuse;
+mod account;
+mod auth;
+mod cli;
+mod pages;
+mod posts;
+mod reset;
+mod serving;
+mod support;
