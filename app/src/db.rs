@@ -74,6 +74,43 @@ pub enum DbError {
     Query(#[from] sqlx::Error),
 }
 
+impl DbError {
+    /// True when the database cannot be reached at all (down, unreadable, its pool closed or
+    /// exhausted), as opposed to one statement that failed.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            Self::Query(error) => is_unavailable(error),
+            Self::Connect { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+fn is_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            // SQLite: I/O error, cannot open, not a database (primary result codes 10, 14, 26).
+            // Postgres: connection exceptions (class 08), shutting down or starting (57P0x),
+            // too many connections.
+            let sqlite = code
+                .parse::<i32>()
+                .is_ok_and(|code| matches!(code & 0xff, 10 | 14 | 26));
+            sqlite || code.starts_with("08") || code.starts_with("57P0") || code == "53300"
+        }),
+        _ => false,
+    }
+}
+
+/// How long a request waits for a database connection before it is told the site is
+/// unavailable: a database that is down fails requests fast instead of holding them.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(1);
+
 impl Db {
     /// Opens a pool for `url`: `sqlite:` (file created if missing) or `postgres:`/`postgresql:`.
     pub async fn connect(url: &str) -> Result<Self, DbError> {
@@ -117,7 +154,7 @@ impl Db {
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
-            .acquire_timeout(Duration::from_secs(5))
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(options)
             .await?;
         Ok(Self::Sqlite(pool))
@@ -127,7 +164,7 @@ impl Db {
     pub async fn connect_postgres(options: PgConnectOptions) -> Result<Self, sqlx::Error> {
         let pool = PgPoolOptions::new()
             .max_connections(10)
-            .acquire_timeout(Duration::from_secs(5))
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(options)
             .await?;
         Ok(Self::Postgres(pool))

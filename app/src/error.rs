@@ -102,6 +102,12 @@ pub enum AppError {
         /// Seconds to wait before trying again.
         retry_after_secs: u64,
     },
+    /// The database cannot be reached; try again after this many seconds.
+    #[error("Quire is temporarily unavailable (503)")]
+    Unavailable {
+        /// Seconds to wait before trying again.
+        retry_after_secs: u64,
+    },
     /// The browser could not reach the server.
     #[error("Quire could not be reached. Check your connection and try again.")]
     Unreachable,
@@ -119,7 +125,7 @@ impl AppError {
             Self::Unauthorized | Self::LoginFailed => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Busy { .. } | Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unreachable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -129,9 +135,9 @@ impl AppError {
     /// Seconds the client should wait before retrying, for errors that say so (`Retry-After`).
     pub fn retry_after(&self) -> Option<u64> {
         match self {
-            Self::TooManyAttempts { retry_after_secs } | Self::Busy { retry_after_secs } => {
-                Some(*retry_after_secs)
-            }
+            Self::TooManyAttempts { retry_after_secs }
+            | Self::Busy { retry_after_secs }
+            | Self::Unavailable { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         }
     }
@@ -153,6 +159,9 @@ impl AppError {
             403 => Self::Forbidden,
             404 => Self::NotFound,
             500 => Self::Internal,
+            503 => Self::Unavailable {
+                retry_after_secs: UNAVAILABLE_RETRY_AFTER_SECS,
+            },
             _ => return None,
         })
     }
@@ -171,6 +180,7 @@ impl AppError {
             }
             Self::Invalid(_) => "Go back, correct the form and submit it again.",
             Self::Unreachable => "Your changes, if any, were not sent.",
+            Self::Unavailable { .. } => "The site will be back shortly. Please try again in a minute.",
             Self::Internal => {
                 "We're experiencing some trouble on our end. Please try again in a moment."
             }
@@ -207,11 +217,36 @@ impl From<crate::db::DbError> for AppError {
                     crate::messages::USERNAME_TAKEN
                 },
             )),
+            unavailable if unavailable.is_unavailable() => {
+                log_unavailable(&unavailable);
+                Self::Unavailable {
+                    retry_after_secs: UNAVAILABLE_RETRY_AFTER_SECS,
+                }
+            }
             other => {
                 tracing::error!(error = %other, "database error");
                 Self::Internal
             }
         }
+    }
+}
+
+/// What a client is told to wait while the database is away.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 5;
+
+/// Logs that the database is away at most once every ten seconds, however many requests fail.
+#[cfg(feature = "ssr")]
+fn log_unavailable(error: &crate::db::DbError) {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    static LAST_LOGGED: AtomicI64 = AtomicI64::new(i64::MIN);
+    let now = crate::clock::unix_now();
+    let last = LAST_LOGGED.load(Ordering::Relaxed);
+    if now.saturating_sub(last) >= 10
+        && LAST_LOGGED
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+    {
+        tracing::error!(%error, "database unavailable: answering 503 (logged at most every 10 s)");
     }
 }
 

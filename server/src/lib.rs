@@ -1,5 +1,9 @@
 //! Quire's server: configuration, commands and the router, around the `app` crate.
 
+// Release builds keep Leptos' full view types (debug builds erase them), and the type of the
+// whole document shell is deeper than the default limit allows.
+#![recursion_limit = "256"]
+
 /// The access log and request ids.
 pub mod access_log;
 /// HTTP statuses for server-function errors raised before the function runs.

@@ -266,6 +266,18 @@ async fn readyz_turns_503_when_the_database_goes_away() {
     assert!(started.elapsed() < Duration::from_secs(3));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_fail_fast_with_503_while_the_database_is_away() {
+    let server = start().await;
+    server.db.close().await;
+    let started = Instant::now();
+    let page = request(&server, "GET", "/", &[("Accept", "text/html")], b"").await;
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert_eq!(page.status, 503);
+    assert!(page.header("retry-after").is_some());
+    assert!(page.body.contains("temporarily unavailable"), "{}", page.body);
+}
+
 /// A server that waits one second for a silent client.
 async fn impatient() -> TestServer {
     start_with(Options {
