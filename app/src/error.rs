@@ -180,7 +180,9 @@ impl AppError {
             }
             Self::Invalid(_) => "Go back, correct the form and submit it again.",
             Self::Unreachable => "Your changes, if any, were not sent.",
-            Self::Unavailable { .. } => "The site will be back shortly. Please try again in a minute.",
+            Self::Unavailable { .. } => {
+                "The site will be back shortly. Please try again in a minute."
+            }
             Self::Internal => {
                 "We're experiencing some trouble on our end. Please try again in a moment."
             }

@@ -86,7 +86,10 @@ async fn a_flood_of_log_ins_is_turned_away_with_503_and_memory_stays_bounded() {
     let busy = responses.iter().find(|r| r.status == 503).expect("a 503");
     assert!(busy.header("retry-after").is_some());
     let grown_mib = peak_rss_kib().saturating_sub(before) / 1024;
-    assert!(grown_mib < 300, "peak memory grew by {grown_mib} MiB");
+    assert!(
+        grown_mib < 300,
+        "peak memory grew by {grown_mib} MiB; {counts:?}"
+    );
 }
 
 /// Sends every `(email, client)` wrong log-in at once; returns the responses.

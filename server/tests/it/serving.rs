@@ -37,9 +37,14 @@ async fn fetch_bytes(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> 
     head.push_str("\r\n");
     tokio::task::spawn_blocking(move || {
         let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+        stream
+            .set_read_timeout(Some(crate::support::RESPONSE_TIMEOUT))
+            .expect("timeout");
         stream.write_all(head.as_bytes()).expect("send");
         let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).expect("read");
+        stream
+            .read_to_end(&mut raw)
+            .expect("a complete response in time");
         let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("head");
         let body = raw.split_off(split + 4);
         (String::from_utf8_lossy(&raw).into_owned(), body)
@@ -275,7 +280,11 @@ async fn pages_fail_fast_with_503_while_the_database_is_away() {
     assert!(started.elapsed() < Duration::from_secs(3));
     assert_eq!(page.status, 503);
     assert!(page.header("retry-after").is_some());
-    assert!(page.body.contains("temporarily unavailable"), "{}", page.body);
+    assert!(
+        page.body.contains("temporarily unavailable"),
+        "{}",
+        page.body
+    );
 }
 
 /// A server that waits one second for a silent client.

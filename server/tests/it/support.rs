@@ -176,7 +176,10 @@ impl Response {
     }
 }
 
-/// Sends one request and reads the whole response.
+/// Longest a test waits for one response: a hang fails with a message instead of stalling CI.
+pub const RESPONSE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Sends one request and reads the whole response, within [`RESPONSE_TIMEOUT`].
 pub async fn request(
     server: &TestServer,
     method: &str,
@@ -184,10 +187,24 @@ pub async fn request(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> Response {
-    let mut stream = TcpStream::connect(server.addr).await.expect("connect");
+    tokio::time::timeout(
+        RESPONSE_TIMEOUT,
+        exchange(server.addr, method, path, headers, body),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("{method} {path}: no complete response within {RESPONSE_TIMEOUT:?}"))
+}
+
+async fn exchange(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Response {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
     let mut head = format!(
-        "{method} {path} HTTP/1.0\r\nHost: {}\r\nContent-Length: {}\r\n",
-        server.addr,
+        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Length: {}\r\n",
         body.len()
     );
     for (name, value) in headers {
