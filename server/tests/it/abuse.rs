@@ -6,8 +6,8 @@
 use std::{collections::HashMap, sync::Arc};
 
 use crate::support::{
-    Options, TestServer, get_with_cookie, login, post_form, post_form_with, request, start,
-    start_second, start_with,
+    Backend, Options, TestServer, get_with_cookie, login, post_form, post_form_with, request,
+    start, start_on, start_second, start_with,
 };
 use app::{
     auth::repo::count_sessions_for_user, posts::repo::find_post, users::repo::find_user_by_username,
@@ -16,8 +16,14 @@ use base64::{Engine, engine::general_purpose::URL_SAFE};
 
 /// A server that believes `X-Forwarded-For` from loopback, as behind a local reverse proxy.
 async fn behind_proxy() -> TestServer {
+    behind_proxy_on(&Backend::Sqlite).await
+}
+
+/// [`behind_proxy`] on `backend`.
+async fn behind_proxy_on(backend: &Backend) -> TestServer {
     start_with(Options {
         trusted_proxies: "127.0.0.1",
+        backend: backend.clone(),
         ..Options::default()
     })
     .await
@@ -106,9 +112,8 @@ async fn wrong_logins_at_once(
     tasks.join_all().await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn guesses_arriving_together_are_counted_before_any_is_checked() {
-    let server = behind_proxy().await;
+async fn guesses_arriving_together_are_counted_before_any_is_checked(backend: Backend) {
+    let server = behind_proxy_on(&backend).await;
     let guesses = (0..50)
         .map(|i| ("C@demo.com".to_owned(), format!("203.0.113.{}", i + 1)))
         .collect();
@@ -155,9 +160,8 @@ async fn sign_ups_are_limited_per_client_address() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_instances_count_toward_one_limit() {
-    let first = start().await;
+async fn two_instances_count_toward_one_limit(backend: Backend) {
+    let first = start_on(&backend).await;
     let second = start_second(&first).await;
     for server in [&first, &first, &first, &second, &second] {
         assert_eq!(
@@ -230,9 +234,8 @@ async fn ipv6_clients_of_one_64_share_a_limit() {
     assert_eq!(other_64.status, 401);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_case_changed_email_logs_in() {
-    let server = start().await;
+async fn a_case_changed_email_logs_in(backend: Backend) {
+    let server = start_on(&backend).await;
     assert!(login(&server, "c@DEMO.com", "password").await.is_some());
 }
 
@@ -246,9 +249,8 @@ async fn register_as(server: &TestServer, username: &str, email: &str) -> crate:
     post_form(server, "/api/register", &form, None).await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_email_differing_only_in_case_cannot_sign_up_again() {
-    let server = start().await;
+async fn an_email_differing_only_in_case_cannot_sign_up_again(backend: Backend) {
+    let server = start_on(&backend).await;
     let response = register_as(&server, "someone", "c@demo.COM").await;
     assert_eq!(response.status, 422);
     assert!(
@@ -258,9 +260,8 @@ async fn an_email_differing_only_in_case_cannot_sign_up_again() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_username_differing_only_in_case_cannot_sign_up_again() {
-    let server = start().await;
+async fn a_username_differing_only_in_case_cannot_sign_up_again(backend: Backend) {
+    let server = start_on(&backend).await;
     let response = register_as(&server, "corey", "other@example.com").await;
     assert_eq!(response.status, 422);
     assert!(
@@ -295,9 +296,8 @@ async fn a_username_of_only_dots_is_refused() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn changing_the_password_ends_the_other_sessions_and_rotates_this_one() {
-    let server = start().await;
+async fn changing_the_password_ends_the_other_sessions_and_rotates_this_one(backend: Backend) {
+    let server = start_on(&backend).await;
     let here = login(&server, "C@demo.com", "password")
         .await
         .expect("session");
@@ -338,9 +338,8 @@ async fn changing_the_password_ends_the_other_sessions_and_rotates_this_one() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_stolen_session_cannot_change_the_email_without_the_password() {
-    let server = start().await;
+async fn a_stolen_session_cannot_change_the_email_without_the_password(backend: Backend) {
+    let server = start_on(&backend).await;
     let session = login(&server, "C@demo.com", "password")
         .await
         .expect("session");
@@ -533,3 +532,13 @@ async fn an_error_link_with_quire_s_own_message_shows_it() {
     assert_eq!(status, 200);
     assert!(body.contains("That username is taken"), "{body}");
 }
+
+on_both_backends!(
+    guesses_arriving_together_are_counted_before_any_is_checked,
+    two_instances_count_toward_one_limit,
+    a_case_changed_email_logs_in,
+    an_email_differing_only_in_case_cannot_sign_up_again,
+    a_username_differing_only_in_case_cannot_sign_up_again,
+    changing_the_password_ends_the_other_sessions_and_rotates_this_one,
+    a_stolen_session_cannot_change_the_email_without_the_password,
+);

@@ -2,6 +2,9 @@
 //! the real router on an ephemeral port with a fresh database, driven over HTTP, and the
 //! `quire` commands.
 
+#[macro_use]
+mod support;
+
 mod abuse;
 mod account;
 mod auth;
@@ -10,4 +13,3 @@ mod pages;
 mod posts;
 mod reset;
 mod serving;
-mod support;

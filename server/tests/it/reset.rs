@@ -3,7 +3,8 @@
 //! the mail queue's delivery, retries and failures.
 
 use crate::support::{
-    TestServer, deliver_mail, get_with_cookie, login, post_form, request, start, start_with_mailer,
+    Backend, TestServer, deliver_mail, get_with_cookie, login, post_form, request, start, start_on,
+    start_with_mailer,
 };
 use app::mail_queue::{Outcome, RetryPolicy, deliver_due, repo::counts, repo::list_undelivered};
 use app::reset::mail::{MailConfig, Mailer, SmtpTls};
@@ -319,18 +320,16 @@ async fn the_background_task_delivers_queued_mail() {
     assert_eq!(counts(&server.db).await.expect("counts").sent, 1);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_queued_message_is_delivered_by_one_instance_only() {
-    let first = start().await;
+async fn a_queued_message_is_delivered_by_one_instance_only(backend: Backend) {
+    let first = start_on(&backend).await;
     let second = crate::support::start_second(&first).await;
     request_reset(&first, "C@demo.com").await;
     let (a, b) = tokio::join!(deliver_mail(&first), deliver_mail(&second));
     assert_eq!(a.len() + b.len(), 1, "{a:?} {b:?}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_link_sent_before_an_email_change_stops_working() {
-    let server = start().await;
+async fn a_link_sent_before_an_email_change_stops_working(backend: Backend) {
+    let server = start_on(&backend).await;
     request_reset(&server, "C@demo.com").await;
     let token = emailed_token(&server).await;
     let session = login(&server, "C@demo.com", "password")
@@ -358,9 +357,8 @@ async fn a_link_sent_before_an_email_change_stops_working() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn one_link_used_twice_at_once_succeeds_once() {
-    let server = start().await;
+async fn one_link_used_twice_at_once_succeeds_once(backend: Backend) {
+    let server = start_on(&backend).await;
     request_reset(&server, "C@demo.com").await;
     let token = emailed_token(&server).await;
     let (a, b) = tokio::join!(
@@ -384,3 +382,9 @@ async fn one_link_used_twice_at_once_succeeds_once() {
         .is_some();
     assert!(first != second, "exactly one new password holds");
 }
+
+on_both_backends!(
+    one_link_used_twice_at_once_succeeds_once,
+    a_queued_message_is_delivered_by_one_instance_only,
+    a_link_sent_before_an_email_change_stops_working,
+);

@@ -23,8 +23,96 @@ use tokio::{
 pub struct TestServer {
     pub addr: SocketAddr,
     pub db: Db,
+    pub url: String,
     pub dir: TempDir,
     pub state: AppState,
+}
+
+/// The database a test server runs on.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    /// A new SQLite file in the server's temporary folder.
+    Sqlite,
+    /// This Postgres URL (a fresh schema of `TEST_POSTGRES_URL`, see [`on_both_backends!`]).
+    Postgres(String),
+}
+
+/// `TEST_POSTGRES_URL`, when set.
+pub fn postgres_base_url() -> Option<String> {
+    std::env::var("TEST_POSTGRES_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+}
+
+/// A new, empty schema in the Postgres database at `base`; returns its name and a URL that
+/// uses it.
+pub async fn new_postgres_schema(base: &str) -> (String, String) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let schema = format!(
+        "quire_http_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        chrono::Utc::now().timestamp_micros()
+    );
+    let admin = sqlx::PgPool::connect(base)
+        .await
+        .expect("connect to TEST_POSTGRES_URL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("create schema {schema}")))
+        .execute(&admin)
+        .await
+        .expect("create schema");
+    admin.close().await;
+    let separator = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
+    (schema, url)
+}
+
+/// Drops a schema made by [`new_postgres_schema`].
+pub async fn drop_postgres_schema(base: &str, schema: &str) {
+    if let Ok(admin) = sqlx::PgPool::connect(base).await {
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "drop schema if exists {schema} cascade"
+        )))
+        .execute(&admin)
+        .await;
+        admin.close().await;
+    }
+}
+
+/// Runs each scenario `async fn(Backend)` once per backend: `NAME::sqlite` and, when
+/// `TEST_POSTGRES_URL` is set, `NAME::postgres` in a fresh schema.
+macro_rules! on_both_backends {
+    ($($scenario:ident),* $(,)?) => {
+        $(
+            mod $scenario {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$scenario(crate::support::Backend::Sqlite).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let Some(base) = crate::support::postgres_base_url() else {
+                        eprintln!("skipped: TEST_POSTGRES_URL is not set");
+                        return;
+                    };
+                    let (schema, url) = crate::support::new_postgres_schema(&base).await;
+                    super::$scenario(crate::support::Backend::Postgres(url)).await;
+                    crate::support::drop_postgres_schema(&base, &schema).await;
+                }
+            }
+        )*
+    };
+}
+
+/// A server on `backend`, seeded like [`start`].
+pub async fn start_on(backend: &Backend) -> TestServer {
+    start_with(Options {
+        backend: backend.clone(),
+        ..Options::default()
+    })
+    .await
 }
 
 /// How to start a test server.
@@ -41,6 +129,8 @@ pub struct Options {
     pub limits: server::router::Limits,
     /// Bundle file names carry content hashes.
     pub hashed_assets: bool,
+    /// The database, when `database_url` is not given.
+    pub backend: Backend,
 }
 
 impl Default for Options {
@@ -52,6 +142,7 @@ impl Default for Options {
             secure_cookies: false,
             limits: server::router::Limits::default(),
             hashed_assets: false,
+            backend: Backend::Sqlite,
         }
     }
 }
@@ -76,7 +167,7 @@ pub async fn start_with_mailer(
 /// A second instance on the database of `first`, as a deployment with two servers has.
 pub async fn start_second(first: &TestServer) -> TestServer {
     start_with(Options {
-        database_url: Some(database_url(first.dir.path())),
+        database_url: Some(first.url.clone()),
         ..Options::default()
     })
     .await
@@ -89,10 +180,11 @@ fn database_url(dir: &std::path::Path) -> String {
 /// Starts a server as `options` say.
 pub async fn start_with(options: Options) -> TestServer {
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = options
-        .database_url
-        .clone()
-        .unwrap_or_else(|| database_url(dir.path()));
+    let url = match (&options.database_url, &options.backend) {
+        (Some(shared), _) => shared.clone(),
+        (None, Backend::Sqlite) => database_url(dir.path()),
+        (None, Backend::Postgres(url)) => url.clone(),
+    };
     let db = Db::connect(&url).await.expect("open database");
     db.migrate().await.expect("migrate");
     if options.database_url.is_none() {
@@ -127,6 +219,7 @@ pub async fn start_with(options: Options) -> TestServer {
     TestServer {
         addr,
         db,
+        url,
         dir,
         state,
     }
