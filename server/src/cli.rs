@@ -77,31 +77,38 @@ pub async fn run_mail(db: &Db, command: MailCommand) -> Result<(), CliError> {
     match command {
         MailCommand::Status => {
             db.migrate().await?;
-            let counts = mail::counts(db).await?;
-            println!(
-                "Mail: {} queued, {} sent, {} failed.",
-                counts.queued, counts.sent, counts.failed
-            );
-            for row in mail::list_undelivered(db).await? {
-                let state = match row.failed_at {
-                    Some(at) => format!("FAILED at {}", unix_time(at)),
-                    None => format!("queued, next attempt {}", unix_time(row.next_attempt_at)),
-                };
-                println!(
-                    "#{} {} to {} (queued {}, {} attempt(s)): {state}{}",
-                    row.id,
-                    row.kind,
-                    row.recipient,
-                    unix_time(row.created_at),
-                    row.attempts,
-                    row.last_error
-                        .map(|error| format!("; last error: {error}"))
-                        .unwrap_or_default()
-                );
-            }
+            print!("{}", mail_status(db).await?);
         }
     }
     Ok(())
+}
+
+/// What `quire mail status` prints: the counts, then one line per message not delivered.
+pub async fn mail_status(db: &Db) -> Result<String, CliError> {
+    let counts = mail::counts(db).await?;
+    let mut report = format!(
+        "Mail: {} queued, {} sent, {} failed.\n",
+        counts.queued, counts.sent, counts.failed
+    );
+    for row in mail::list_undelivered(db).await? {
+        let state = match row.failed_at {
+            Some(at) => format!("FAILED at {}", unix_time(at)),
+            None => format!("queued, next attempt {}", unix_time(row.next_attempt_at)),
+        };
+        let last_error = row
+            .last_error
+            .map(|error| format!("; last error: {error}"))
+            .unwrap_or_default();
+        report.push_str(&format!(
+            "#{} {} to {} (queued {}, {} attempt(s)): {state}{last_error}\n",
+            row.id,
+            row.kind,
+            row.recipient,
+            unix_time(row.created_at),
+            row.attempts,
+        ));
+    }
+    Ok(report)
 }
 
 fn unix_time(seconds: i64) -> String {

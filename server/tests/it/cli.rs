@@ -80,3 +80,20 @@ async fn a_post_with_an_empty_title_is_refused() {
     .expect_err("empty title");
     assert!(error.to_string().contains("title"), "{error}");
 }
+
+#[tokio::test]
+async fn mail_status_counts_and_lists_what_is_not_delivered() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("site.db").display());
+    let db = Db::connect(&url).await.expect("open");
+    db.migrate().await.expect("migrate");
+    app::mail_queue::enqueue_password_reset(&db, "c@demo.com")
+        .await
+        .expect("enqueue");
+    let report = server::cli::mail_status(&db).await.expect("status");
+    assert!(
+        report.starts_with("Mail: 1 queued, 0 sent, 0 failed."),
+        "{report}"
+    );
+    assert!(report.contains("password_reset to c@demo.com"), "{report}");
+}
