@@ -98,9 +98,11 @@ impl WorkQueue {
         }
         let (done, result) = tokio::sync::oneshot::channel();
         let wrapped: Job = Box::new(move || {
-            let _admission = admission;
+            let outcome = catch_unwind(AssertUnwindSafe(job));
+            // The slot is free before the caller hears back, so it can queue again at once.
+            drop(admission);
             // A panicking job drops `done`, which the caller sees as a lost job.
-            if let Ok(output) = catch_unwind(AssertUnwindSafe(job)) {
+            if let Ok(output) = outcome {
                 let _ = done.send(output);
             }
         });
