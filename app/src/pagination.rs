@@ -57,17 +57,28 @@ impl Pager {
     /// before and two after, and a gap wherever pages are left out.
     pub fn links(&self) -> Vec<PageLink> {
         let pages = self.pages();
-        let mut links = Vec::new();
+        // At most six numbers are ever shown, so only they are looked at, however many pages.
+        let mut numbers: Vec<i64> = [
+            1,
+            self.page - 1,
+            self.page,
+            self.page + 1,
+            self.page + 2,
+            pages,
+        ]
+        .into_iter()
+        .filter(|number| (1..=pages).contains(number))
+        .collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        let mut links = Vec::with_capacity(numbers.len() * 2);
         let mut last = 0;
-        for number in 1..=pages {
-            let near_current = number >= self.page - 1 && number <= self.page + 2;
-            if number == 1 || number == pages || near_current {
-                if number > last + 1 {
-                    links.push(PageLink::Gap);
-                }
-                links.push(PageLink::Page(number));
-                last = number;
+        for number in numbers {
+            if number > last + 1 {
+                links.push(PageLink::Gap);
             }
+            links.push(PageLink::Page(number));
+            last = number;
         }
         links
     }
@@ -119,6 +130,24 @@ mod tests {
     #[test]
     fn adjacent_pages_leave_no_gap() {
         assert_eq!(links(2, 20), vec![Page(1), Page(2), Page(3), Page(4)]);
+    }
+
+    #[test]
+    fn a_page_of_a_billion_pages_has_its_links_at_once() {
+        let pager = Pager::new(100_000_000, 5, 5_000_000_000).expect("page");
+        assert_eq!(
+            pager.links(),
+            vec![
+                Page(1),
+                Gap,
+                Page(99_999_999),
+                Page(100_000_000),
+                Page(100_000_001),
+                Page(100_000_002),
+                Gap,
+                Page(1_000_000_000)
+            ]
+        );
     }
 
     #[test]

@@ -125,6 +125,9 @@ on_both_backends!(
     expired_rate_limit_counters_are_swept,
     a_claimed_message_is_not_claimed_again_while_leased,
     a_password_is_replaced_only_if_it_is_unchanged,
+    every_page_read_from_either_end_matches_the_newest_first_order,
+    kept_totals_match_the_rows_after_parallel_creates_and_deletes,
+    kept_totals_follow_a_deleted_user,
 );
 
 const HASH: &str =
@@ -276,7 +279,7 @@ async fn first_user_and_all_users_follow_registration_order(db: Db) {
 async fn a_page_of_posts_is_newest_first_with_authors(db: Db) {
     let user = add_user(&db, "Corey").await;
     add_posts(&db, user.id, 12).await;
-    let page = posts::list_posts_page(&db, 5, 0).await.expect("page");
+    let page = posts::list_posts_page(&db, 5, 0, 12).await.expect("page");
     let titles: Vec<&str> = page.iter().map(|p| p.title.as_str()).collect();
     assert_eq!(
         titles,
@@ -288,7 +291,7 @@ async fn a_page_of_posts_is_newest_first_with_authors(db: Db) {
 async fn the_last_page_holds_the_oldest_posts(db: Db) {
     let user = add_user(&db, "Corey").await;
     add_posts(&db, user.id, 12).await;
-    let page = posts::list_posts_page(&db, 5, 10).await.expect("page");
+    let page = posts::list_posts_page(&db, 5, 10, 12).await.expect("page");
     let titles: Vec<&str> = page.iter().map(|p| p.title.as_str()).collect();
     assert_eq!(titles, ["Post 2", "Post 1"]);
 }
@@ -304,7 +307,7 @@ async fn an_authors_posts_are_paginated_and_counted(db: Db) {
             .expect("count"),
         3
     );
-    let page = posts::list_posts_by_author(&db, corey.id, 5, 5)
+    let page = posts::list_posts_by_author(&db, corey.id, 5, 5, 7)
         .await
         .expect("page");
     let titles: Vec<&str> = page.iter().map(|p| p.title.as_str()).collect();
@@ -371,7 +374,7 @@ async fn the_sample_seed_creates_two_users_and_two_posts(db: Db) {
         .expect("find")
         .expect("Corey");
     assert_eq!(users::count_users(&db).await.expect("users"), 2);
-    let titles: Vec<String> = posts::list_posts_by_author(&db, corey.id, 5, 0)
+    let titles: Vec<String> = posts::list_posts_by_author(&db, corey.id, 5, 0, 2)
         .await
         .expect("posts")
         .into_iter()
@@ -392,7 +395,7 @@ async fn the_demo_seed_creates_the_requested_counts(db: Db) {
     let report = seed_demo(&db, 3, 2500).await.expect("seed");
     assert_eq!((report.users, report.posts), (3, 2500));
     assert_eq!(posts::count_posts(&db).await.expect("count"), 2500);
-    let newest = posts::list_posts_page(&db, 1, 0).await.expect("page");
+    let newest = posts::list_posts_page(&db, 1, 0, 2500).await.expect("page");
     assert_eq!(
         newest.first().map(|p| p.title.as_str()),
         Some("Post 2500 on jazz")
@@ -503,4 +506,73 @@ async fn a_password_is_replaced_only_if_it_is_unchanged(db: Db) {
             .as_deref(),
         Some("$argon2id$first")
     );
+}
+
+async fn every_page_read_from_either_end_matches_the_newest_first_order(db: Db) {
+    let user = add_user(&db, "Corey").await;
+    add_posts(&db, user.id, 23).await;
+    let mut seen = Vec::new();
+    for offset in (0..23).step_by(5) {
+        let page = posts::list_posts_page(&db, 5, offset, 23)
+            .await
+            .expect("page");
+        let by_author = posts::list_posts_by_author(&db, user.id, 5, offset, 23)
+            .await
+            .expect("page");
+        assert_eq!(page, by_author);
+        seen.extend(page.into_iter().map(|p| p.title));
+    }
+    let expected: Vec<String> = (1..=23).rev().map(|n| format!("Post {n}")).collect();
+    assert_eq!(seen, expected);
+}
+
+async fn kept_totals_match_the_rows_after_parallel_creates_and_deletes(db: Db) {
+    let corey = add_user(&db, "Corey").await;
+    let john = add_user(&db, "JohnDoe").await;
+    let mut writers = tokio::task::JoinSet::new();
+    for writer in 0..8_i64 {
+        let db = db.clone();
+        let author = if writer % 2 == 0 { corey.id } else { john.id };
+        writers.spawn(async move {
+            for n in 0..10 {
+                let post = NewPost {
+                    title: format!("Writer {writer} post {n}"),
+                    content: "Counted.".into(),
+                };
+                let id = posts::insert_post(&db, author, &post)
+                    .await
+                    .expect("insert");
+                if n % 3 == 0 {
+                    assert!(posts::delete_post(&db, id).await.expect("delete"));
+                }
+            }
+        });
+    }
+    writers.join_all().await;
+    let rows = posts::count_post_rows(&db).await.expect("rows");
+    assert_eq!(rows, 8 * 6);
+    assert_eq!(posts::count_posts(&db).await.expect("total"), rows);
+    let by_authors = posts::count_posts_by_author(&db, corey.id)
+        .await
+        .expect("corey")
+        + posts::count_posts_by_author(&db, john.id)
+            .await
+            .expect("john");
+    assert_eq!(by_authors, rows);
+    assert_eq!(users::count_users(&db).await.expect("users"), 2);
+}
+
+async fn kept_totals_follow_a_deleted_user(db: Db) {
+    let corey = add_user(&db, "Corey").await;
+    let john = add_user(&db, "JohnDoe").await;
+    add_posts(&db, corey.id, 4).await;
+    add_posts(&db, john.id, 3).await;
+    app::with_pool!(&db, |pool| sqlx::query("delete from users where id = $1")
+        .bind(corey.id)
+        .execute(pool)
+        .await
+        .map(|_| ()))
+    .expect("delete user");
+    assert_eq!(posts::count_posts(&db).await.expect("total"), 3);
+    assert_eq!(users::count_users(&db).await.expect("users"), 1);
 }

@@ -19,7 +19,7 @@ pub async fn list_posts(page: i64) -> Result<PostPage, AppError> {
         async {
             let db = db()?;
             let pager = Pager::new(page, PER_PAGE, repo::count_posts(&db).await?)?;
-            let posts = repo::list_posts_page(&db, PER_PAGE, pager.offset()).await?;
+            let posts = repo::list_posts_page(&db, PER_PAGE, pager.offset(), pager.total).await?;
             Ok(PostPage { posts, pager })
         }
         .await,

@@ -92,41 +92,101 @@ pub async fn insert_posts(db: &Db, posts: &[PostRecord<'_>]) -> Result<u64, DbEr
     Ok(done)
 }
 
-/// One page of all posts, newest first, with their authors.
+/// Which end of the date index a page is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Window {
+    /// Rows to take.
+    limit: i64,
+    /// Rows to skip from the chosen end.
+    offset: i64,
+    /// Read from the oldest end.
+    from_oldest: bool,
+}
+
+/// The cheaper way to reach rows `offset..offset + limit` (newest first) of `total`: pages past
+/// the middle are read from the oldest end, so no page skips more than half of the index.
+fn window(limit: i64, offset: i64, total: i64) -> Window {
+    if offset * 2 <= total {
+        return Window {
+            limit,
+            offset,
+            from_oldest: false,
+        };
+    }
+    let end = (offset + limit).min(total);
+    Window {
+        limit: (end - offset).max(0),
+        offset: total - end,
+        from_oldest: true,
+    }
+}
+
+/// One page of all posts, newest first, with their authors, out of `total` posts.
 ///
-/// The page's ids come from the date index first, so deep pages do not join every skipped row.
-pub async fn list_posts_page(db: &Db, limit: i64, offset: i64) -> Result<Vec<Post>, DbError> {
-    let sql = concat!(
+/// The page's ids come from the date index first, so deep pages do not join every skipped row,
+/// and pages past the middle walk the index from its other end.
+pub async fn list_posts_page(
+    db: &Db,
+    limit: i64,
+    offset: i64,
+    total: i64,
+) -> Result<Vec<Post>, DbError> {
+    const NEWEST_FIRST: &str = concat!(
         post_with_author!(),
         " where p.id in \
          (select id from posts order by date_posted desc, id desc limit $1 offset $2) \
          order by p.date_posted desc, p.id desc"
     );
+    const OLDEST_FIRST: &str = concat!(
+        post_with_author!(),
+        " where p.id in \
+         (select id from posts order by date_posted, id limit $1 offset $2) \
+         order by p.date_posted desc, p.id desc"
+    );
+    let window = window(limit, offset, total);
+    let sql = if window.from_oldest {
+        OLDEST_FIRST
+    } else {
+        NEWEST_FIRST
+    };
     let rows = with_pool!(db, |pool| sqlx::query_as::<_, PostRow>(sql)
-        .bind(limit)
-        .bind(offset)
+        .bind(window.limit)
+        .bind(window.offset)
         .fetch_all(pool)
         .await)?;
     Ok(rows.into_iter().map(Post::from).collect())
 }
 
-/// One page of one author's posts, newest first.
+/// One page of one author's posts, newest first, out of the author's `total`.
 pub async fn list_posts_by_author(
     db: &Db,
     user_id: i64,
     limit: i64,
     offset: i64,
+    total: i64,
 ) -> Result<Vec<Post>, DbError> {
-    let sql = concat!(
+    const NEWEST_FIRST: &str = concat!(
         post_with_author!(),
         " where p.id in \
          (select id from posts where user_id = $1 order by date_posted desc, id desc limit $2 offset $3) \
          order by p.date_posted desc, p.id desc"
     );
+    const OLDEST_FIRST: &str = concat!(
+        post_with_author!(),
+        " where p.id in \
+         (select id from posts where user_id = $1 order by date_posted, id limit $2 offset $3) \
+         order by p.date_posted desc, p.id desc"
+    );
+    let window = window(limit, offset, total);
+    let sql = if window.from_oldest {
+        OLDEST_FIRST
+    } else {
+        NEWEST_FIRST
+    };
     let rows = with_pool!(db, |pool| sqlx::query_as::<_, PostRow>(sql)
         .bind(user_id)
-        .bind(limit)
-        .bind(offset)
+        .bind(window.limit)
+        .bind(window.offset)
         .fetch_all(pool)
         .await)?;
     Ok(rows.into_iter().map(Post::from).collect())
@@ -165,8 +225,28 @@ pub async fn delete_post(db: &Db, id: i64) -> Result<bool, DbError> {
     .map(|done| done.rows_affected() > 0))?)
 }
 
-/// How many posts there are.
+/// How many posts there are: the total the database keeps, not a count of rows.
 pub async fn count_posts(db: &Db) -> Result<i64, DbError> {
+    Ok(with_pool!(db, |pool| sqlx::query_scalar(
+        "select posts from totals where id = 1"
+    )
+    .fetch_one(pool)
+    .await)?)
+}
+
+/// How many posts this user has written: the count the database keeps on the user.
+pub async fn count_posts_by_author(db: &Db, user_id: i64) -> Result<i64, DbError> {
+    Ok(with_pool!(db, |pool| sqlx::query_scalar(
+        "select post_count from users where id = $1"
+    )
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await)?
+    .unwrap_or(0))
+}
+
+/// The rows there really are, counted (for checking the kept totals).
+pub async fn count_post_rows(db: &Db) -> Result<i64, DbError> {
     Ok(with_pool!(db, |pool| sqlx::query_scalar(
         "select count(*) from posts"
     )
@@ -174,12 +254,43 @@ pub async fn count_posts(db: &Db) -> Result<i64, DbError> {
     .await)?)
 }
 
-/// How many posts this user has written.
-pub async fn count_posts_by_author(db: &Db, user_id: i64) -> Result<i64, DbError> {
-    Ok(with_pool!(db, |pool| sqlx::query_scalar(
-        "select count(*) from posts where user_id = $1"
-    )
-    .bind(user_id)
-    .fetch_one(pool)
-    .await)?)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn early_pages_are_read_from_the_newest_end() {
+        assert_eq!(
+            window(5, 10, 100),
+            Window {
+                limit: 5,
+                offset: 10,
+                from_oldest: false
+            }
+        );
+    }
+
+    #[test]
+    fn the_last_page_is_read_from_the_oldest_end() {
+        assert_eq!(
+            window(5, 95, 98),
+            Window {
+                limit: 3,
+                offset: 0,
+                from_oldest: true
+            }
+        );
+    }
+
+    #[test]
+    fn a_page_past_the_middle_skips_only_what_lies_after_it() {
+        assert_eq!(
+            window(5, 60, 100),
+            Window {
+                limit: 5,
+                offset: 35,
+                from_oldest: true
+            }
+        );
+    }
 }

@@ -35,7 +35,8 @@ pub async fn list_user_posts(username: String, page: i64) -> Result<AuthorPostPa
                 posts::count_posts_by_author(&db, user.id).await?,
             )?;
             let page_posts =
-                posts::list_posts_by_author(&db, user.id, PER_PAGE, pager.offset()).await?;
+                posts::list_posts_by_author(&db, user.id, PER_PAGE, pager.offset(), pager.total)
+                    .await?;
             Ok(AuthorPostPage {
                 author: user.into(),
                 posts: page_posts,

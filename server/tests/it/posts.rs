@@ -74,7 +74,7 @@ async fn any_logged_in_user_can_create_a_post() {
             .cookie("quire_flash")
             .is_some_and(|c| c.contains("Your%20post%20has%20been%20created"))
     );
-    let newest = app::posts::repo::list_posts_page(&server.db, 1, 0)
+    let newest = app::posts::repo::list_posts_page(&server.db, 1, 0, 3)
         .await
         .expect("page");
     assert_eq!(
