@@ -28,18 +28,17 @@ fi
 echo "== Building (debug)"
 cargo leptos build
 
-export_leptos_build_env
 echo "== Unit, repository and HTTP tests"
 # One test at a time: each HTTP test runs its own server on its own Tokio runtime, and Leptos'
 # rendering keeps process-wide state; run side by side they occasionally stall.
-cargo test --no-fail-fast -p app -p server --features app/ssr -- --test-threads=1
+# cargo-leptos' debug-build variables apply to this step only (a subshell), so they reach
+# neither the release build nor the release binary.
+(export_leptos_build_env && cargo test --no-fail-fast -p app -p server --features app/ssr -- --test-threads=1)
 
 echo "== End-to-end tests in Chromium (debug build)"
 (cd end2end && npx playwright test)
 
 echo "== Release build"
-# Its own RUSTFLAGS: cargo-leptos sets them for release builds itself.
-unset RUSTFLAGS
 build_release
 echo "== End-to-end reading tests in Chromium (release build: hydration, navigation, CSP)"
 (cd end2end && E2E_BIN=target/release/quire E2E_SITE_ROOT="$RELEASE_SITE_ROOT" E2E_PORT=3200 \

@@ -107,6 +107,20 @@ fn is_unavailable(error: &sqlx::Error) -> bool {
     }
 }
 
+/// Starts the transaction of a write of several statements. On SQLite it begins `IMMEDIATE`,
+/// taking the write lock at once, so a transaction that reads before it writes cannot fail with
+/// "database is locked" when another writer got there first; Postgres begins as usual.
+pub async fn begin_write<DB: sqlx::Database>(
+    pool: &sqlx::Pool<DB>,
+) -> Result<sqlx::Transaction<'static, DB>, sqlx::Error> {
+    let statement = if DB::NAME == "SQLite" {
+        "begin immediate"
+    } else {
+        "begin"
+    };
+    pool.begin_with(statement).await
+}
+
 /// How long a request waits for a database connection before it is told the site is
 /// unavailable: a database that is down fails requests fast instead of holding them.
 pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(1);

@@ -25,7 +25,7 @@ pub async fn replace_avatar(
     old: Option<&str>,
 ) -> Result<(), DbError> {
     with_pool!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = crate::db::begin_write(pool).await?;
         sqlx::query("insert into avatars (name, content_type, data) values ($1, $2, $3)")
             .bind(name)
             .bind(content_type)

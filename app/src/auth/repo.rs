@@ -70,7 +70,7 @@ pub async fn replace_password_if_unchanged(
     new_hash: &str,
 ) -> Result<bool, DbError> {
     let replaced = with_pool!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = crate::db::begin_write(pool).await?;
         let updated = sqlx::query("update users set password = $1 where id = $2 and password = $3")
             .bind(new_hash)
             .bind(user_id)
@@ -122,7 +122,7 @@ pub async fn store_session(
     expires_at: DateTime<Utc>,
 ) -> Result<(), DbError> {
     with_pool!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut tx = crate::db::begin_write(pool).await?;
         match replacing {
             Replacing::Browser(Some(old)) => {
                 sqlx::query("delete from sessions where id = $1")
