@@ -128,6 +128,7 @@ on_both_backends!(
     every_page_read_from_either_end_matches_the_newest_first_order,
     kept_totals_match_the_rows_after_parallel_creates_and_deletes,
     kept_totals_follow_a_deleted_user,
+    users_are_listed_a_page_at_a_time_by_name_regardless_of_case,
 );
 
 const HASH: &str =
@@ -359,7 +360,9 @@ async fn user_summaries_count_each_users_posts(db: Db) {
     let corey = add_user(&db, "Corey").await;
     add_user(&db, "JohnDoe").await;
     add_posts(&db, corey.id, 4).await;
-    let summaries = users::list_user_summaries(&db).await.expect("summaries");
+    let summaries = users::list_user_summaries(&db, 20, 0)
+        .await
+        .expect("summaries");
     let counts: Vec<(&str, i64)> = summaries
         .iter()
         .map(|s| (s.username.as_str(), s.post_count))
@@ -575,4 +578,17 @@ async fn kept_totals_follow_a_deleted_user(db: Db) {
     .expect("delete user");
     assert_eq!(posts::count_posts(&db).await.expect("total"), 3);
     assert_eq!(users::count_users(&db).await.expect("users"), 1);
+}
+
+async fn users_are_listed_a_page_at_a_time_by_name_regardless_of_case(db: Db) {
+    for name in ["carol", "Bob", "alice", "Dave"] {
+        add_user(&db, name).await;
+    }
+    let names = |page: Vec<app::users::model::UserSummary>| -> Vec<String> {
+        page.into_iter().map(|user| user.username).collect()
+    };
+    let first = users::list_user_summaries(&db, 3, 0).await.expect("page 1");
+    let second = users::list_user_summaries(&db, 3, 3).await.expect("page 2");
+    assert_eq!(names(first), ["alice", "Bob", "carol"]);
+    assert_eq!(names(second), ["Dave"]);
 }

@@ -2,16 +2,25 @@
 
 use leptos::prelude::*;
 
-use crate::{error::AppError, posts::model::AuthorPostPage, users::model::UserSummary};
+use crate::{error::AppError, posts::model::AuthorPostPage, users::model::UserPage};
 
-/// Every user with their post count.
+/// Page `page` of the users, by name, with their post counts.
 #[server]
-pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
+pub async fn list_users(page: i64) -> Result<UserPage, AppError> {
     use crate::{
+        pagination::Pager,
         state::{db, with_status},
-        users::repo,
+        users::{model::USERS_PER_PAGE, repo},
     };
-    with_status(async { Ok(repo::list_user_summaries(&db()?).await?) }.await)
+    with_status(
+        async {
+            let db = db()?;
+            let pager = Pager::new(page, USERS_PER_PAGE, repo::count_users(&db).await?)?;
+            let users = repo::list_user_summaries(&db, USERS_PER_PAGE, pager.offset()).await?;
+            Ok(UserPage { users, pager })
+        }
+        .await,
+    )
 }
 
 /// Page `page` of one user's posts, newest first.

@@ -93,6 +93,18 @@ pub struct UserSummary {
     pub post_count: i64,
 }
 
+/// Users listed per page of `/users`.
+pub const USERS_PER_PAGE: i64 = 20;
+
+/// One page of the user list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserPage {
+    /// The users on this page, by name.
+    pub users: Vec<UserSummary>,
+    /// Where this page sits; `pager.total` is the number of users.
+    pub pager: crate::pagination::Pager,
+}
+
 /// Where an avatar is served: the default from `public/profile_pics/`, uploads from the database.
 pub fn avatar_url(image_file: &str) -> String {
     if image_file == DEFAULT_IMAGE {

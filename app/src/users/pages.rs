@@ -13,20 +13,22 @@ use crate::{
     },
 };
 
-/// `/users`: everyone who writes here, with how much they wrote.
+/// `/users`: everyone who writes here, with how much they wrote, twenty per page.
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    let users = Resource::new(|| (), |_| list_users());
+    let query = use_query_map();
+    let page = move || query.with(|q| parse_page(q.get_str("page")));
+    let users = Resource::new(page, list_users);
     view! {
         <PageTitle text="Users"/>
         <h1>"Users"</h1>
         <Transition fallback=|| view! { <p class="loading">"Loading users…"</p> }>
             {move || Suspend::new(async move {
                 match users.await {
-                    Ok(users) if users.is_empty() => view! { <p class="empty">"No users yet."</p> }.into_any(),
-                    Ok(users) => view! {
+                    Ok(page) if page.users.is_empty() => view! { <p class="empty">"No users yet."</p> }.into_any(),
+                    Ok(page) => view! {
                         <ul class="user-list">
-                            {users.into_iter().map(|user| view! {
+                            {page.users.into_iter().map(|user| view! {
                                 <li class="user-row">
                                     <img class="avatar small" src=avatar_url(&user.image_file) alt="" width="40" height="40"/>
                                     <a class="author" href=format!("/user/{}", user.username)>{user.username.clone()}</a>
@@ -36,6 +38,7 @@ pub fn UsersPage() -> impl IntoView {
                                 </li>
                             }).collect_view()}
                         </ul>
+                        <PageLinks pager=page.pager base="/users"/>
                     }
                     .into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),

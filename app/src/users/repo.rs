@@ -188,13 +188,20 @@ pub async fn count_users(db: &Db) -> Result<i64, DbError> {
     .await)?)
 }
 
-/// Every user with their post count (kept on the user, never counted), by name, in one query.
-pub async fn list_user_summaries(db: &Db) -> Result<Vec<UserSummary>, DbError> {
+/// One page of users with their post counts (kept on the user, never counted), by name
+/// regardless of case, in one query.
+pub async fn list_user_summaries(
+    db: &Db,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<UserSummary>, DbError> {
     let sql = "select id, username, image_file, post_count from users \
-               order by lower(username), id";
+               order by lower(username) limit $1 offset $2";
     Ok(with_pool!(db, |pool| sqlx::query_as::<_, UserSummary>(
         sql
     )
+    .bind(limit)
+    .bind(offset)
     .fetch_all(pool)
     .await)?)
 }

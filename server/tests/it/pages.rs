@@ -89,6 +89,29 @@ async fn a_user_page_shows_the_post_total() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_user_list_is_paginated_twenty_a_page() {
+    let server = start().await;
+    for n in 0..23 {
+        let record = users::UserRecord {
+            username: &format!("reader{n:02}"),
+            email: &format!("reader{n:02}@example.com"),
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+        };
+        users::insert_user(&server.db, &record)
+            .await
+            .expect("insert");
+    }
+    let (status, first) = get(&server, "/users").await;
+    assert_eq!(status, 200);
+    assert_eq!(first.matches("class=\"user-row\"").count(), 20);
+    assert!(first.contains("href=\"/users?page=2\""), "{first}");
+    let (status, second) = get(&server, "/users?page=2").await;
+    assert_eq!(status, 200);
+    assert_eq!(second.matches("class=\"user-row\"").count(), 5);
+    assert_eq!(get(&server, "/users?page=3").await.0, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_user_list_shows_post_counts() {
     let server = start().await;
     let (_, body) = get(&server, "/users").await;
