@@ -76,18 +76,19 @@ pub fn client_key(addr: IpAddr) -> String {
 /// The rate-limit key of the client of the current request.
 pub async fn current_client_key() -> String {
     use axum::extract::ConnectInfo;
-    use leptos::prelude::use_context;
+    use leptos::prelude::with_context;
 
-    let trusted = use_context::<crate::state::AppState>()
-        .map(|state| state.settings.trusted_proxies)
-        .unwrap_or_default();
-    let headers = use_context::<http::request::Parts>()
-        .map(|parts| parts.headers)
-        .unwrap_or_default();
-    match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
-        Ok(ConnectInfo(peer)) => client_key(client_addr(peer.ip(), &headers, &trusted)),
-        Err(_) => "unknown".to_owned(),
-    }
+    let Ok(ConnectInfo(peer)) = leptos_axum::extract::<ConnectInfo<SocketAddr>>().await else {
+        return "unknown".to_owned();
+    };
+    let addr = with_context::<crate::state::AppState, _>(|state| {
+        with_context::<http::request::Parts, _>(|parts| {
+            client_addr(peer.ip(), &parts.headers, &state.settings.trusted_proxies)
+        })
+    })
+    .flatten()
+    .unwrap_or(peer.ip());
+    client_key(addr)
 }
 
 #[cfg(test)]

@@ -74,15 +74,3 @@ pub async fn find_avatar(db: &Db, name: &str) -> Result<Option<Avatar>, DbError>
         .fetch_optional(pool)
         .await)?)
 }
-
-/// Deletes the picture stored under `name`, if any.
-pub async fn delete_avatar(db: &Db, name: &str) -> Result<(), DbError> {
-    with_pool!(db, |pool| sqlx::query(
-        "delete from avatars where name = $1"
-    )
-    .bind(name)
-    .execute(pool)
-    .await
-    .map(|_| ()))?;
-    Ok(())
-}

@@ -41,18 +41,35 @@ pub async fn find_password_hash(db: &Db, user_id: i64) -> Result<Option<String>,
         .await)?)
 }
 
-/// What a password-reset token of a user is checked against: the password hash and email.
+/// What a password-reset token of a user is made from and checked against.
 #[derive(sqlx::FromRow)]
 pub struct ResetIdentity {
+    /// The user's id.
+    pub user_id: i64,
     /// The encoded password hash.
     pub password_hash: String,
     /// The email address.
     pub email: String,
 }
 
-/// The password hash and email of this user.
+/// The reset identity of the account with this email, regardless of case.
+pub async fn find_reset_identity_by_email(
+    db: &Db,
+    email: &str,
+) -> Result<Option<ResetIdentity>, DbError> {
+    let sql = "select id as user_id, password as password_hash, email from users \
+               where lower(email) = lower($1)";
+    Ok(with_pool!(db, |pool| sqlx::query_as::<_, ResetIdentity>(
+        sql
+    )
+    .bind(email)
+    .fetch_optional(pool)
+    .await)?)
+}
+
+/// The reset identity of this user.
 pub async fn find_reset_identity(db: &Db, user_id: i64) -> Result<Option<ResetIdentity>, DbError> {
-    let sql = "select password as password_hash, email from users where id = $1";
+    let sql = "select id as user_id, password as password_hash, email from users where id = $1";
     Ok(with_pool!(db, |pool| sqlx::query_as::<_, ResetIdentity>(
         sql
     )
@@ -201,18 +218,6 @@ pub async fn delete_expired_sessions(db: &Db, now: DateTime<Utc>) -> Result<u64,
     .await
     .map(|done| done.rows_affected()))?;
     Ok(done)
-}
-
-/// Deletes every session of a user (after a password reset).
-pub async fn delete_sessions_for_user(db: &Db, user_id: i64) -> Result<(), DbError> {
-    with_pool!(db, |pool| sqlx::query(
-        "delete from sessions where user_id = $1"
-    )
-    .bind(user_id)
-    .execute(pool)
-    .await
-    .map(|_| ()))?;
-    Ok(())
 }
 
 /// How many sessions a user has.

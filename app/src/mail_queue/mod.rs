@@ -7,7 +7,7 @@ pub mod repo;
 use std::time::Duration;
 
 use crate::{
-    auth::repo::{find_credentials_by_email, find_reset_identity},
+    auth::repo::find_reset_identity_by_email,
     clock::{now, unix_now},
     db::{Db, DbError},
     reset::token::issue_token,
@@ -128,15 +128,12 @@ async fn render(
         tracing::error!(id = mail.id, kind = %mail.kind, "unknown kind of queued email dropped");
         return Ok(None);
     }
-    let Some(account) = find_credentials_by_email(&state.db, &mail.recipient).await? else {
-        return Ok(None);
-    };
-    let Some(identity) = find_reset_identity(&state.db, account.user_id).await? else {
+    let Some(identity) = find_reset_identity_by_email(&state.db, &mail.recipient).await? else {
         return Ok(None);
     };
     let token = issue_token(
         &state.secret,
-        account.user_id,
+        identity.user_id,
         &identity.password_hash,
         &identity.email,
         now(),

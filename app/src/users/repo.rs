@@ -66,19 +66,6 @@ pub async fn update_user(
     }
 }
 
-/// Sets the avatar file of a user.
-pub async fn update_user_image(db: &Db, id: i64, image_file: &str) -> Result<(), DbError> {
-    with_pool!(db, |pool| sqlx::query(
-        "update users set image_file = $1 where id = $2"
-    )
-    .bind(image_file)
-    .bind(id)
-    .execute(pool)
-    .await
-    .map(|_| ()))?;
-    Ok(())
-}
-
 /// Turns a unique violation into [`DbError::Taken`] naming the field: from the constraint name
 /// where the backend reports it (Postgres), otherwise by looking the username up (SQLite).
 /// `own_id` is the user being changed, whose own username does not count as taken.
