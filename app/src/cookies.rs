@@ -24,7 +24,7 @@ pub fn name(base: &'static str, secure: bool) -> String {
 
 /// Whether this deployment marks cookies `Secure` (from the request's [`AppState`]).
 pub fn secure() -> bool {
-    use_context::<AppState>().is_some_and(|state| state.settings.secure_cookies)
+    with_context::<AppState, _>(|state| state.settings.secure_cookies).unwrap_or(false)
 }
 
 /// A site-wide, script-hidden, `SameSite=Lax` cookie, `Secure` when `secure`.
@@ -46,7 +46,8 @@ pub fn removal(base: &'static str, secure: bool) -> Cookie<'static> {
 
 /// The value of cookie `base` (under this deployment's name) on the current request.
 pub fn from_request(base: &'static str) -> Option<String> {
-    from_headers(&use_context::<Parts>()?.headers, &name(base, secure()))
+    let name = name(base, secure());
+    with_context::<Parts, _>(|parts| from_headers(&parts.headers, &name)).flatten()
 }
 
 /// The value of the cookie called `name` in these request headers.

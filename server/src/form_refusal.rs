@@ -54,33 +54,10 @@ fn error_in_location(location: &str) -> Option<AppError> {
     let encoded = query
         .split('&')
         .find_map(|pair| pair.strip_prefix("__err="))?;
-    let encoded = percent_decode(encoded);
-    let bytes = URL_SAFE.decode(encoded.as_bytes()).ok()?;
+    // The URL serializer may have escaped base64's `=` padding.
+    let encoded = percent_encoding::percent_decode_str(encoded).collect::<Vec<u8>>();
+    let bytes = URL_SAFE.decode(encoded).ok()?;
     serde_json::from_slice(&bytes).ok()
-}
-
-/// Undoes the `%XX` escapes the URL serializer may have used for base64's `=` padding.
-fn percent_decode(text: &str) -> String {
-    let mut out = Vec::with_capacity(text.len());
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%')
-            .then(|| text.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match escaped {
-            Some(byte) => {
-                out.push(byte);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Renders `/error/STATUS` for the same visitor (same cookies), keeping the cookies the server
