@@ -73,3 +73,22 @@ export_leptos_build_env() {
     LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=frontend \
     LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=false
 }
+
+# Prints the size of the build folder and the free space left, so a run that fills the disk says so.
+report_disk() {
+  echo "-- disk: target/ holds $(du -sh target 2>/dev/null | cut -f1), $(df -h --output=avail . | tail -n 1 | tr -d ' ') free"
+}
+
+# The stress harness' helpers: sqlite3 and psql to read the database behind the server's back.
+ensure_stress_tools() {
+  local missing=()
+  command -v sqlite3 >/dev/null || missing+=(sqlite3)
+  command -v psql >/dev/null || missing+=(postgresql-client)
+  command -v curl >/dev/null || missing+=(curl)
+  command -v node >/dev/null || missing+=(nodejs)
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    echo "== Installing ${missing[*]} for the stress harness"
+    as_root apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+  fi
+}
