@@ -35,14 +35,24 @@ cargo leptos build
 report_disk
 
 echo "== Unit, repository and HTTP tests"
-# One test at a time: each HTTP test runs its own server on its own Tokio runtime, and Leptos'
-# rendering keeps process-wide state; run side by side they occasionally stall.
-# cargo-leptos' debug-build variables apply to this step only (a subshell), so they reach
+# Tests run side by side; the few that measure the whole process (marked #[ignore]) then run
+# alone. cargo-leptos' debug-build variables apply to this step only (a subshell), so they reach
 # neither the release build nor the release binary.
-(export_leptos_build_env && cargo test --no-fail-fast -p app -p server --features app/ssr -- --test-threads=1)
+(
+  export_leptos_build_env
+  cargo test --no-fail-fast -p app -p server --features app/ssr
+  cargo test -p server --features app/ssr --test it -- --ignored --test-threads=1
+)
 
 echo "== End-to-end tests in Chromium (debug build)"
 (cd end2end && npx playwright test)
+
+if [[ -n "${TEST_POSTGRES_URL:-}" ]]; then
+  echo "== Two instances on one Postgres database, in Chromium (debug build)"
+  end2end/run-instances.sh "$TEST_POSTGRES_URL"
+else
+  echo "== No Postgres: the two-instance scenario is SKIPPED"
+fi
 
 report_disk
 if [[ -n "${CI:-}" ]]; then
@@ -56,3 +66,6 @@ report_disk
 echo "== End-to-end reading tests in Chromium (release build: hydration, navigation, CSP)"
 (cd end2end && E2E_BIN=target/release/quire E2E_SITE_ROOT="$RELEASE_SITE_ROOT" E2E_PORT=3200 \
   npx playwright test --project=reading)
+
+echo "== Stress harness at a small scale (release build): writers, crash, outage, load, hostile input"
+./scripts/stress.sh --release --small

@@ -3,7 +3,7 @@
 //! compression, time limits, cross-site check, body limits); and the server loop that cuts off
 //! slow clients and shuts down gracefully.
 
-use std::{convert::Infallible, future::Future, time::Duration};
+use std::{convert::Infallible, future::Future, sync::OnceLock, time::Duration};
 
 use app::{
     App,
@@ -25,7 +25,7 @@ use hyper_util::{
     service::TowerToHyperService,
 };
 use leptos::prelude::{AnyView, IntoAny, provide_context};
-use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, file_and_error_handler, generate_route_list};
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 use tower_http::{
@@ -76,9 +76,17 @@ impl Default for Limits {
     }
 }
 
+/// The site's page routes, listed once per process: listing them flips a process-wide Leptos
+/// flag (leptos-rs/leptos#4773) that would stall a page rendering at the same moment, as
+/// happens when several servers start in one test process.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Every route of the site, with `state` provided to pages and server functions.
 pub fn app(state: AppState, limits: Limits) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = &state.leptos_options;
     // Files of the site (the bundle, `public/`), served precompressed when `.br`/`.gz` files
     // lie beside them (release builds); anything else gets Leptos' 404 page.

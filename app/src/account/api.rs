@@ -86,8 +86,7 @@ pub async fn change_password(
         auth::{
             model::validate_new_password,
             password::hash_password,
-            repo::update_password_hash,
-            session::{require_user, restart_sessions},
+            session::{change_password_and_restart_sessions, require_user},
         },
         flash::{FlashKind, cookie::set_flash},
         messages,
@@ -102,8 +101,8 @@ pub async fn change_password(
                 errors.add("current_password", messages::CURRENT_PASSWORD_INCORRECT);
             }
             errors.into_result()?;
-            update_password_hash(&db, user.id, &hash_password(new_password).await?).await?;
-            restart_sessions(&db, user.id).await?;
+            let hash = hash_password(new_password).await?;
+            change_password_and_restart_sessions(&db, user.id, &hash).await?;
             set_flash(FlashKind::Success, "Your password has been changed.");
             leptos_axum::redirect("/account");
             Ok(())

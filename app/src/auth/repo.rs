@@ -124,12 +124,12 @@ pub async fn update_password_hash(db: &Db, user_id: i64, hash: &str) -> Result<(
 pub enum Replacing<'a> {
     /// The session the browser came with, if any (a log-in).
     Browser(Option<&'a str>),
-    /// Every session of the user (a password change).
-    AllOfUser,
+    /// Every session of the user, setting this new password hash (a password change).
+    AllOfUserWithPassword(&'a str),
 }
 
 /// Stores a session under the hash of its token, in one transaction with deleting what it
-/// replaces and every expired session.
+/// replaces (and, for a password change, setting the new hash) and every expired session.
 pub async fn store_session(
     db: &Db,
     replacing: Replacing<'_>,
@@ -148,7 +148,12 @@ pub async fn store_session(
                     .await?;
             }
             Replacing::Browser(None) => {}
-            Replacing::AllOfUser => {
+            Replacing::AllOfUserWithPassword(hash) => {
+                sqlx::query("update users set password = $1 where id = $2")
+                    .bind(hash)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query("delete from sessions where user_id = $1")
                     .bind(user_id)
                     .execute(&mut *tx)

@@ -83,9 +83,14 @@ pub async fn start_session(db: &Db, user_id: i64, remember: bool) -> Result<(), 
     Ok(())
 }
 
-/// After a password change: ends every session of `user_id`, the request's own included, and
-/// gives this browser a fresh session that ends when the old one would have.
-pub async fn restart_sessions(db: &Db, user_id: i64) -> Result<(), AppError> {
+/// Changes the password of `user_id` to `new_hash` and, in the same transaction, ends every
+/// session of the user, the request's own included; this browser gets a fresh session that ends
+/// when the old one would have.
+pub async fn change_password_and_restart_sessions(
+    db: &Db,
+    user_id: i64,
+    new_hash: &str,
+) -> Result<(), AppError> {
     let current = request_token().map(|token| token_id(&token));
     let created_at = now();
     let expires_at = match &current {
@@ -96,7 +101,7 @@ pub async fn restart_sessions(db: &Db, user_id: i64) -> Result<(), AppError> {
     let token = new_token();
     repo::store_session(
         db,
-        repo::Replacing::AllOfUser,
+        repo::Replacing::AllOfUserWithPassword(new_hash),
         &token_id(&token),
         user_id,
         created_at,

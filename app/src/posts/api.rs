@@ -8,7 +8,7 @@ use crate::{
 };
 
 /// Page `page` (from 1) of all posts, newest first; a page that does not exist is `NotFound`.
-#[server]
+#[server(endpoint = "list_posts")]
 pub async fn list_posts(page: i64) -> Result<PostPage, AppError> {
     use crate::{
         pagination::{PER_PAGE, Pager},
@@ -27,7 +27,7 @@ pub async fn list_posts(page: i64) -> Result<PostPage, AppError> {
 }
 
 /// The post with this id, with its author.
-#[server]
+#[server(endpoint = "get_post")]
 pub async fn get_post(id: i64) -> Result<Post, AppError> {
     use crate::{
         posts::repo,

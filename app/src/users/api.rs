@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::{error::AppError, posts::model::AuthorPostPage, users::model::UserPage};
 
 /// Page `page` of the users, by name, with their post counts.
-#[server]
+#[server(endpoint = "list_users")]
 pub async fn list_users(page: i64) -> Result<UserPage, AppError> {
     use crate::{
         pagination::Pager,
@@ -24,7 +24,7 @@ pub async fn list_users(page: i64) -> Result<UserPage, AppError> {
 }
 
 /// Page `page` of one user's posts, newest first.
-#[server]
+#[server(endpoint = "list_user_posts")]
 pub async fn list_user_posts(username: String, page: i64) -> Result<AuthorPostPage, AppError> {
     use crate::{
         pagination::{PER_PAGE, Pager},
