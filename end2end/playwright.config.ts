@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { chromium } from './chromium';
 
 // Quire's end-to-end tests run against a freshly seeded server (see serve-fresh.sh) in the
 // system's Chromium; Playwright's own browser download cannot work here.
@@ -14,20 +15,7 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
-    browserName: 'chromium',
-    trace: 'off',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--headless',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    ...chromium,
   },
   // Reading tests expect the seeded data exactly as it is, so tests that write run after them.
   projects: [

@@ -1,25 +1,12 @@
 import path from 'node:path';
 import { expect, Page, test } from '@playwright/test';
-import { waitForHydration } from './helpers';
+import { newAccount, register, waitForHydration } from './helpers';
 
 const PASSWORD = 'correct-horse-9';
 const PICTURE = path.join(__dirname, '..', '..', 'public', 'profile_pics', 'default.jpg');
 
-/** A username and email no other test (or earlier run) uses. */
-function newAccount(prefix: string) {
-  const id = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
-  const username = `${prefix}${id}`.slice(0, 20);
-  return { username, email: `${username}@example.com` };
-}
-
 async function registerAndLogIn(page: Page, username: string, email: string) {
-  await page.goto('/register');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Confirm Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign Up' }).click();
-  await expect(page).toHaveURL(/\/login$/);
+  await register(page, username, email, PASSWORD);
   await expect(page.getByRole('status')).toHaveText('Your account has been created! You are now able to log in');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);

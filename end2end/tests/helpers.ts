@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect, Page } from '@playwright/test';
 
 /** The title of the HTML post that serve-fresh.sh adds last (so it is the newest). */
@@ -28,4 +30,46 @@ export async function logIn(page: Page, email: string, password = 'password'): P
   await page.getByRole('button', { name: 'Login' }).click();
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole('link', { name: 'Account' })).toBeVisible();
+}
+
+/** A username and email no other test (or earlier run) uses. */
+export function newAccount(prefix: string) {
+  const id = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
+  const username = `${prefix}${id}`.slice(0, 20);
+  return { username, email: `${username}@example.com` };
+}
+
+/** Signs up through the form and waits for the log-in page it leads to. */
+export async function register(page: Page, username: string, email: string, password: string) {
+  await page.goto('/register');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('Confirm Password').fill(password);
+  await page.getByRole('button', { name: 'Sign Up' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+}
+
+/** The outbox folder of the server the tests on `port` run against (see serve-fresh.sh). */
+export function outboxFor(port: number | string): string {
+  return path.join(__dirname, '..', '..', 'target', `e2e-${port}`, 'outbox');
+}
+
+/** Every email to `email` in `outbox`, newest first (quoted-printable soft breaks removed). */
+function mailsTo(outbox: string, email: string): string[] {
+  if (!fs.existsSync(outbox)) return [];
+  return fs
+    .readdirSync(outbox)
+    .sort()
+    .reverse()
+    .map((name) => fs.readFileSync(path.join(outbox, name), 'utf8').replace(/=\r?\n/g, ''))
+    .filter((text) => text.includes(`To: ${email}`));
+}
+
+/** The reset link in the newest email to `email`, once the mail queue has delivered it. */
+export async function resetLinkFor(outbox: string, email: string): Promise<string> {
+  await expect.poll(() => mailsTo(outbox, email).length).toBeGreaterThan(0);
+  const match = mailsTo(outbox, email)[0].match(/https?:\/\/\S+\/reset_password\/\S+/);
+  expect(match).not.toBeNull();
+  return match ? match[0] : '';
 }
