@@ -84,6 +84,13 @@ impl DbError {
             _ => false,
         }
     }
+
+    /// True when a text value could not be stored as text: Postgres refuses NUL characters
+    /// (SQLSTATE 22021, and 22P05 for untranslatable characters). The input is at fault.
+    pub fn is_unstorable_text(&self) -> bool {
+        matches!(self, Self::Query(sqlx::Error::Database(db))
+            if db.code().is_some_and(|code| code == "22021" || code == "22P05"))
+    }
 }
 
 fn is_unavailable(error: &sqlx::Error) -> bool {

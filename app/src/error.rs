@@ -225,6 +225,7 @@ impl From<crate::db::DbError> for AppError {
                     retry_after_secs: UNAVAILABLE_RETRY_AFTER_SECS,
                 }
             }
+            unstorable if unstorable.is_unstorable_text() => Self::BadRequest,
             other => {
                 tracing::error!(error = %other, "database error");
                 Self::Internal

@@ -22,6 +22,8 @@ pub mod form_refusal;
 pub mod headers;
 /// `/healthz` and `/readyz`.
 pub mod health;
+/// Paths too long to name a file.
+pub mod long_paths;
 /// The axum router.
 pub mod router;
 

@@ -17,6 +17,7 @@ use axum::{
     extract::{ConnectInfo, Request},
     http::StatusCode,
     middleware,
+    response::IntoResponse,
     routing::{get, post},
 };
 use hyper_util::{
@@ -42,6 +43,7 @@ use crate::{
     form_refusal::show_refusals,
     headers::{HeaderPolicy, add_headers},
     health::{healthz, readyz},
+    long_paths::can_name_a_file,
 };
 
 /// Largest request body for forms and server functions: room for a 100,000-character post
@@ -94,7 +96,17 @@ pub fn app(state: AppState, limits: Limits) -> Router {
     let files = ServeDir::new(options.site_root.as_ref())
         .precompressed_br()
         .precompressed_gzip()
-        .fallback(not_found);
+        .fallback(not_found.clone());
+    let files = tower::service_fn(move |request: Request| {
+        let (files, not_found) = (files.clone(), not_found.clone());
+        async move {
+            if can_name_a_file(request.uri().path()) {
+                files.oneshot(request).await.map(IntoResponse::into_response)
+            } else {
+                not_found.oneshot(request).await.map(IntoResponse::into_response)
+            }
+        }
+    });
     let header_policy = HeaderPolicy {
         https: state.settings.secure_cookies,
         hashed_assets: options.hash_files,
@@ -162,7 +174,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let router = app(state, limits);
-    let mut builder = Builder::new(TokioExecutor::new());
+    // HTTP/1 only: a reverse proxy speaks it to Quire, and an idle HTTP/2 connection would
+    // escape the header-read timeout that cuts off silent clients.
+    let mut builder = Builder::new(TokioExecutor::new()).http1_only();
     builder
         .http1()
         .timer(TokioTimer::new())
@@ -190,7 +204,7 @@ pub async fn serve(
             })
             .map_err(|never: Infallible| match never {});
         let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service))
             .into_owned();
         let watched = graceful.watch(connection);
         tokio::spawn(async move {

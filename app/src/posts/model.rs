@@ -93,11 +93,15 @@ impl NewPost {
             errors.add("title", messages::TITLE_REQUIRED);
         } else if self.title.chars().count() > TITLE_MAX {
             errors.add("title", messages::TITLE_LENGTH);
+        } else if self.title.contains('\0') {
+            errors.add("title", messages::TITLE_NUL);
         }
         if self.content.trim().is_empty() {
             errors.add("content", messages::CONTENT_REQUIRED);
         } else if self.content.chars().count() > CONTENT_MAX {
             errors.add("content", messages::CONTENT_LENGTH);
+        } else if self.content.contains('\0') {
+            errors.add("content", messages::CONTENT_NUL);
         }
         errors.into_result()
     }
@@ -130,6 +134,20 @@ mod tests {
     fn a_101_character_title_is_rejected() {
         assert!(
             matches!(post(&"t".repeat(101), "text").validate(), Err(AppError::Invalid(e)) if e.get("title").is_some())
+        );
+    }
+
+    #[test]
+    fn a_title_with_a_nul_character_is_rejected() {
+        assert!(
+            matches!(post("a\0b", "text").validate(), Err(AppError::Invalid(e)) if e.get("title") == Some(messages::TITLE_NUL))
+        );
+    }
+
+    #[test]
+    fn content_with_a_nul_character_is_rejected() {
+        assert!(
+            matches!(post("Title", "a\0b").validate(), Err(AppError::Invalid(e)) if e.get("content") == Some(messages::CONTENT_NUL))
         );
     }
 

@@ -142,6 +142,10 @@ pub async fn find_user_by_id(db: &Db, id: i64) -> Result<Option<User>, DbError> 
 
 /// The user with this username, regardless of case.
 pub async fn find_user_by_username(db: &Db, username: &str) -> Result<Option<User>, DbError> {
+    // No username has a NUL character, and Postgres refuses to compare text holding one.
+    if username.contains('\0') {
+        return Ok(None);
+    }
     let sql = concat!(
         "select ",
         user_columns!(),

@@ -536,7 +536,32 @@ async fn an_error_link_with_quire_s_own_message_shows_it() {
     assert!(body.contains("That username is taken"), "{body}");
 }
 
+async fn a_nul_character_in_a_user_address_is_not_found(backend: Backend) {
+    let server = start_on(&backend).await;
+    let response = request(&server, "GET", "/user/a%00b", &[("Accept", "text/html")], b"").await;
+    assert_eq!(response.status, 404);
+}
+
+async fn content_with_a_nul_character_gets_the_field_error(backend: Backend) {
+    let server = start_on(&backend).await;
+    let session = login(&server, "C@demo.com", "password")
+        .await
+        .expect("log in");
+    let form = [("title", "Title"), ("content", "before\0after")];
+    let accept = [("Accept", "application/json")];
+    let response =
+        post_form_with(&server, "/api/create_post", &form, Some(&session), &accept).await;
+    assert_eq!(response.status, 422);
+    assert!(
+        response.body.contains("Content may not contain NUL characters."),
+        "{}",
+        response.body
+    );
+}
+
 on_both_backends!(
+    a_nul_character_in_a_user_address_is_not_found,
+    content_with_a_nul_character_gets_the_field_error,
     guesses_arriving_together_are_counted_before_any_is_checked,
     two_instances_count_toward_one_limit,
     a_case_changed_email_logs_in,

@@ -8,7 +8,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::support::{Options, TestServer, request, start, start_with};
+use crate::support::{Options, TestServer, get, request, start, start_with};
 use app::account::repo::insert_avatar;
 use server::router::Limits;
 
@@ -465,4 +465,11 @@ async fn json_logs_carry_one_access_line_per_request_with_its_id() {
     assert_eq!(access[0]["fields"]["path"], "/about");
     assert_eq!(access[0]["fields"]["status"], 200);
     assert_eq!(access[0]["span"]["id"], "json-test-1");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_name_longer_than_the_file_system_allows_is_a_404() {
+    let server = start().await;
+    let (status, _) = get(&server, &format!("/pkg/{}.js", "a".repeat(300))).await;
+    assert_eq!(status, 404);
 }
