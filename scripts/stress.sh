@@ -33,7 +33,7 @@ fi
 ensure_stress_tools
 if [[ $build == release ]]; then
   quire=target/release/quire site=$RELEASE_SITE_ROOT
-  [[ -x $quire && -d $site/pkg ]] || { ensure_release_tools; build_release; }
+  [[ -x $quire && -d $site/pkg ]] || { ensure_build_tools; ensure_release_tools; build_release; }
 else
   quire=target/debug/quire site=target/site
   [[ -x $quire && -d $site/pkg ]] || { ensure_build_tools; cargo leptos build; }
