@@ -101,9 +101,15 @@ pub fn app(state: AppState, limits: Limits) -> Router {
         let (files, not_found) = (files.clone(), not_found.clone());
         async move {
             if can_name_a_file(request.uri().path()) {
-                files.oneshot(request).await.map(IntoResponse::into_response)
+                files
+                    .oneshot(request)
+                    .await
+                    .map(IntoResponse::into_response)
             } else {
-                not_found.oneshot(request).await.map(IntoResponse::into_response)
+                not_found
+                    .oneshot(request)
+                    .await
+                    .map(IntoResponse::into_response)
             }
         }
     });

@@ -538,7 +538,14 @@ async fn an_error_link_with_quire_s_own_message_shows_it() {
 
 async fn a_nul_character_in_a_user_address_is_not_found(backend: Backend) {
     let server = start_on(&backend).await;
-    let response = request(&server, "GET", "/user/a%00b", &[("Accept", "text/html")], b"").await;
+    let response = request(
+        &server,
+        "GET",
+        "/user/a%00b",
+        &[("Accept", "text/html")],
+        b"",
+    )
+    .await;
     assert_eq!(response.status, 404);
 }
 
@@ -553,7 +560,9 @@ async fn content_with_a_nul_character_gets_the_field_error(backend: Backend) {
         post_form_with(&server, "/api/create_post", &form, Some(&session), &accept).await;
     assert_eq!(response.status, 422);
     assert!(
-        response.body.contains("Content may not contain NUL characters."),
+        response
+            .body
+            .contains("Content may not contain NUL characters."),
         "{}",
         response.body
     );
