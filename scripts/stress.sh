@@ -78,17 +78,19 @@ run_backend() {
   echo "== $kind, $build build"
   : >"$work/server.log"
   if [[ $kind == sqlite ]]; then
-    url="sqlite://$work/site.db" url_direct=$url
+    url="sqlite://$work/site.db"
   else
     schema="quire_stress_$$"
     psql -q "$postgres" -c "create schema $schema" >/dev/null
     local options="options=-c%20search_path%3D$schema"
-    url_direct="$postgres?$options"
+    local separator='?'
+    [[ $postgres == *\?* ]] && separator='&'
+    url_direct="$postgres$separator$options"
     # The server reaches Postgres through a proxy the outage check can cut.
     node scripts/stress/main.mjs proxy --listen "$proxy_port" --to "$(sed -E 's#^[^@]*@([^/]+)/.*#\1#' <<<"$postgres")" &
     proxy=$!
     for _ in $(seq 1 50); do (: >"/dev/tcp/127.0.0.1/$proxy_port") 2>/dev/null && break; sleep 0.1; done
-    url="$(sed -E "s#@[^/]+/#@127.0.0.1:$proxy_port/#" <<<"$postgres")?$options"
+    url="$(sed -E "s#@[^/]+/#@127.0.0.1:$proxy_port/#" <<<"$postgres")$separator$options"
   fi
   DATABASE_URL=$url "$quire" db reset --yes >/dev/null
   DATABASE_URL=$url "$quire" db seed --users "$clients" --posts 200 >/dev/null

@@ -125,15 +125,14 @@ export async function hostileInput(base, { requests, connections }) {
       if (health.status !== 200) down++;
     }
   });
-  const statuses = outcomes;
-  const serverErrors = statuses.filter((s) => typeof s === 'number' && s >= 500 && s !== 503).length;
-  const hung = statuses.filter((s) => s === 'timeout').length;
+  const serverErrors = outcomes.filter((s) => typeof s === 'number' && s >= 500 && s !== 503).length;
+  const hung = outcomes.filter((s) => s === 'timeout').length;
   return {
     serverErrors,
     hung,
     down,
     line: `${requests} malformed requests in ${((performance.now() - started) / 1000).toFixed(1)} s: ${serverErrors} with a 5xx other than 503, ` +
-      `${hung} hung, ${down} failed health checks (${counts(statuses)})` +
+      `${hung} hung, ${down} failed health checks (${counts(outcomes)})` +
       [...examples].map(([key, bytes]) => `\n   ${key}: ${bytes}`).join(''),
   };
 }

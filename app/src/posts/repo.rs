@@ -103,6 +103,17 @@ struct Window {
     from_oldest: bool,
 }
 
+impl Window {
+    /// Of the two forms of one query, the one that reads from this window's end.
+    fn pick(&self, newest_first: &'static str, oldest_first: &'static str) -> &'static str {
+        if self.from_oldest {
+            oldest_first
+        } else {
+            newest_first
+        }
+    }
+}
+
 /// The cheaper way to reach rows `offset..offset + limit` (newest first) of `total`: pages past
 /// the middle are read from the oldest end, so no page skips more than half of the index.
 fn window(limit: i64, offset: i64, total: i64) -> Window {
@@ -144,11 +155,7 @@ pub async fn list_posts_page(
          order by p.date_posted desc, p.id desc"
     );
     let window = window(limit, offset, total);
-    let sql = if window.from_oldest {
-        OLDEST_FIRST
-    } else {
-        NEWEST_FIRST
-    };
+    let sql = window.pick(NEWEST_FIRST, OLDEST_FIRST);
     let rows = with_pool!(db, |pool| sqlx::query_as::<_, PostRow>(sql)
         .bind(window.limit)
         .bind(window.offset)
@@ -178,11 +185,7 @@ pub async fn list_posts_by_author(
          order by p.date_posted desc, p.id desc"
     );
     let window = window(limit, offset, total);
-    let sql = if window.from_oldest {
-        OLDEST_FIRST
-    } else {
-        NEWEST_FIRST
-    };
+    let sql = window.pick(NEWEST_FIRST, OLDEST_FIRST);
     let rows = with_pool!(db, |pool| sqlx::query_as::<_, PostRow>(sql)
         .bind(user_id)
         .bind(window.limit)
