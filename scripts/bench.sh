@@ -1,26 +1,155 @@
 #!/usr/bin/env bash
-# Benchmark: seeds a fresh SQLite database with POSTS posts, serves it on loopback, and prints the
-# mean time of REQUESTS requests for the first, a middle and the last page of the home page.
-# Usage: scripts/bench.sh [POSTS=10000] [REQUESTS=50]   (builds first if needed; uses the debug
-# build unless QUIRE_BIN points at another binary)
+# Benchmark of the release build on loopback: requests per second and p50/p99 latency (wrk) for the
+# home page, its deepest and middle pages, /users, a user page and a post page, at 10,000 and at
+# 1,000,000 posts (SQLite, 100 users), both as served (anonymous visitors get kept pages) and as
+# rendered (the cache bypassed); the same home page from a hand-written axum + sqlx handler
+# (server/examples/plain_home.rs) run side by side, and the ratio; queries per anonymous home
+# page; peak memory; and the WASM + JS bundle sizes, raw and brotli.
+#
+# Usage: scripts/bench.sh [--sizes "10000 1000000"] [--duration SECONDS] [--connections N]
+# Installs what it lacks (wrk, the release tools), builds the release site, then measures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-posts=${1:-10000}
-requests=${2:-50}
-quire=${QUIRE_BIN:-target/debug/quire}
-[[ -x "$quire" ]] || { echo "build first: cargo leptos build" >&2; exit 1; }
+source scripts/setup.sh
+
+sizes="10000 1000000"
+duration=10
+connections=32
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --sizes) sizes="$2"; shift 2 ;;
+    --duration) duration="$2"; shift 2 ;;
+    --connections) connections="$2"; shift 2 ;;
+    *) echo "unknown option: $1 (see the usage at the top of $0)" >&2; exit 2 ;;
+  esac
+done
+
+ensure_build_tools
+ensure_release_tools
+if ! command -v wrk >/dev/null; then
+  echo "== Installing wrk"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk
+fi
+
+echo "== Building the release site and the hand-written handler"
+build_release
+# The variables cargo-leptos sets for its release build, so the example reuses its artifacts.
+LEPTOS_OUTPUT_NAME=quire LEPTOS_SITE_ROOT="$RELEASE_SITE_ROOT" LEPTOS_SITE_PKG_DIR=pkg \
+  LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=frontend \
+  LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE_NAME=hash.txt \
+  cargo build --release -p server --example plain_home
+
+quire=target/release/quire
+plain=target/release/examples/plain_home
+quire_addr=127.0.0.1:3300
+plain_addr=127.0.0.1:3301
 dir=$(mktemp -d)
-trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$dir"' EXIT
-export DATABASE_URL="sqlite://$dir/bench.db" LEPTOS_SITE_ADDR=127.0.0.1:3300 LEPTOS_SITE_ROOT=target/site
-start=$(date +%s.%N)
-"$quire" db seed --users 100 --posts "$posts"
-echo "seed: $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s for $posts posts"
-"$quire" serve >/dev/null 2>&1 &
-server=$!
-for _ in $(seq 1 50); do curl -sf -o /dev/null http://127.0.0.1:3300/about && break; sleep 0.2; done
-last=$(( (posts + 4) / 5 ))
-for page in 1 $(( (last + 1) / 2 )) "$last"; do
-  for _ in $(seq 1 "$requests"); do
-    curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:3300/?page=$page"
-  done | awk -v page="$page" '{ sum += $1 } END { printf "page %-8s mean %.2f ms over %d requests\n", page, sum * 1000 / NR, NR }'
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+wait_for() {
+  for _ in $(seq 1 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
+  echo "no answer from $1" >&2
+  return 1
+}
+
+# wrk's figures for one URL as "req/s p50 p99" (latencies in ms); extra arguments go to wrk.
+measure() {
+  local url=$1
+  shift
+  wrk -t2 -c"$connections" -d"${duration}s" --latency "$@" "$url" | awk '
+    function ms(v) {
+      if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
+      if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
+      if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
+      return v
+    }
+    /^ +50%/ { p50 = ms($2) }
+    /^ +99%/ { p99 = ms($2) }
+    /^Requests\/sec:/ { rps = $2 }
+    /Non-2xx/ { bad = $NF }
+    END { printf "%.0f %.2f %.2f %s\n", rps, p50, p99, (bad ? "(" bad " non-2xx!)" : "") }'
+}
+
+row() { printf '%-44s %10s %10s %10s %s\n' "$@"; }
+
+# Statements two anonymous requests for the home page cost (the first renders it, the second is
+# served kept), from sqlx's statement log of a server started for the purpose.
+count_queries() {
+  local db=$1 log="$dir/queries.log" counts=()
+  DATABASE_URL="sqlite://$db" LEPTOS_SITE_ADDR=127.0.0.1:3302 LEPTOS_SITE_ROOT="$RELEASE_SITE_ROOT" \
+    RUST_LOG=warn,sqlx::query=debug "$quire" serve 2>"$log" &
+  local pid=$!
+  wait_for http://127.0.0.1:3302/about
+  for _ in 1 2; do
+    sleep 0.5
+    local before
+    before=$(grep -c 'sqlx::query' "$log" || true)
+    curl -sf -o /dev/null http://127.0.0.1:3302/
+    sleep 0.5
+    counts+=($(( $(grep -c 'sqlx::query' "$log" || true) - before )))
+  done
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+  echo "queries per anonymous home page: ${counts[0]} when rendered, ${counts[1]} when kept"
+}
+
+echo
+echo "Quire benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), release build, SQLite, 100 users"
+echo "wrk: 2 threads, $connections connections, ${duration} s per row; 'served' is what anonymous visitors get (kept pages),"
+echo "'rendered' bypasses the page cache (a cookie named quire_*), so every request renders the page."
+bypass='Cookie: quire_bench=1'
+for posts in $sizes; do
+  db="$dir/bench-$posts.db"
+  echo
+  echo "== $posts posts"
+  start=$(date +%s.%N)
+  DATABASE_URL="sqlite://$db" "$quire" db seed --users 100 --posts "$posts" >/dev/null
+  echo "seeded in $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
+  DATABASE_URL="sqlite://$db" LEPTOS_SITE_ADDR=$quire_addr LEPTOS_SITE_ROOT="$RELEASE_SITE_ROOT" \
+    RUST_LOG=warn "$quire" serve >/dev/null 2>&1 &
+  quire_pid=$!
+  pids+=("$quire_pid")
+  DATABASE_URL="sqlite://$db" "$plain" "$plain_addr" &
+  plain_pid=$!
+  pids+=("$plain_pid")
+  wait_for "http://$quire_addr/about"
+  wait_for "http://$plain_addr/"
+  last=$(( (posts + 4) / 5 ))
+  middle=$(( (last + 1) / 2 ))
+  user=$(sqlite3 "$db" 'select username from users order by id limit 1')
+  post=$(sqlite3 "$db" 'select id from posts order by id limit 1')
+  row "what" "req/s" "p50 ms" "p99 ms"
+  read -r plain_rps rest <<<"$(measure "http://$plain_addr/")"
+  row "hand-written axum + sqlx, home page" "$plain_rps" $rest
+  read -r served_rps rest <<<"$(measure "http://$quire_addr/")"
+  row "home page, served" "$served_rps" $rest
+  read -r rendered_rps rest <<<"$(measure "http://$quire_addr/" -H "$bypass")"
+  row "home page, rendered" "$rendered_rps" $rest
+  row "deepest page ($last), served" $(measure "http://$quire_addr/?page=$last")
+  row "deepest page ($last), rendered" $(measure "http://$quire_addr/?page=$last" -H "$bypass")
+  row "middle page ($middle), rendered" $(measure "http://$quire_addr/?page=$middle" -H "$bypass")
+  row "/users, served" $(measure "http://$quire_addr/users")
+  row "/users, rendered" $(measure "http://$quire_addr/users" -H "$bypass")
+  row "/user/$user, served" $(measure "http://$quire_addr/user/$user")
+  row "/user/$user, rendered" $(measure "http://$quire_addr/user/$user" -H "$bypass")
+  row "/post/$post, served" $(measure "http://$quire_addr/post/$post")
+  row "/post/$post, rendered" $(measure "http://$quire_addr/post/$post" -H "$bypass")
+  echo "ratio to the hand-written handler: served $(awk -v a="$served_rps" -v b="$plain_rps" 'BEGIN { printf "%.2f", a / b }')x, rendered $(awk -v a="$rendered_rps" -v b="$plain_rps" 'BEGIN { printf "%.2f", a / b }')x"
+  echo "memory: Quire's peak RSS $(awk '/VmHWM/ { printf "%.0f MB", $2 / 1024 }' "/proc/$quire_pid/status"), now $(awk '/VmRSS/ { printf "%.0f MB", $2 / 1024 }' "/proc/$quire_pid/status")"
+  kill "$quire_pid" "$plain_pid"
+  wait "$quire_pid" "$plain_pid" 2>/dev/null || true
+  count_queries "$db"
+done
+
+echo
+echo "== Bundle for a first visit (release, after wasm-opt)"
+for file in "$RELEASE_SITE_ROOT"/pkg/*.wasm "$RELEASE_SITE_ROOT"/pkg/*.js; do
+  [[ -f "$file" ]] || continue
+  printf '%-40s %10s bytes raw %10s bytes brotli\n' "$(basename "$file")" "$(stat -c %s "$file")" "$(brotli -c -q 11 "$file" | wc -c)"
 done

@@ -58,6 +58,9 @@ pub mod seed;
 /// Server state provided to every request (server only).
 #[cfg(feature = "ssr")]
 pub mod state;
+/// The kept totals and change stamp, read once per cacheable request (server only).
+#[cfg(feature = "ssr")]
+pub mod totals;
 /// Users: model, server functions, SQL and pages.
 pub mod users;
 /// Bounded off-thread work for heavy jobs (server only).

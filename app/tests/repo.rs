@@ -129,6 +129,9 @@ on_both_backends!(
     kept_totals_match_the_rows_after_parallel_creates_and_deletes,
     kept_totals_follow_a_deleted_user,
     users_are_listed_a_page_at_a_time_by_name_regardless_of_case,
+    the_change_stamp_moves_with_every_write_to_a_post,
+    the_change_stamp_moves_when_a_user_changes,
+    the_totals_read_with_the_stamp_match_the_rows,
 );
 
 const HASH: &str =
@@ -591,4 +594,45 @@ async fn users_are_listed_a_page_at_a_time_by_name_regardless_of_case(db: Db) {
     let second = users::list_user_summaries(&db, 3, 3).await.expect("page 2");
     assert_eq!(names(first), ["alice", "Bob", "carol"]);
     assert_eq!(names(second), ["Dave"]);
+}
+
+async fn stamp(db: &Db) -> i64 {
+    app::totals::read_totals(db).await.expect("totals").stamp
+}
+
+async fn the_change_stamp_moves_with_every_write_to_a_post(db: Db) {
+    let corey = add_user(&db, "Corey").await;
+    let post = NewPost {
+        title: "Stamped".into(),
+        content: "Once.".into(),
+    };
+    let before_insert = stamp(&db).await;
+    let id = posts::insert_post(&db, corey.id, &post)
+        .await
+        .expect("insert");
+    let before_update = stamp(&db).await;
+    posts::update_post(&db, id, &post).await.expect("update");
+    let before_delete = stamp(&db).await;
+    posts::delete_post(&db, id).await.expect("delete");
+    let after = stamp(&db).await;
+    assert!(before_insert < before_update, "insert moves the stamp");
+    assert!(before_update < before_delete, "update moves the stamp");
+    assert!(before_delete < after, "delete moves the stamp");
+}
+
+async fn the_change_stamp_moves_when_a_user_changes(db: Db) {
+    let corey = add_user(&db, "Corey").await;
+    let before = stamp(&db).await;
+    users::update_user(&db, corey.id, "Coreen", "coreen@example.com")
+        .await
+        .expect("rename");
+    assert!(before < stamp(&db).await);
+}
+
+async fn the_totals_read_with_the_stamp_match_the_rows(db: Db) {
+    let corey = add_user(&db, "Corey").await;
+    add_user(&db, "JohnDoe").await;
+    add_posts(&db, corey.id, 3).await;
+    let totals = app::totals::read_totals(&db).await.expect("totals");
+    assert_eq!((totals.posts, totals.users), (3, 2));
 }

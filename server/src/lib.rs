@@ -24,6 +24,8 @@ pub mod headers;
 pub mod health;
 /// Paths too long to name a file.
 pub mod long_paths;
+/// Pages kept for anonymous visitors until the next write.
+pub mod page_cache;
 /// The axum router.
 pub mod router;
 

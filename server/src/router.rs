@@ -1,6 +1,6 @@
 //! The axum router: Leptos pages and server functions, profile pictures, the bundle, health
 //! checks, and the layers every request passes (request id and access log, headers,
-//! compression, time limits, cross-site check, body limits); and the server loop that cuts off
+//! compression, cross-site check, the anonymous page cache, time limits, body limits); and the server loop that cuts off
 //! slow clients and shuts down gracefully.
 
 use std::{convert::Infallible, future::Future, sync::OnceLock, time::Duration};
@@ -44,6 +44,7 @@ use crate::{
     headers::{HeaderPolicy, add_headers},
     health::{healthz, readyz},
     long_paths::can_name_a_file,
+    page_cache::{PageCache, serve_cached},
 };
 
 /// Largest request body for forms and server functions: room for a 100,000-character post
@@ -152,6 +153,10 @@ pub fn app(state: AppState, limits: Limits) -> Router {
         .merge(uploads)
         .layer(middleware::from_fn_with_state(error_pages, show_refusals))
         .layer(middleware::from_fn(status_from_error))
+        .layer(middleware::from_fn_with_state(
+            PageCache::new(state.db.clone()),
+            serve_cached,
+        ))
         .layer(middleware::from_fn(reject_cross_site))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn_with_state(header_policy, add_headers))

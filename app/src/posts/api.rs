@@ -14,11 +14,16 @@ pub async fn list_posts(page: i64) -> Result<PostPage, AppError> {
         pagination::{PER_PAGE, Pager},
         posts::repo,
         state::{db, with_status},
+        totals::known_totals,
     };
     with_status(
         async {
             let db = db()?;
-            let pager = Pager::new(page, PER_PAGE, repo::count_posts(&db).await?)?;
+            let total = match known_totals()? {
+                Some(totals) => totals.posts,
+                None => repo::count_posts(&db).await?,
+            };
+            let pager = Pager::new(page, PER_PAGE, total)?;
             let posts = repo::list_posts_page(&db, PER_PAGE, pager.offset(), pager.total).await?;
             Ok(PostPage { posts, pager })
         }
@@ -32,8 +37,15 @@ pub async fn get_post(id: i64) -> Result<Post, AppError> {
     use crate::{
         posts::repo,
         state::{db, with_status},
+        totals::known_totals,
     };
-    with_status(async { repo::find_post(&db()?, id).await?.ok_or(AppError::NotFound) }.await)
+    with_status(
+        async {
+            known_totals()?;
+            repo::find_post(&db()?, id).await?.ok_or(AppError::NotFound)
+        }
+        .await,
+    )
 }
 
 /// The post with this id, if the logged-in user wrote it: `NotFound` if there is no such post,

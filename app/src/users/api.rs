@@ -10,12 +10,17 @@ pub async fn list_users(page: i64) -> Result<UserPage, AppError> {
     use crate::{
         pagination::Pager,
         state::{db, with_status},
+        totals::known_totals,
         users::{model::USERS_PER_PAGE, repo},
     };
     with_status(
         async {
             let db = db()?;
-            let pager = Pager::new(page, USERS_PER_PAGE, repo::count_users(&db).await?)?;
+            let total = match known_totals()? {
+                Some(totals) => totals.users,
+                None => repo::count_users(&db).await?,
+            };
+            let pager = Pager::new(page, USERS_PER_PAGE, total)?;
             let users = repo::list_user_summaries(&db, USERS_PER_PAGE, pager.offset()).await?;
             Ok(UserPage { users, pager })
         }
@@ -30,10 +35,12 @@ pub async fn list_user_posts(username: String, page: i64) -> Result<AuthorPostPa
         pagination::{PER_PAGE, Pager},
         posts::repo as posts,
         state::{db, with_status},
+        totals::known_totals,
         users::repo as users,
     };
     with_status(
         async {
+            known_totals()?;
             let db = db()?;
             let user = users::find_user_by_username(&db, &username)
                 .await?

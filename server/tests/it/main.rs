@@ -9,6 +9,7 @@ mod abuse;
 mod account;
 mod auth;
 mod cli;
+mod page_cache;
 mod pages;
 mod posts;
 mod reset;

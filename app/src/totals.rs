@@ -1,0 +1,45 @@
+//! The totals row the database keeps: the change stamp that every write to posts or users
+//! moves, and the numbers of posts and users; read once per cacheable request and handed on to
+//! the page it renders.
+
+use crate::{
+    db::{Db, DbError},
+    error::AppError,
+    with_pool,
+};
+
+/// The kept totals as one read saw them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct Totals {
+    /// Moves with every write to posts or users, on every instance sharing the database.
+    pub stamp: i64,
+    /// How many posts there are.
+    pub posts: i64,
+    /// How many users there are.
+    pub users: i64,
+}
+
+/// Reads the stamp and the totals in one statement.
+pub async fn read_totals(db: &Db) -> Result<Totals, DbError> {
+    Ok(with_pool!(db, |pool| sqlx::query_as::<_, Totals>(
+        "select stamp, posts, users from totals where id = 1"
+    )
+    .fetch_one(pool)
+    .await)?)
+}
+
+/// What the page cache's read of the totals gave, handed to the page it renders.
+#[derive(Debug, Clone)]
+pub struct TotalsRead(pub Result<Totals, AppError>);
+
+/// The totals read for the request being rendered, when the page cache read them first (a page
+/// then needs no query of its own to count); `None` when nothing read them. When that read
+/// failed, its error: the page answers it at once instead of waiting on the database again.
+pub fn known_totals() -> Result<Option<Totals>, AppError> {
+    let read = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<TotalsRead>().cloned());
+    match read {
+        None => Ok(None),
+        Some(TotalsRead(result)) => result.map(Some),
+    }
+}

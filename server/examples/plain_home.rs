@@ -1,0 +1,114 @@
+//! The benchmark's yardstick: a hand-written axum + sqlx handler that serves the home page's
+//! HTML (nav, five newest posts with their authors, page links) from the same SQLite database,
+//! with the same two queries an uncached Quire page makes and no framework around them.
+//!
+//! `DATABASE_URL=sqlite://site.db cargo run --release -p server --example plain_home -- 127.0.0.1:3301`
+
+use std::fmt::Write as _;
+
+use axum::{Router, extract::State, http::StatusCode, response::Html, routing::get};
+use chrono::{DateTime, Utc};
+use sqlx::{SqlitePool, sqlite::SqliteConnectOptions};
+
+/// A post as the home page shows it.
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    title: String,
+    date_posted: DateTime<Utc>,
+    content: String,
+    username: String,
+    image_file: String,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://site.db".to_owned());
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:3301".to_owned());
+    let options: SqliteConnectOptions = url.parse()?;
+    let pool = SqlitePool::connect_with(options).await?;
+    let app = Router::new().route("/", get(home)).with_state(pool);
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    axum::serve(listener, app).await?;
+    Ok(())
+}
+
+async fn home(State(pool): State<SqlitePool>) -> Result<Html<String>, StatusCode> {
+    let failed = |_| StatusCode::INTERNAL_SERVER_ERROR;
+    let total: i64 = sqlx::query_scalar("select posts from totals where id = 1")
+        .fetch_one(&pool)
+        .await
+        .map_err(failed)?;
+    let posts: Vec<Row> = sqlx::query_as(
+        "select p.id, p.title, p.date_posted, p.content, u.username, u.image_file \
+         from posts p join users u on u.id = p.user_id where p.id in \
+         (select id from posts order by date_posted desc, id desc limit 5) \
+         order by p.date_posted desc, p.id desc",
+    )
+    .fetch_all(&pool)
+    .await
+    .map_err(failed)?;
+    Ok(Html(render(&posts, total)))
+}
+
+fn render(posts: &[Row], total: i64) -> String {
+    let mut html = String::with_capacity(8192);
+    html.push_str(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"/>\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\
+         <link rel=\"stylesheet\" href=\"/pkg/quire.css\"/><title>Quire</title></head><body>\
+         <header class=\"site-header\"><nav class=\"nav\" aria-label=\"Main\">\
+         <a href=\"/\" class=\"brand\">Quire</a><div class=\"nav-links\"><a href=\"/\">Home</a>\
+         <a href=\"/users\">Users</a><a href=\"/about\">About</a><a href=\"/login\">Login</a>\
+         <a href=\"/register\">Register</a></div></nav></header><main class=\"container\">",
+    );
+    for post in posts {
+        let avatar = if post.image_file == "default.jpg" {
+            "/profile_pics/"
+        } else {
+            "/avatars/"
+        };
+        let _ = write!(
+            html,
+            "<article class=\"post\"><img class=\"avatar\" src=\"{avatar}{}\" alt=\"\" width=\"64\" \
+             height=\"64\"/><div class=\"post-body\"><div class=\"post-meta\"><a class=\"author\" \
+             href=\"/user/{}\">{}</a><time datetime=\"{}\">{}</time></div><h2 class=\"post-title\">\
+             <a href=\"/post/{}\">{}</a></h2><p class=\"post-content\">{}</p></div></article>",
+            escape(&post.image_file),
+            escape(&post.username),
+            escape(&post.username),
+            post.date_posted.to_rfc3339(),
+            post.date_posted.format("%Y-%m-%d"),
+            post.id,
+            escape(&post.title),
+            escape(&post.content),
+        );
+    }
+    let pages = (total + 4) / 5;
+    html.push_str("<nav class=\"pagination\" aria-label=\"Pages\">");
+    for page in [1, 2, 3].into_iter().filter(|page| *page <= pages) {
+        let _ = write!(html, "<a href=\"/?page={page}\">{page}</a>");
+    }
+    if pages > 3 {
+        let _ = write!(html, "<span>…</span><a href=\"/?page={pages}\">{pages}</a>");
+    }
+    html.push_str("</nav></main><footer class=\"site-footer\">Quire</footer></body></html>");
+    html
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,89 @@
+//! The page cache for anonymous visitors: a kept page never outlives a write, from this
+//! instance or any other on the same database; every answer carries its own nonce; logged-in
+//! visitors get their own page.
+
+use crate::support::{Backend, get, get_with_cookie, login, request, start, start_on};
+use app::{
+    db::Db,
+    posts::{model::NewPost, repo as posts},
+    users::repo as users,
+};
+
+on_both_backends!(
+    a_kept_home_page_shows_a_post_written_through_another_connection,
+    a_kept_home_page_drops_a_deleted_post,
+    a_kept_post_page_shows_its_renamed_author,
+);
+
+/// A second handle on the server's database, as another instance holds.
+async fn another_instance(url: &str) -> Db {
+    Db::connect(url).await.expect("second connection")
+}
+
+async fn a_kept_home_page_shows_a_post_written_through_another_connection(backend: Backend) {
+    let server = start_on(&backend).await;
+    let (_, first) = get(&server, "/").await;
+    assert!(!first.contains("Written elsewhere"));
+    let other = another_instance(&server.url).await;
+    let post = NewPost {
+        title: "Written elsewhere".into(),
+        content: "By another instance.".into(),
+    };
+    posts::insert_post(&other, 1, &post).await.expect("insert");
+    let (status, body) = get(&server, "/").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Written elsewhere"), "{body}");
+}
+
+async fn a_kept_home_page_drops_a_deleted_post(backend: Backend) {
+    let server = start_on(&backend).await;
+    let (_, first) = get(&server, "/").await;
+    assert!(first.contains("Blog 2"));
+    let other = another_instance(&server.url).await;
+    assert!(posts::delete_post(&other, 2).await.expect("delete"));
+    let (_, body) = get(&server, "/").await;
+    assert!(!body.contains("Blog 2"), "{body}");
+}
+
+async fn a_kept_post_page_shows_its_renamed_author(backend: Backend) {
+    let server = start_on(&backend).await;
+    let (_, first) = get(&server, "/post/1").await;
+    assert!(first.contains(">Corey<"));
+    let other = another_instance(&server.url).await;
+    users::update_user(&other, 1, "Coreen", "C@demo.com")
+        .await
+        .expect("rename");
+    let (_, body) = get(&server, "/post/1").await;
+    assert!(body.contains(">Coreen<"), "{body}");
+}
+
+/// The nonce a response's policy allows scripts by.
+fn policy_nonce(policy: &str) -> String {
+    let start = policy.find("'nonce-").expect("a nonce in the policy") + "'nonce-".len();
+    let length = policy[start..].find('\'').expect("the nonce's end");
+    policy[start..start + length].to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_answer_of_a_kept_page_carries_its_own_nonce() {
+    let server = start().await;
+    let first = request(&server, "GET", "/", &[("Accept", "text/html")], b"").await;
+    let second = request(&server, "GET", "/", &[("Accept", "text/html")], b"").await;
+    let first_nonce = policy_nonce(first.header("content-security-policy").expect("policy"));
+    let second_nonce = policy_nonce(second.header("content-security-policy").expect("policy"));
+    assert_ne!(first_nonce, second_nonce);
+    assert!(second.body.contains(&format!("nonce=\"{second_nonce}\"")));
+    assert!(!second.body.contains(&first_nonce));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_logged_in_visitor_is_not_served_the_anonymous_page() {
+    let server = start().await;
+    let (_, anonymous) = get(&server, "/").await;
+    assert!(anonymous.contains("Login"));
+    let session = login(&server, "C@demo.com", "password")
+        .await
+        .expect("logged in");
+    let page = get_with_cookie(&server, "/", &session).await;
+    assert!(page.body.contains("Logout"), "{}", page.body);
+}
