@@ -165,14 +165,17 @@ impl Db {
         }
     }
 
-    /// Opens SQLite with WAL, a busy timeout and foreign keys enforced.
+    /// Opens SQLite with WAL, a busy timeout and foreign keys enforced. Each connection keeps a
+    /// 1 MB page cache (half SQLite's default): deep pages scan far more than any cache holds, and
+    /// eight connections' caches were a third of the process under that load.
     pub async fn connect_sqlite(options: SqliteConnectOptions) -> Result<Self, sqlx::Error> {
         let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
-            .foreign_keys(true);
+            .foreign_keys(true)
+            .pragma("cache_size", "-1000");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(ACQUIRE_TIMEOUT)
