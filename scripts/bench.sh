@@ -15,6 +15,7 @@ source scripts/setup.sh
 sizes="10000 1000000"
 duration=10
 connections=32
+threads=2
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
@@ -62,7 +63,7 @@ wait_for() {
 measure() {
   local url=$1
   shift
-  wrk -t2 -c"$connections" -d"${duration}s" --latency "$@" "$url" | awk '
+  wrk -t"$threads" -c"$connections" -d"${duration}s" --latency "$@" "$url" | awk '
     function ms(v) {
       if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
       if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
@@ -101,7 +102,7 @@ count_queries() {
 
 echo
 echo "Quire benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), release build, SQLite, 100 users"
-echo "wrk: 2 threads, $connections connections, ${duration} s per row; 'served' is what anonymous visitors get (kept pages),"
+echo "wrk: $threads threads, $connections connections (1 for the '1 client' row), ${duration} s per row; 'served' is what anonymous visitors get (kept pages),"
 echo "'rendered' bypasses the page cache (a cookie named quire_*), so every request renders the page."
 bypass='Cookie: quire_bench=1'
 for posts in $sizes; do
@@ -134,6 +135,7 @@ for posts in $sizes; do
   row "deepest page ($last), served" $(measure "http://$quire_addr/?page=$last")
   row "deepest page ($last), rendered" $(measure "http://$quire_addr/?page=$last" -H "$bypass")
   row "middle page ($middle), rendered" $(measure "http://$quire_addr/?page=$middle" -H "$bypass")
+  row "middle page ($middle), rendered, 1 client" $(threads=1 connections=1 measure "http://$quire_addr/?page=$middle" -H "$bypass")
   row "/users, served" $(measure "http://$quire_addr/users")
   row "/users, rendered" $(measure "http://$quire_addr/users" -H "$bypass")
   row "/user/$user, served" $(measure "http://$quire_addr/user/$user")
