@@ -18,6 +18,13 @@ pub fn policy(nonce: Option<&str>) -> String {
     )
 }
 
+/// The nonce `policy` allows inline scripts by (`'nonce-…'`), if any.
+pub fn nonce_of(policy: &str) -> Option<&str> {
+    let start = policy.find("'nonce-")? + "'nonce-".len();
+    let length = policy[start..].find('\'')?;
+    Some(&policy[start..start + length]).filter(|nonce| !nonce.is_empty())
+}
+
 /// Sets the page's policy, with the nonce of this render, on the response.
 pub fn set_page_policy() {
     let Some(response) = use_context::<ResponseOptions>() else {
@@ -32,6 +39,16 @@ pub fn set_page_policy() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_nonce_is_read_back_from_the_policy() {
+        assert_eq!(nonce_of(&policy(Some("abc123"))), Some("abc123"));
+    }
+
+    #[test]
+    fn a_policy_without_a_nonce_has_none() {
+        assert_eq!(nonce_of(&policy(None)), None);
+    }
 
     #[test]
     fn the_nonce_is_the_only_way_in_for_inline_scripts() {

@@ -72,8 +72,13 @@ pub fn app_state() -> Result<AppState, AppError> {
     })
 }
 
-/// The database of the request being served.
+/// The database of the request being served; the error instead when this request already
+/// found the database failing (see [`crate::totals::failed_read`]), so the page answers it at
+/// once rather than waiting on the database a second time.
 pub fn db() -> Result<Db, AppError> {
+    if let Some(error) = crate::totals::failed_read() {
+        return Err(error);
+    }
     app_state().map(|state| state.db)
 }
 

@@ -32,14 +32,19 @@ pub async fn read_totals(db: &Db) -> Result<Totals, DbError> {
 #[derive(Debug, Clone)]
 pub struct TotalsRead(pub Result<Totals, AppError>);
 
-/// The totals read for the request being rendered, when the page cache read them first (a page
-/// then needs no query of its own to count); `None` when nothing read them. When that read
-/// failed, its error: the page answers it at once instead of waiting on the database again.
-pub fn known_totals() -> Result<Option<Totals>, AppError> {
-    let read = leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<TotalsRead>().cloned());
-    match read {
-        None => Ok(None),
-        Some(TotalsRead(result)) => result.map(Some),
-    }
+/// What the page cache's read gave for the request being served, if it read anything.
+fn read_for_request() -> Option<TotalsRead> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<TotalsRead>().cloned())
+}
+
+/// The totals read for the request being rendered, when the page cache read them first: a page
+/// then needs no query of its own to count.
+pub fn known_totals() -> Option<Totals> {
+    read_for_request().and_then(|TotalsRead(result)| result.ok())
+}
+
+/// The error of the page cache's read, when it failed for the request being served.
+pub fn failed_read() -> Option<AppError> {
+    read_for_request().and_then(|TotalsRead(result)| result.err())
 }

@@ -137,7 +137,7 @@ impl KeptPage {
         let nonce = headers
             .get(header::CONTENT_SECURITY_POLICY)
             .and_then(|value| value.to_str().ok())
-            .and_then(nonce_in_policy)
+            .and_then(app::csp::nonce_of)
             .map(str::to_owned);
         let pieces = match &nonce {
             Some(nonce) => split_at(&body, nonce.as_bytes()),
@@ -191,7 +191,7 @@ fn cacheable_address(request: &Request) -> Option<String> {
 /// Pages whose HTML is the same for every anonymous visitor and changes only with posts and
 /// users.
 fn is_public_page(path: &str) -> bool {
-    if matches!(path, "/" | "/home" | "/users" | "/about") {
+    if matches!(path, "/" | "/home" | "/users") {
         return true;
     }
     if let Some(id) = path.strip_prefix("/post/") {
@@ -220,13 +220,6 @@ fn is_keepable(response: &Response) -> bool {
             .is_some_and(|value| value.starts_with("text/html"))
 }
 
-/// The nonce a policy allows scripts by (`'nonce-…'`).
-fn nonce_in_policy(policy: &str) -> Option<&str> {
-    let start = policy.find("'nonce-")? + "'nonce-".len();
-    let length = policy[start..].find('\'')?;
-    Some(&policy[start..start + length]).filter(|nonce| !nonce.is_empty())
-}
-
 /// `body` cut at every occurrence of `needle`, without the needle.
 fn split_at(body: &Bytes, needle: &[u8]) -> Vec<Bytes> {
     let mut pieces = Vec::new();
@@ -250,17 +243,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_nonce_is_read_from_the_policy() {
-        let policy = "default-src 'self'; script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval'";
-        assert_eq!(nonce_in_policy(policy), Some("abc123"));
-    }
-
-    #[test]
-    fn a_policy_without_a_nonce_has_none() {
-        assert_eq!(nonce_in_policy("script-src 'self'"), None);
-    }
-
-    #[test]
     fn a_body_is_cut_at_every_nonce() {
         let body = Bytes::from_static(b"<script nonce=\"N1\">a</script><script nonce=\"N1\">");
         let pieces = split_at(&body, b"N1");
@@ -282,6 +264,7 @@ mod tests {
         assert!(!is_public_page("/post/new"));
         assert!(!is_public_page("/post/42/update"));
         assert!(!is_public_page("/account"));
+        assert!(!is_public_page("/about"));
         assert!(!is_public_page("/readyz"));
         assert!(!is_public_page("/user/"));
     }

@@ -57,20 +57,16 @@ async fn a_kept_post_page_shows_its_renamed_author(backend: Backend) {
     assert!(body.contains(">Coreen<"), "{body}");
 }
 
-/// The nonce a response's policy allows scripts by.
-fn policy_nonce(policy: &str) -> String {
-    let start = policy.find("'nonce-").expect("a nonce in the policy") + "'nonce-".len();
-    let length = policy[start..].find('\'').expect("the nonce's end");
-    policy[start..start + length].to_owned()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_answer_of_a_kept_page_carries_its_own_nonce() {
     let server = start().await;
     let first = request(&server, "GET", "/", &[("Accept", "text/html")], b"").await;
     let second = request(&server, "GET", "/", &[("Accept", "text/html")], b"").await;
-    let first_nonce = policy_nonce(first.header("content-security-policy").expect("policy"));
-    let second_nonce = policy_nonce(second.header("content-security-policy").expect("policy"));
+    let nonce = |page: &crate::support::Response| {
+        let policy = page.header("content-security-policy").expect("policy");
+        app::csp::nonce_of(policy).expect("a nonce").to_owned()
+    };
+    let (first_nonce, second_nonce) = (nonce(&first), nonce(&second));
     assert_ne!(first_nonce, second_nonce);
     assert!(second.body.contains(&format!("nonce=\"{second_nonce}\"")));
     assert!(!second.body.contains(&first_nonce));
