@@ -126,6 +126,9 @@ on_both_backends!(
     a_claimed_message_is_not_claimed_again_while_leased,
     a_password_is_replaced_only_if_it_is_unchanged,
     every_page_read_from_either_end_matches_the_newest_first_order,
+    pages_far_from_both_ends_match_the_newest_first_order,
+    kept_day_counts_match_the_rows_after_parallel_creates_and_deletes,
+    kept_day_counts_follow_a_deleted_user,
     kept_totals_match_the_rows_after_parallel_creates_and_deletes,
     kept_totals_follow_a_deleted_user,
     users_are_listed_a_page_at_a_time_by_name_regardless_of_case,
@@ -530,6 +533,151 @@ async fn every_page_read_from_either_end_matches_the_newest_first_order(db: Db) 
     }
     let expected: Vec<String> = (1..=23).rev().map(|n| format!("Post {n}")).collect();
     assert_eq!(seen, expected);
+}
+
+/// Every post id, newest first, as a plain sort of the whole table gives them.
+async fn ids_newest_first(db: &Db, user_id: Option<i64>) -> Vec<i64> {
+    app::with_pool!(db, |pool| sqlx::query_scalar(
+        "select id from posts where $1 is null or user_id = $1 order by date_posted desc, id desc"
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await)
+    .expect("ids")
+}
+
+/// Inserts `count` posts alternating between two authors, `minutes` apart, several sharing one
+/// instant and some falling exactly on midnight.
+async fn add_crowded_posts(db: &Db, authors: [i64; 2], count: usize, minutes: i64) {
+    let start = Utc
+        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .single()
+        .expect("date");
+    let titles: Vec<String> = (0..count).map(|i| format!("Crowded {i}")).collect();
+    let records: Vec<PostRecord> = titles
+        .iter()
+        .enumerate()
+        .map(|(i, title)| PostRecord {
+            title,
+            content: "text",
+            // Pairs of posts share an instant, so ties are broken by id.
+            date_posted: start + Duration::minutes(minutes * (i as i64 / 2)),
+            user_id: authors[i % 2],
+        })
+        .collect();
+    for batch in records.chunks(1_000) {
+        posts::insert_posts(db, batch).await.expect("insert posts");
+    }
+}
+
+async fn pages_far_from_both_ends_match_the_newest_first_order(db: Db) {
+    let corey = add_user(&db, "Corey").await;
+    let john = add_user(&db, "JohnDoe").await;
+    add_crowded_posts(&db, [corey.id, john.id], 12_000, 15).await;
+    let all = ids_newest_first(&db, None).await;
+    let coreys = ids_newest_first(&db, Some(corey.id)).await;
+    let ids =
+        |page: Vec<app::posts::model::Post>| page.into_iter().map(|p| p.id).collect::<Vec<_>>();
+    for offset in (0..12_000).step_by(997) {
+        let page = posts::list_posts_page(&db, 5, offset, 12_000)
+            .await
+            .expect("page");
+        assert_eq!(
+            ids(page),
+            all[offset as usize..offset as usize + 5],
+            "offset {offset}"
+        );
+    }
+    for offset in (0..6_000).step_by(499) {
+        let page = posts::list_posts_by_author(&db, corey.id, 5, offset, 6_000)
+            .await
+            .expect("page");
+        let end = (offset as usize + 5).min(6_000);
+        assert_eq!(
+            ids(page),
+            coreys[offset as usize..end],
+            "author offset {offset}"
+        );
+    }
+}
+
+/// The per-day counts summed: all posts, and each of these authors' posts.
+async fn day_count_sums(db: &Db, authors: &[i64]) -> (i64, Vec<i64>) {
+    let all: i64 = app::with_pool!(db, |pool| sqlx::query_scalar(
+        "select cast(coalesce(sum(posts), 0) as bigint) from post_days"
+    )
+    .fetch_one(pool)
+    .await)
+    .expect("post days");
+    let mut by_author = Vec::new();
+    for author in authors {
+        let sum: i64 = app::with_pool!(db, |pool| sqlx::query_scalar(
+            "select cast(coalesce(sum(posts), 0) as bigint) from author_days where user_id = $1"
+        )
+        .bind(author)
+        .fetch_one(pool)
+        .await)
+        .expect("author days");
+        by_author.push(sum);
+    }
+    (all, by_author)
+}
+
+async fn kept_day_counts_match_the_rows_after_parallel_creates_and_deletes(db: Db) {
+    let corey = add_user(&db, "Corey").await;
+    let john = add_user(&db, "JohnDoe").await;
+    add_crowded_posts(&db, [corey.id, john.id], 40, 700).await;
+    let mut writers = tokio::task::JoinSet::new();
+    for writer in 0..8_i64 {
+        let db = db.clone();
+        let author = if writer % 2 == 0 { corey.id } else { john.id };
+        writers.spawn(async move {
+            for n in 0..10 {
+                let post = NewPost {
+                    title: format!("Writer {writer} post {n}"),
+                    content: "Counted.".into(),
+                };
+                let id = posts::insert_post(&db, author, &post)
+                    .await
+                    .expect("insert");
+                if n % 3 == 0 {
+                    assert!(posts::delete_post(&db, id).await.expect("delete"));
+                }
+            }
+        });
+    }
+    writers.join_all().await;
+    let rows = posts::count_post_rows(&db).await.expect("rows");
+    let per_author = [
+        ids_newest_first(&db, Some(corey.id)).await.len() as i64,
+        ids_newest_first(&db, Some(john.id)).await.len() as i64,
+    ];
+    assert_eq!(
+        day_count_sums(&db, &[corey.id, john.id]).await,
+        (rows, per_author.to_vec())
+    );
+}
+
+async fn kept_day_counts_follow_a_deleted_user(db: Db) {
+    let corey = add_user(&db, "Corey").await;
+    let john = add_user(&db, "JohnDoe").await;
+    add_crowded_posts(&db, [corey.id, john.id], 300, 60).await;
+    app::with_pool!(&db, |pool| sqlx::query("delete from users where id = $1")
+        .bind(corey.id)
+        .execute(pool)
+        .await
+        .map(|_| ()))
+    .expect("delete user");
+    let empty_rows: i64 = app::with_pool!(&db, |pool| sqlx::query_scalar(
+        "select (select count(*) from author_days where user_id = $1) \
+         + (select count(*) from post_days where posts = 0)"
+    )
+    .bind(corey.id)
+    .fetch_one(pool)
+    .await)
+    .expect("empty rows");
+    assert_eq!(empty_rows, 0);
+    assert_eq!(day_count_sums(&db, &[john.id]).await, (150, vec![150]));
 }
 
 async fn kept_totals_match_the_rows_after_parallel_creates_and_deletes(db: Db) {

@@ -1,4 +1,4 @@
-//! SQL for posts: one statement per function, written once for both backends, authors joined in.
+//! SQL for posts, written once for both backends, authors joined in.
 
 use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
@@ -132,36 +132,148 @@ fn window(limit: i64, offset: i64, total: i64) -> Window {
     }
 }
 
+/// Pages that would skip more index entries than this, from the nearer end, start from the day
+/// their first post falls on instead (see `DayMark`).
+const DAY_SEEK_AFTER: i64 = 2_000;
+
+/// Where a page far from both ends starts: the UTC day holding its first post, found by summing
+/// the kept per-day counts, and how many posts on newer days come before it.
+#[derive(Debug, sqlx::FromRow)]
+struct DayMark {
+    /// Whole days since 1970-01-01 UTC.
+    day: i64,
+    /// Posts on newer days than `day`.
+    before: i64,
+}
+
+impl DayMark {
+    /// The first instant after this day: the page reads posts dated before it.
+    fn end(&self) -> Result<DateTime<Utc>, DbError> {
+        self.day
+            .checked_add(1)
+            .and_then(|next| next.checked_mul(86_400))
+            .and_then(|seconds| DateTime::from_timestamp(seconds, 0))
+            .ok_or_else(|| DbError::Query(sqlx::Error::Decode("a post day out of range".into())))
+    }
+}
+
+/// The statements that read one listing (all posts, or one author's), each in three ways; an
+/// author's statements take the author's id as `$1` and number the rest after it.
+struct ListingSql {
+    /// Skip from the newest end: limit, offset.
+    newest_first: &'static str,
+    /// Skip from the oldest end: limit, offset.
+    oldest_first: &'static str,
+    /// The day mark of an offset.
+    find_day: &'static str,
+    /// Skip within a day: end of the day, limit, offset.
+    from_day: &'static str,
+}
+
+/// Binds the author's id first, for an author's listing.
+macro_rules! bind_author {
+    ($query:expr, $author:expr) => {
+        match $author {
+            Some(id) => $query.bind(id),
+            None => $query,
+        }
+    };
+}
+
+/// Rows `offset..offset + limit` (newest first) of a listing of `total` posts. The page's ids come
+/// from the date index first, so deep pages do not join every skipped row; pages past the middle
+/// walk the index from its other end, and pages far from both ends start from their day.
+async fn list_page(
+    db: &Db,
+    sql: &ListingSql,
+    author: Option<i64>,
+    limit: i64,
+    offset: i64,
+    total: i64,
+) -> Result<Vec<Post>, DbError> {
+    let window = window(limit, offset, total);
+    let rows = if window.offset <= DAY_SEEK_AFTER {
+        let sql = window.pick(sql.newest_first, sql.oldest_first);
+        with_pool!(db, |pool| bind_author!(
+            sqlx::query_as::<_, PostRow>(sql),
+            author
+        )
+        .bind(window.limit)
+        .bind(window.offset)
+        .fetch_all(pool)
+        .await)?
+    } else {
+        let mark = with_pool!(db, |pool| bind_author!(
+            sqlx::query_as::<_, DayMark>(sql.find_day),
+            author
+        )
+        .bind(offset)
+        .fetch_optional(pool)
+        .await)?;
+        let Some(mark) = mark else {
+            return Ok(Vec::new());
+        };
+        let end = mark.end()?;
+        with_pool!(db, |pool| bind_author!(
+            sqlx::query_as::<_, PostRow>(sql.from_day),
+            author
+        )
+        .bind(end)
+        .bind(limit)
+        .bind(offset - mark.before)
+        .fetch_all(pool)
+        .await)?
+    };
+    Ok(rows.into_iter().map(Post::from).collect())
+}
+
+/// The day marks of one listing: the newest day whose posts, with those of newer days, pass the
+/// offset. `$days` is the per-day counts table, filtered by `$scope`.
+macro_rules! find_day {
+    ($days:literal, $scope:literal, $offset:literal) => {
+        concat!(
+            "select day, before from (select day, posts, cast(coalesce(sum(posts) over \
+             (order by day desc rows between unbounded preceding and 1 preceding), 0) as bigint) \
+             as before from ",
+            $days,
+            $scope,
+            ") marks where before + posts > ",
+            $offset,
+            " order by day desc limit 1"
+        )
+    };
+}
+
 /// One page of all posts, newest first, with their authors, out of `total` posts.
-///
-/// The page's ids come from the date index first, so deep pages do not join every skipped row,
-/// and pages past the middle walk the index from its other end.
 pub async fn list_posts_page(
     db: &Db,
     limit: i64,
     offset: i64,
     total: i64,
 ) -> Result<Vec<Post>, DbError> {
-    const NEWEST_FIRST: &str = concat!(
-        post_with_author!(),
-        " where p.id in \
-         (select id from posts order by date_posted desc, id desc limit $1 offset $2) \
-         order by p.date_posted desc, p.id desc"
-    );
-    const OLDEST_FIRST: &str = concat!(
-        post_with_author!(),
-        " where p.id in \
-         (select id from posts order by date_posted, id limit $1 offset $2) \
-         order by p.date_posted desc, p.id desc"
-    );
-    let window = window(limit, offset, total);
-    let sql = window.pick(NEWEST_FIRST, OLDEST_FIRST);
-    let rows = with_pool!(db, |pool| sqlx::query_as::<_, PostRow>(sql)
-        .bind(window.limit)
-        .bind(window.offset)
-        .fetch_all(pool)
-        .await)?;
-    Ok(rows.into_iter().map(Post::from).collect())
+    const SQL: ListingSql = ListingSql {
+        newest_first: concat!(
+            post_with_author!(),
+            " where p.id in \
+             (select id from posts order by date_posted desc, id desc limit $1 offset $2) \
+             order by p.date_posted desc, p.id desc"
+        ),
+        oldest_first: concat!(
+            post_with_author!(),
+            " where p.id in \
+             (select id from posts order by date_posted, id limit $1 offset $2) \
+             order by p.date_posted desc, p.id desc"
+        ),
+        find_day: find_day!("post_days", "", "$1"),
+        from_day: concat!(
+            post_with_author!(),
+            " where p.id in \
+             (select id from posts where date_posted < $1 \
+              order by date_posted desc, id desc limit $2 offset $3) \
+             order by p.date_posted desc, p.id desc"
+        ),
+    };
+    list_page(db, &SQL, None, limit, offset, total).await
 }
 
 /// One page of one author's posts, newest first, out of the author's `total`.
@@ -172,27 +284,30 @@ pub async fn list_posts_by_author(
     offset: i64,
     total: i64,
 ) -> Result<Vec<Post>, DbError> {
-    const NEWEST_FIRST: &str = concat!(
-        post_with_author!(),
-        " where p.id in \
-         (select id from posts where user_id = $1 order by date_posted desc, id desc limit $2 offset $3) \
-         order by p.date_posted desc, p.id desc"
-    );
-    const OLDEST_FIRST: &str = concat!(
-        post_with_author!(),
-        " where p.id in \
-         (select id from posts where user_id = $1 order by date_posted, id limit $2 offset $3) \
-         order by p.date_posted desc, p.id desc"
-    );
-    let window = window(limit, offset, total);
-    let sql = window.pick(NEWEST_FIRST, OLDEST_FIRST);
-    let rows = with_pool!(db, |pool| sqlx::query_as::<_, PostRow>(sql)
-        .bind(user_id)
-        .bind(window.limit)
-        .bind(window.offset)
-        .fetch_all(pool)
-        .await)?;
-    Ok(rows.into_iter().map(Post::from).collect())
+    const SQL: ListingSql = ListingSql {
+        newest_first: concat!(
+            post_with_author!(),
+            " where p.id in \
+             (select id from posts where user_id = $1 \
+              order by date_posted desc, id desc limit $2 offset $3) \
+             order by p.date_posted desc, p.id desc"
+        ),
+        oldest_first: concat!(
+            post_with_author!(),
+            " where p.id in \
+             (select id from posts where user_id = $1 order by date_posted, id limit $2 offset $3) \
+             order by p.date_posted desc, p.id desc"
+        ),
+        find_day: find_day!("author_days", " where user_id = $1", "$2"),
+        from_day: concat!(
+            post_with_author!(),
+            " where p.id in \
+             (select id from posts where user_id = $1 and date_posted < $2 \
+              order by date_posted desc, id desc limit $3 offset $4) \
+             order by p.date_posted desc, p.id desc"
+        ),
+    };
+    list_page(db, &SQL, Some(user_id), limit, offset, total).await
 }
 
 /// The post with this id, with its author.
@@ -260,6 +375,15 @@ pub async fn count_post_rows(db: &Db) -> Result<i64, DbError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_ends_at_the_next_midnight_utc() {
+        let mark = DayMark { day: 1, before: 0 };
+        assert_eq!(
+            mark.end().ok().map(|end| end.to_rfc3339()),
+            Some("1970-01-03T00:00:00+00:00".to_string())
+        );
+    }
 
     #[test]
     fn early_pages_are_read_from_the_newest_end() {
