@@ -150,8 +150,5 @@ for posts in $sizes; do
 done
 
 echo
-echo "== Bundle for a first visit (release, after wasm-opt)"
-for file in "$RELEASE_SITE_ROOT"/pkg/*.wasm "$RELEASE_SITE_ROOT"/pkg/*.js; do
-  [[ -f "$file" ]] || continue
-  printf '%-40s %10s bytes raw %10s bytes brotli\n' "$(basename "$file")" "$(stat -c %s "$file")" "$(brotli -c -q 11 "$file" | wc -c)"
-done
+echo "== Bundle (release, after wasm-opt; brotli -q 11), raw and brotli bytes"
+report_bundle

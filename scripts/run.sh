@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 ensure_build_tools
-exec cargo leptos serve "$@"
+# --split: pages are lazily loaded routes (see build_debug in setup.sh).
+exec cargo leptos serve --split "$@"

@@ -36,7 +36,7 @@ if [[ $build == release ]]; then
   [[ -x $quire && -d $site/pkg ]] || { ensure_build_tools; ensure_release_tools; build_release; }
 else
   quire=target/debug/quire site=target/site
-  [[ -x $quire && -d $site/pkg ]] || { ensure_build_tools; cargo leptos build; }
+  [[ -x $quire && -d $site/pkg ]] || { ensure_build_tools; build_debug; }
 fi
 
 port=3500 proxy_port=3599

@@ -31,7 +31,7 @@ if [[ -n "${CI:-}" ]]; then
 fi
 
 echo "== Building (debug)"
-cargo leptos build
+build_debug
 report_disk
 
 echo "== Unit, repository and HTTP tests"

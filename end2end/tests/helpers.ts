@@ -48,6 +48,8 @@ export async function register(page: Page, username: string, email: string, pass
   await page.getByLabel('Confirm Password').fill(password);
   await page.getByRole('button', { name: 'Sign Up' }).click();
   await expect(page).toHaveURL(/\/login$/);
+  // The URL changes first; the log-in page replaces the form once its view has loaded.
+  await expect(page.getByRole('button', { name: 'Login' })).toBeVisible();
 }
 
 /** The outbox folder of the server the tests on `port` run against (see serve-fresh.sh). */
