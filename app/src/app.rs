@@ -101,9 +101,9 @@ fn Pages() -> impl IntoView {
     }
 }
 
-/// Declares a route whose view is loaded lazily: in a split release build (`cargo leptos --split`)
-/// each page's code is its own WASM chunk, fetched when the page is first shown. The page fetches its
-/// own data, so a route has no separate data half.
+/// Declares a route whose view is loaded lazily: in a split build (`cargo leptos --split`, as every
+/// build script runs it) each page's code is its own WASM part, fetched when the page is first
+/// shown. The page fetches its own data, so a route has no separate data half.
 macro_rules! lazy_page {
     ($($route:ident => $page:ident),* $(,)?) => {
         $(

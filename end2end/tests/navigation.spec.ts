@@ -31,3 +31,19 @@ test('a post title opens the post page with its own title', async ({ page }) => 
   await expect(page.locator('h1.post-title')).toHaveText('Post 48 on photography');
   await expect(page).toHaveTitle('Quire – Post 48 on photography');
 });
+
+test("a page's code is loaded when the page is first shown, not before", async ({ page }) => {
+  const parts: string[] = [];
+  page.on('request', (request) => {
+    const part = /\/pkg\/split___(\w+?)_route_view/.exec(request.url());
+    if (part) parts.push(part[1]);
+  });
+  await page.goto('/');
+  await waitForHydration(page);
+  expect(parts).toContain('home');
+  expect(parts).not.toContain('users');
+  await page.getByRole('link', { name: 'Users', exact: true }).click();
+  await expect(page).toHaveURL('/users');
+  await expect(page.locator('h1')).toHaveText(/^Users/);
+  expect(parts).toContain('users');
+});
