@@ -623,14 +623,13 @@ async fn day_count_sums(db: &Db, authors: &[i64]) -> (i64, Vec<i64>) {
     (all, by_author)
 }
 
-async fn kept_day_counts_match_the_rows_after_parallel_creates_and_deletes(db: Db) {
-    let corey = add_user(&db, "Corey").await;
-    let john = add_user(&db, "JohnDoe").await;
-    add_crowded_posts(&db, [corey.id, john.id], 40, 700).await;
+/// Eight writers at once, alternating between two authors, each creating 10 posts and deleting
+/// every third one it created: 48 posts remain.
+async fn write_in_parallel(db: &Db, authors: [i64; 2]) {
     let mut writers = tokio::task::JoinSet::new();
     for writer in 0..8_i64 {
         let db = db.clone();
-        let author = if writer % 2 == 0 { corey.id } else { john.id };
+        let author = authors[(writer % 2) as usize];
         writers.spawn(async move {
             for n in 0..10 {
                 let post = NewPost {
@@ -647,6 +646,13 @@ async fn kept_day_counts_match_the_rows_after_parallel_creates_and_deletes(db: D
         });
     }
     writers.join_all().await;
+}
+
+async fn kept_day_counts_match_the_rows_after_parallel_creates_and_deletes(db: Db) {
+    let corey = add_user(&db, "Corey").await;
+    let john = add_user(&db, "JohnDoe").await;
+    add_crowded_posts(&db, [corey.id, john.id], 40, 700).await;
+    write_in_parallel(&db, [corey.id, john.id]).await;
     let rows = posts::count_post_rows(&db).await.expect("rows");
     let per_author = [
         ids_newest_first(&db, Some(corey.id)).await.len() as i64,
@@ -683,26 +689,7 @@ async fn kept_day_counts_follow_a_deleted_user(db: Db) {
 async fn kept_totals_match_the_rows_after_parallel_creates_and_deletes(db: Db) {
     let corey = add_user(&db, "Corey").await;
     let john = add_user(&db, "JohnDoe").await;
-    let mut writers = tokio::task::JoinSet::new();
-    for writer in 0..8_i64 {
-        let db = db.clone();
-        let author = if writer % 2 == 0 { corey.id } else { john.id };
-        writers.spawn(async move {
-            for n in 0..10 {
-                let post = NewPost {
-                    title: format!("Writer {writer} post {n}"),
-                    content: "Counted.".into(),
-                };
-                let id = posts::insert_post(&db, author, &post)
-                    .await
-                    .expect("insert");
-                if n % 3 == 0 {
-                    assert!(posts::delete_post(&db, id).await.expect("delete"));
-                }
-            }
-        });
-    }
-    writers.join_all().await;
+    write_in_parallel(&db, [corey.id, john.id]).await;
     let rows = posts::count_post_rows(&db).await.expect("rows");
     assert_eq!(rows, 8 * 6);
     assert_eq!(posts::count_posts(&db).await.expect("total"), rows);
