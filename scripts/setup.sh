@@ -67,10 +67,37 @@ ensure_test_tools() {
     as_root apt-get update -q
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm
   fi
-  if [[ ! -d end2end/node_modules/@playwright/test ]]; then
+  if [[ ! -d end2end/node_modules/@playwright/test || ! -d end2end/node_modules/@axe-core/playwright ]]; then
     echo "== Installing Playwright's test runner (no browser download)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
   fi
+}
+
+# Points FLASKBLOG_FIXTURE at a real Flaskblog instance (site.db + static/profile_pics) for the
+# importer's tests: the shared fixture when it has its site.db, otherwise one written by the
+# Flaskblog's own models with Flask-SQLAlchemy and Flask-Bcrypt from PyPI (pinned), beside the
+# shared fixture's pictures.
+ensure_flaskblog_fixture() {
+  local shared=../shared/fixtures/flaskblog
+  if [[ -f "$shared/site.db" ]]; then
+    export FLASKBLOG_FIXTURE="$(cd "$shared" && pwd)"
+    return
+  fi
+  local made=target/flaskblog-fixture venv=target/flaskblog-venv
+  if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c 'import flask_sqlalchemy, flask_bcrypt' 2>/dev/null; then
+    echo "== Installing Flask-SQLAlchemy and Flask-Bcrypt (for the Flaskblog fixture)"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q -r tools/flaskblog/requirements.txt
+  fi
+  if [[ ! -f "$made/site.db" ]]; then
+    echo "== Writing the Flaskblog fixture's site.db with the Flaskblog's models"
+    "$venv/bin/python" tools/flaskblog/make_site_db.py "$made" >/dev/null
+  fi
+  mkdir -p "$made/static/profile_pics"
+  if [[ -d "$shared/static/profile_pics" ]]; then
+    cp "$shared"/static/profile_pics/* "$made/static/profile_pics/"
+  fi
+  export FLASKBLOG_FIXTURE="$(cd "$made" && pwd)"
 }
 
 # The same flags and variables cargo-leptos uses for debug builds, so `cargo test` reuses its artifacts.

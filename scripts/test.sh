@@ -7,6 +7,8 @@ source scripts/setup.sh
 ensure_build_tools
 ensure_test_tools
 ensure_release_tools
+ensure_flaskblog_fixture
+echo "== Flaskblog fixture for the importer: $FLASKBLOG_FIXTURE"
 
 # Postgres: use TEST_POSTGRES_URL if given; otherwise the local server when one answers (starting
 # a stopped local cluster if this machine has one); otherwise skip the Postgres tests and say so.
@@ -46,6 +48,9 @@ echo "== Unit, repository and HTTP tests"
 
 echo "== End-to-end tests in Chromium (debug build)"
 (cd end2end && npx playwright test)
+
+echo "== A Flaskblog imported with 'quire import flaskblog', in Chromium (debug build)"
+(cd end2end && npx playwright test -c imported.config.ts)
 
 if [[ -n "${TEST_POSTGRES_URL:-}" ]]; then
   echo "== Two instances on one Postgres database, in Chromium (debug build)"

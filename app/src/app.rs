@@ -24,6 +24,7 @@ use crate::{
         pages::{HomePage, PostPage},
     },
     reset::pages::{RequestResetPage, ResetPasswordPage},
+    search::pages::SearchPage,
     users::pages::{UserPostsPage, UsersPage},
 };
 
@@ -40,6 +41,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark"/>
                 <HashedStylesheet options=options.clone()/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="alternate" type="application/atom+xml" title="Quire: newest posts" href="/feed.xml"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -90,6 +92,7 @@ fn Pages() -> impl IntoView {
                 <Route path=path!("/user/:username") view={Lazy::<UserPostsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/about") view={Lazy::<AboutRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
@@ -134,6 +137,7 @@ lazy_page!(
     UserPostsRoute => UserPostsPage,
     UsersRoute => UsersPage,
     AboutRoute => AboutPage,
+    SearchRoute => SearchPage,
     RegisterRoute => RegisterPage,
     LoginRoute => LoginPage,
     AccountRoute => AccountPage,

@@ -5,14 +5,15 @@ use leptos::{nonce::use_nonce, prelude::use_context};
 use leptos_axum::ResponseOptions;
 
 /// The policy for a page whose inline scripts carry `nonce` (`None`: no inline scripts at all).
-/// `wasm-unsafe-eval` lets the page compile its own WebAssembly, nothing else.
+/// `wasm-unsafe-eval` lets the page compile its own WebAssembly, nothing else. Images may come
+/// from any `http(s)` address: Markdown posts show pictures from the web.
 pub fn policy(nonce: Option<&str>) -> String {
     let scripts = match nonce {
         Some(nonce) => format!("script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'"),
         None => "script-src 'self' 'wasm-unsafe-eval'".to_owned(),
     };
     format!(
-        "default-src 'self'; {scripts}; style-src 'self'; img-src 'self' data:; \
+        "default-src 'self'; {scripts}; style-src 'self'; img-src 'self' data: https: http:; \
          connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
          frame-ancestors 'none'"
     )

@@ -241,7 +241,8 @@ impl Db {
             Self::Sqlite(pool) => {
                 let mut conn = pool.acquire().await?;
                 let tables: Vec<String> = sqlx::query_scalar(
-                    "select name from sqlite_master where type = 'table' and name not like 'sqlite_%'",
+                    "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' \
+                     order by sql like 'create virtual table%' desc",
                 )
                 .fetch_all(&mut *conn)
                 .await?;
@@ -251,9 +252,10 @@ impl Db {
                     .await?;
                 let mut tx = conn.begin().await?;
                 for table in &tables {
-                    // Table names come from the catalog and are quoted.
+                    // Table names come from the catalog and are quoted. A virtual table goes
+                    // first and takes its shadow tables with it, hence `if exists`.
                     sqlx::query(AssertSqlSafe(format!(
-                        "drop table \"{}\"",
+                        "drop table if exists \"{}\"",
                         table.replace('"', "\"\"")
                     )))
                     .execute(&mut *tx)

@@ -25,10 +25,19 @@ pub mod csp;
 /// The database handle, migrations and the dispatch macro (server only).
 #[cfg(feature = "ssr")]
 pub mod db;
+/// `robots.txt` and the sitemap (server only).
+#[cfg(feature = "ssr")]
+pub mod discovery;
 /// `AppError`, its HTTP status and user-safe text.
 pub mod error;
+/// Atom feeds of the newest posts (server only).
+#[cfg(feature = "ssr")]
+pub mod feeds;
 /// Flash messages: the type, its cookie, and the server function that takes it.
 pub mod flash;
+/// Importing a Flaskblog (server only).
+#[cfg(feature = "ssr")]
+pub mod import;
 /// The durable mail queue and the task that delivers it (server only).
 #[cfg(feature = "ssr")]
 pub mod mail_queue;
@@ -49,6 +58,8 @@ pub mod random;
 pub mod rate_limit;
 /// Password reset by emailed link.
 pub mod reset;
+/// Search: the page, the server function and the full-text queries.
+pub mod search;
 /// The server's secret key (server only).
 #[cfg(feature = "ssr")]
 pub mod secret;

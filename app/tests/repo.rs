@@ -12,6 +12,7 @@ use app::{
         model::NewPost,
         repo::{self as posts, PostRecord},
     },
+    search::{model as search_model, repo as search},
     seed::{SeedError, seed_demo, seed_sample},
     users::repo::{self as users, UserRecord},
 };
@@ -135,6 +136,10 @@ on_both_backends!(
     the_change_stamp_moves_with_every_write_to_a_post,
     the_change_stamp_moves_when_a_user_changes,
     the_totals_read_with_the_stamp_match_the_rows,
+    search_finds_title_matches_before_content_matches,
+    search_follows_updates_and_deletes,
+    search_marks_the_matched_words_in_the_snippet,
+    search_takes_query_syntax_literally,
 );
 
 const HASH: &str =
@@ -770,4 +775,83 @@ async fn the_totals_read_with_the_stamp_match_the_rows(db: Db) {
     add_posts(&db, corey.id, 3).await;
     let totals = app::totals::read_totals(&db).await.expect("totals");
     assert_eq!((totals.posts, totals.users), (3, 2));
+}
+
+async fn write_post(db: &Db, user_id: i64, title: &str, content: &str) -> i64 {
+    let post = NewPost {
+        title: title.into(),
+        content: content.into(),
+    };
+    posts::insert_post(db, user_id, &post)
+        .await
+        .expect("insert")
+}
+
+async fn search_ids(db: &Db, query: &str) -> Vec<i64> {
+    let words = search_model::words(query);
+    search::find_matches(db, &words, 5, 0)
+        .await
+        .expect("search")
+        .into_iter()
+        .map(|hit| hit.id)
+        .collect()
+}
+
+async fn search_finds_title_matches_before_content_matches(db: Db) {
+    let user = add_user(&db, "searcher").await;
+    let in_content = write_post(&db, user.id, "Weekend notes", "I played chess all day.").await;
+    let in_title = write_post(&db, user.id, "Chess openings", "Notes on the first moves.").await;
+    write_post(&db, user.id, "Gardening", "Nothing about games.").await;
+    assert_eq!(search_ids(&db, "chess").await, [in_title, in_content]);
+    let words = search_model::words("chess");
+    assert_eq!(search::count_matches(&db, &words).await.expect("count"), 2);
+}
+
+async fn search_follows_updates_and_deletes(db: Db) {
+    let user = add_user(&db, "editor").await;
+    let id = write_post(&db, user.id, "Draft", "alpha words").await;
+    assert_eq!(search_ids(&db, "alpha").await, [id]);
+    let changed = NewPost {
+        title: "Draft".into(),
+        content: "omega words".into(),
+    };
+    assert!(posts::update_post(&db, id, &changed).await.expect("update"));
+    assert!(search_ids(&db, "alpha").await.is_empty());
+    assert_eq!(search_ids(&db, "omega").await, [id]);
+    assert!(posts::delete_post(&db, id).await.expect("delete"));
+    assert!(search_ids(&db, "omega").await.is_empty());
+}
+
+async fn search_marks_the_matched_words_in_the_snippet(db: Db) {
+    let user = add_user(&db, "marker").await;
+    write_post(&db, user.id, "Notes", "Some patience is needed here.").await;
+    let words = search_model::words("patience");
+    let hits = search::find_matches(&db, &words, 5, 0)
+        .await
+        .expect("search");
+    let marked: Vec<_> = hits[0]
+        .snippet
+        .iter()
+        .filter(|piece| piece.matched)
+        .map(|piece| piece.text.as_str())
+        .collect();
+    assert_eq!(marked, ["patience"]);
+}
+
+async fn search_takes_query_syntax_literally(db: Db) {
+    let user = add_user(&db, "literal").await;
+    let id = write_post(&db, user.id, "Operators", "NOT everything AND nothing").await;
+    for query in [
+        r#""unbalanced"#,
+        "NOT AND OR",
+        "title:x content:y",
+        "a* -b (c) ^d",
+        "' ; drop table posts; --",
+    ] {
+        let words = search_model::words(query);
+        search::find_matches(&db, &words, 5, 0)
+            .await
+            .unwrap_or_else(|error| panic!("{query}: {error}"));
+    }
+    assert_eq!(search_ids(&db, "NOT everything").await, [id]);
 }

@@ -27,3 +27,26 @@ test('a post page is complete without JavaScript', async ({ page }) => {
   await expect(page.locator('h1.post-title')).toHaveText('Post 1 on Rust');
   await expect(page.locator('.loading')).toHaveCount(0);
 });
+
+test('without JavaScript, Preview shows the rendered draft above the filled form', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill('writer1@example.com');
+  await page.getByLabel('Password').fill('password');
+  await page.getByRole('button', { name: 'Login' }).click();
+  await page.goto('/post/new');
+  await page.getByLabel('Title').fill('No-script draft');
+  await page.getByLabel('Content').fill('A _plain_ preview');
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await expect(page.getByRole('region', { name: 'Preview' }).locator('em')).toHaveText('plain');
+  await expect(page.getByLabel('Title')).toHaveValue('No-script draft');
+  await expect(page.getByLabel('Content')).toHaveValue('A _plain_ preview');
+});
+
+test('without JavaScript, the nav search box finds posts and marks the words', async ({ page }) => {
+  await page.goto('/about');
+  await page.getByRole('searchbox', { name: 'Search posts' }).first().fill('patience');
+  await page.getByRole('button', { name: 'Search' }).first().click();
+  await expect(page).toHaveURL(/\/search\?q=patience$/);
+  await expect(page.locator('.search-hit').first().locator('mark')).toHaveText('patience');
+  await expect(page.locator('.search-hit')).toHaveCount(5);
+});

@@ -95,3 +95,36 @@ test.describe('without JavaScript', () => {
     await expect(page.locator('article.post .post-title', { hasText: title })).toHaveCount(0);
   });
 });
+
+test('with JavaScript, Preview shows the Markdown rendered and Write goes back to the draft', async ({ page }) => {
+  await page.goto('/');
+  await waitForHydration(page);
+  await logIn(page, 'writer2@example.com');
+  await page.getByRole('link', { name: 'New Post' }).click();
+  await expect(page).toHaveURL(/\/post\/new$/);
+  await page.getByLabel('Title').fill('Draft');
+  await page.getByLabel('Content').fill('Some **bold** words\n\n- one\n- two');
+  await page.getByRole('button', { name: 'Preview' }).click();
+  const preview = page.getByRole('region', { name: 'Preview' });
+  await expect(preview.locator('strong')).toHaveText('bold');
+  await expect(preview.locator('li')).toHaveText(['one', 'two']);
+  await expect(page.getByLabel('Content')).toBeHidden();
+  await expect(page).toHaveURL(/\/post\/new$/);
+  await page.getByRole('button', { name: 'Write' }).click();
+  await expect(page.getByLabel('Content')).toHaveValue('Some **bold** words\n\n- one\n- two');
+});
+
+test('a post written in Markdown shows its first paragraph on the home page and all of it on its page', async ({ page }) => {
+  const title = `Markdown ${Date.now()}`;
+  await page.goto('/');
+  await waitForHydration(page);
+  await logIn(page, 'writer2@example.com');
+  await createPost(page, title, 'An *opening* line.\n\nThe rest, with a [link](https://example.com).');
+  const card = page.locator('article.post').first();
+  await expect(card.locator('.post-content em')).toHaveText('opening');
+  await expect(card.locator('.post-content')).not.toContainText('The rest');
+  await card.getByRole('link', { name: /Read more/ }).click();
+  await expect(page.locator('h1.post-title')).toHaveText(title);
+  const link = page.locator('.post-content a', { hasText: 'link' });
+  await expect(link).toHaveAttribute('rel', 'nofollow ugc noopener');
+});

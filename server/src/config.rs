@@ -269,11 +269,38 @@ pub enum Command {
         #[command(subcommand)]
         command: PostCommand,
     },
+    /// Move another blog's users and posts into Quire.
+    Import {
+        /// Where they come from.
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Inspect outgoing mail.
     Mail {
         /// What to show.
         #[command(subcommand)]
         command: MailCommand,
+    },
+}
+
+/// Import commands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ImportCommand {
+    /// Import a Flaskblog (the Flask + Flask-SQLAlchemy tutorial blog): users with their ids,
+    /// passwords and pictures, and posts with their ids and dates, in one transaction.
+    Flaskblog {
+        /// The Flaskblog's database: `sqlite:///path/site.db` or `postgres://…`.
+        #[arg(long)]
+        from: String,
+        /// The Flaskblog's `static/profile_pics` folder.
+        #[arg(long)]
+        pictures: Option<std::path::PathBuf>,
+        /// Check every row and report, without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// Add to a database that has users already, skipping users and posts whose ids exist.
+        #[arg(long)]
+        merge: bool,
     },
 }
 

@@ -22,6 +22,8 @@ pub mod form_refusal;
 pub mod headers;
 /// `/healthz` and `/readyz`.
 pub mod health;
+/// The `import` command.
+pub mod import;
 /// Paths too long to name a file.
 pub mod long_paths;
 /// Pages kept for anonymous visitors until the next write.
@@ -53,6 +55,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Db { command } => cli::run_db(&db, &config.database_url, command).await,
         Command::Post { command } => cli::run_post(&db, command).await,
         Command::Mail { command } => cli::run_mail(&db, command).await,
+        Command::Import { command } => import::run_import(&db, &config.database_url, command).await,
     };
     db.close().await;
     result

@@ -8,6 +8,8 @@ use std::{convert::Infallible, future::Future, sync::OnceLock, time::Duration};
 use app::{
     App,
     account::picture::{serve_avatar, upload_picture},
+    discovery::{robots, sitemap, sitemap_part},
+    feeds::{author_feed, site_feed},
     shell,
     state::AppState,
 };
@@ -121,6 +123,11 @@ pub fn app(state: AppState, limits: Limits) -> Router {
     };
     let pages = Router::new()
         .route("/avatars/{name}", get(serve_avatar))
+        .route("/feed.xml", get(site_feed))
+        .route("/user/{name}/feed.xml", get(author_feed))
+        .route("/robots.txt", get(robots))
+        .route("/sitemap.xml", get(sitemap))
+        .route("/sitemaps/{name}", get(sitemap_part))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .leptos_routes_with_context(

@@ -123,11 +123,15 @@ pub fn TextAreaField(
     /// The field's error, if any.
     #[prop(into)]
     error: Signal<Option<String>>,
+    /// Lets the page read what was typed.
+    #[prop(optional)]
+    node_ref: NodeRef<leptos::html::Textarea>,
 ) -> impl IntoView {
     let id = name;
     view! {
         <FieldFrame label id error>
             <textarea
+                node_ref=node_ref
                 id=name
                 name=name
                 rows=rows

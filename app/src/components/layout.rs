@@ -19,6 +19,11 @@ pub fn Layout(children: Children) -> impl IntoView {
         <header class="site-header">
             <nav class="nav" aria-label="Main">
                 <A href="/" attr:class="brand">"Quire"</A>
+                <form class="nav-search" method="get" action="/search" role="search">
+                    <label for="nav-search-q" class="visually-hidden">"Search posts"</label>
+                    <input id="nav-search-q" type="search" name="q" maxlength="200" placeholder="Search posts"/>
+                    <button type="submit" class="link-button">"Search"</button>
+                </form>
                 <div class="nav-links">
                     <A href="/">"Home"</A>
                     <A href="/users">"Users"</A>

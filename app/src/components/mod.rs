@@ -6,3 +6,4 @@ pub mod form;
 pub mod layout;
 pub mod page_links;
 pub mod page_title;
+pub mod share_tags;

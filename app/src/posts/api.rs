@@ -76,6 +76,32 @@ pub async fn create_post(title: String, content: String) -> Result<(), AppError>
     )
 }
 
+/// The draft `content` rendered as it will be shown, for the post form's Preview; logged-in
+/// users only.
+#[server(endpoint = "preview_post")]
+pub async fn preview_post(content: String) -> Result<String, AppError> {
+    use crate::{
+        auth::session::require_user,
+        error::FieldErrors,
+        messages,
+        posts::{markdown, model::CONTENT_MAX},
+        state::{db, with_status},
+    };
+    with_status(
+        async {
+            require_user(&db()?).await?;
+            if content.chars().count() > CONTENT_MAX {
+                return Err(AppError::Invalid(FieldErrors::single(
+                    "content",
+                    messages::CONTENT_LENGTH,
+                )));
+            }
+            Ok(markdown::render(&content))
+        }
+        .await,
+    )
+}
+
 /// Changes a post; only its author may.
 #[server(endpoint = "update_post")]
 pub async fn update_post(id: i64, title: String, content: String) -> Result<(), AppError> {

@@ -4,7 +4,8 @@ use leptos::prelude::*;
 
 use crate::posts::model::Post;
 
-/// A post with its author's avatar and name, its date, title and content.
+/// A post with its author's avatar and name, its date, title and content (rendered from Markdown
+/// on the server); in a list, its first block and a "Read more" link when it goes on.
 #[component]
 pub fn PostCard(post: Post, #[prop(optional)] full_page: bool) -> impl IntoView {
     let title = if full_page {
@@ -21,7 +22,12 @@ pub fn PostCard(post: Post, #[prop(optional)] full_page: bool) -> impl IntoView 
                     <time datetime=post.date_posted.to_rfc3339()>{post.display_date()}</time>
                 </div>
                 {title}
-                <p class="post-content">{post.content.clone()}</p>
+                <div class="post-content" inner_html=post.html.clone()></div>
+                {(post.more && !full_page).then(|| view! {
+                    <p class="read-more">
+                        <a href=post.url()>"Read more"<span class="visually-hidden">" of \u{201c}"{post.title.clone()}"\u{201d}"</span></a>
+                    </p>
+                })}
             </div>
         </article>
     }

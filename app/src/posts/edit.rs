@@ -8,12 +8,13 @@ use crate::{
     auth::{context::Auth, pages::SubmitButton},
     components::{
         error_page::ErrorPage,
-        form::{FormError, TextAreaField, TextField, field_message, form_message},
+        form::{FormError, field_message, form_message},
         page_title::PageTitle,
     },
     error::AppError,
     posts::{
         api::{CreatePost, DeletePost, UpdatePost, get_editable_post},
+        editor::PostFields,
         model::Post,
     },
 };
@@ -46,8 +47,7 @@ pub fn NewPostPage() -> impl IntoView {
                             <h1>"New Post"</h1>
                             <ActionForm action=action>
                                 <FormError error=form_message(value)/>
-                                <TextField label="Title" name="title" error=field_message(value, "title")/>
-                                <TextAreaField label="Content" name="content" error=field_message(value, "content")/>
+                                <PostFields title="" content="" title_error=field_message(value, "title") content_error=field_message(value, "content")/>
                                 <SubmitButton label="Post" pending=action.pending()/>
                             </ActionForm>
                         </section>
@@ -104,8 +104,7 @@ pub fn UpdatePostPage() -> impl IntoView {
                 <ActionForm action=action>
                     <FormError error=form_message(value)/>
                     <input type="hidden" name="id" value=post.id/>
-                    <TextField label="Title" name="title" value=post.title.clone() error=field_message(value, "title")/>
-                    <TextAreaField label="Content" name="content" value=post.content.clone() error=field_message(value, "content")/>
+                    <PostFields title=post.title.clone() content=post.content.clone() title_error=field_message(value, "title") content_error=field_message(value, "content")/>
                     <SubmitButton label="Update" pending=action.pending()/>
                 </ActionForm>
             </section>

@@ -14,6 +14,8 @@ use crate::{
 
 /// Longest title (the database enforces it too).
 pub const TITLE_MAX: usize = 100;
+/// Longest page description made from a post, in characters.
+pub const SUMMARY_MAX: usize = 160;
 /// Longest content accepted.
 pub const CONTENT_MAX: usize = 100_000;
 
@@ -26,8 +28,15 @@ pub struct Post {
     pub title: String,
     /// When it was posted (UTC).
     pub date_posted: DateTime<Utc>,
-    /// Body text, shown as typed.
+    /// Body text as typed, in Markdown.
     pub content: String,
+    /// The content rendered to sanitised HTML on the server: the whole post, or on list pages
+    /// only its first block.
+    pub html: String,
+    /// On list pages, the post goes on past `html` ("Read more").
+    pub more: bool,
+    /// The first words as plain text, for the page's description; empty on list pages.
+    pub summary: String,
     /// Who wrote it.
     pub author: Author,
 }
@@ -165,6 +174,9 @@ mod tests {
             title: "Blog 1".into(),
             date_posted: DateTime::from_timestamp(0, 0).unwrap_or_default(),
             content: "secret body".into(),
+            html: "<p>secret body</p>".into(),
+            more: false,
+            summary: "secret body".into(),
             author: Author {
                 id: 1,
                 username: "Corey".into(),

@@ -4,7 +4,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
-    components::{error_page::ErrorPage, page_links::PageLinks, page_title::PageTitle},
+    components::{
+        error_page::ErrorPage, page_links::PageLinks, page_title::PageTitle, share_tags::ShareTags,
+    },
     error::AppError,
     pagination::parse_page,
     posts::{
@@ -55,6 +57,7 @@ pub fn PostPage() -> impl IntoView {
                 match post.await {
                     Ok(post) => view! {
                         <PageTitle text=post.title.clone()/>
+                        <ShareTags title=post.title.clone() description=post.summary.clone() path=post.url()/>
                         <PostCard post=post.clone() full_page=true/>
                         <AuthorControls post/>
                     }

@@ -6,7 +6,10 @@ use sqlx::QueryBuilder;
 use crate::{
     clock::now,
     db::{Db, DbError},
-    posts::model::{NewPost, Post},
+    posts::{
+        markdown,
+        model::{NewPost, Post, SUMMARY_MAX},
+    },
     users::model::Author,
     with_pool,
 };
@@ -23,17 +26,40 @@ struct PostRow {
     author_image_file: String,
 }
 
-impl From<PostRow> for Post {
-    fn from(row: PostRow) -> Self {
-        Self {
-            id: row.id,
-            title: row.title,
-            date_posted: row.date_posted,
-            content: row.content,
+/// How much of a post's content a query's caller shows.
+#[derive(Clone, Copy)]
+enum Shown {
+    /// The post's own page: all of it.
+    Whole,
+    /// A list: the first block.
+    Excerpt,
+}
+
+impl PostRow {
+    fn into_post(self, shown: Shown) -> Post {
+        let (html, more, summary) = match shown {
+            Shown::Whole => (
+                markdown::render(&self.content),
+                false,
+                markdown::plain_summary(&self.content, SUMMARY_MAX),
+            ),
+            Shown::Excerpt => {
+                let excerpt = markdown::excerpt(&self.content);
+                (excerpt.html, excerpt.more, String::new())
+            }
+        };
+        Post {
+            id: self.id,
+            title: self.title,
+            date_posted: self.date_posted,
+            content: self.content,
+            html,
+            more,
+            summary,
             author: Author {
-                id: row.author_id,
-                username: row.author_username,
-                image_file: row.author_image_file,
+                id: self.author_id,
+                username: self.author_username,
+                image_file: self.author_image_file,
             },
         }
     }
@@ -224,7 +250,10 @@ async fn list_page(
         .fetch_all(pool)
         .await)?
     };
-    Ok(rows.into_iter().map(Post::from).collect())
+    Ok(rows
+        .into_iter()
+        .map(|row| row.into_post(Shown::Excerpt))
+        .collect())
 }
 
 /// The day marks of one listing: the newest day whose posts, with those of newer days, pass the
@@ -310,6 +339,54 @@ pub async fn list_posts_by_author(
     list_page(db, &SQL, Some(user_id), limit, offset, total).await
 }
 
+/// The `limit` newest posts, whole, with their authors: of everyone, or of one author (for feeds).
+pub async fn newest_posts(db: &Db, author: Option<i64>, limit: i64) -> Result<Vec<Post>, DbError> {
+    let rows = match author {
+        None => {
+            let sql = concat!(
+                post_with_author!(),
+                " order by p.date_posted desc, p.id desc limit $1"
+            );
+            with_pool!(db, |pool| sqlx::query_as::<_, PostRow>(sql)
+                .bind(limit)
+                .fetch_all(pool)
+                .await)?
+        }
+        Some(user_id) => {
+            let sql = concat!(
+                post_with_author!(),
+                " where p.user_id = $1 order by p.date_posted desc, p.id desc limit $2"
+            );
+            with_pool!(db, |pool| sqlx::query_as::<_, PostRow>(sql)
+                .bind(user_id)
+                .bind(limit)
+                .fetch_all(pool)
+                .await)?
+        }
+    };
+    Ok(rows
+        .into_iter()
+        .map(|row| row.into_post(Shown::Whole))
+        .collect())
+}
+
+/// Ids and dates of posts in id order, `limit` from `offset` (for the sitemap).
+pub async fn post_ids(
+    db: &Db,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<(i64, DateTime<Utc>)>, DbError> {
+    let sql = "select id, date_posted from posts order by id limit $1 offset $2";
+    Ok(with_pool!(db, |pool| sqlx::query_as::<
+        _,
+        (i64, DateTime<Utc>),
+    >(sql)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await)?)
+}
+
 /// The post with this id, with its author.
 pub async fn find_post(db: &Db, id: i64) -> Result<Option<Post>, DbError> {
     let sql = concat!(post_with_author!(), " where p.id = $1");
@@ -317,7 +394,7 @@ pub async fn find_post(db: &Db, id: i64) -> Result<Option<Post>, DbError> {
         .bind(id)
         .fetch_optional(pool)
         .await)?;
-    Ok(row.map(Post::from))
+    Ok(row.map(|row| row.into_post(Shown::Whole)))
 }
 
 /// Changes a post's title and content; `false` when it no longer exists.

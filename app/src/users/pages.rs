@@ -1,6 +1,7 @@
 //! The user list and one user's posts.
 
 use leptos::prelude::*;
+use leptos_meta::Link;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
@@ -66,11 +67,14 @@ pub fn UserPostsPage() -> impl IntoView {
                 match page.await {
                     Ok(page) => {
                         let name = page.author.username.clone();
+                        let feed = format!("{}/feed.xml", page.author.page_url());
                         view! {
                             <PageTitle text=format!("Posts by {name}")/>
+                            <Link rel="alternate" type_="application/atom+xml" title=format!("Quire: posts by {name}") href=feed.clone()/>
                             <header class="profile">
                                 <img class="avatar" src=page.author.avatar_url() alt="" width="64" height="64"/>
                                 <h1>{format!("Posts by {name} ({})", page.pager.total)}</h1>
+                                <a class="feed-link" href=feed rel="external">"Atom feed"</a>
                             </header>
                             <PostList posts=page.posts/>
                             <PageLinks pager=page.pager base=page.author.page_url()/>

@@ -119,6 +119,17 @@ pub async fn list_user_ids(db: &Db) -> Result<Vec<i64>, DbError> {
     .await)?)
 }
 
+/// Usernames in id order, `limit` from `offset` (for the sitemap).
+pub async fn usernames(db: &Db, limit: i64, offset: i64) -> Result<Vec<String>, DbError> {
+    Ok(with_pool!(db, |pool| sqlx::query_scalar(
+        "select username from users order by id limit $1 offset $2"
+    )
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await)?)
+}
+
 /// The first user ever registered.
 pub async fn first_user(db: &Db) -> Result<Option<User>, DbError> {
     let sql = concat!(

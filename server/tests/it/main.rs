@@ -9,6 +9,8 @@ mod abuse;
 mod account;
 mod auth;
 mod cli;
+mod feeds;
+mod import;
 mod page_cache;
 mod pages;
 mod posts;

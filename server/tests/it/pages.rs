@@ -174,3 +174,58 @@ async fn the_default_avatar_is_served() {
     let (status, _) = get(&server, "/profile_pics/default.jpg").await;
     assert_eq!(status, 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn markdown_in_a_post_is_rendered_on_its_page() {
+    let server = start().await;
+    let corey = users::find_user_by_username(&server.db, "Corey")
+        .await
+        .expect("query")
+        .expect("Corey");
+    let post = NewPost {
+        title: "Styled".into(),
+        content: "Some *words*.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ www.example.com"
+            .into(),
+    };
+    let id = posts::insert_post(&server.db, corey.id, &post)
+        .await
+        .expect("insert");
+    let (_, body) = get(&server, &format!("/post/{id}")).await;
+    assert!(body.contains("<p>Some <em>words</em>.</p>"), "{body}");
+    assert!(body.contains("<td>2</td>"), "{body}");
+    assert!(body.contains("<del>old</del>"), "{body}");
+    assert!(
+        body.contains(r#"<a href="http://www.example.com" rel="nofollow ugc noopener">"#),
+        "{body}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_shows_a_posts_first_paragraph_and_a_read_more_link() {
+    let server = start().await;
+    let corey = users::find_user_by_username(&server.db, "Corey")
+        .await
+        .expect("query")
+        .expect("Corey");
+    let post = NewPost {
+        title: "Long".into(),
+        content: "The opening.\n\nThe hidden rest.".into(),
+    };
+    let id = posts::insert_post(&server.db, corey.id, &post)
+        .await
+        .expect("insert");
+    let (_, body) = get(&server, "/").await;
+    assert!(body.contains("<p>The opening.</p>"), "{body}");
+    assert!(!body.contains("<p>The hidden rest.</p>"), "{body}");
+    assert!(
+        body.contains(&format!(r#"<a href="/post/{id}">Read more"#)),
+        "{body}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_one_paragraph_post_has_no_read_more_link() {
+    let server = start().await;
+    let (_, body) = get(&server, "/").await;
+    assert!(!body.contains("Read more"), "{body}");
+}

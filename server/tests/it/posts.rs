@@ -303,3 +303,48 @@ async fn a_post_of_100000_multibyte_characters_fits_the_request_limit() {
         response.status
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_preview_renders_a_draft_as_it_will_be_shown() {
+    let server = start().await;
+    let session = as_corey(&server).await;
+    let response = post_form(
+        &server,
+        "/api/preview_post",
+        &[("content", "A *draft* <b>x</b>")],
+        Some(&session),
+    )
+    .await;
+    assert_eq!(response.status, 200);
+    let html: String = serde_json::from_str(&response.body).expect("a JSON string");
+    assert_eq!(html, "<p>A <em>draft</em> &lt;b&gt;x&lt;/b&gt;</p>\n");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_cannot_use_the_preview() {
+    let server = start().await;
+    let response = post_form(&server, "/api/preview_post", &[("content", "x")], None).await;
+    assert_eq!(response.status, 401);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_javascript_the_preview_shows_above_the_filled_form() {
+    let server = start().await;
+    let session = as_corey(&server).await;
+    let response = get_with_cookie(
+        &server,
+        "/post/new?title=Draft&content=%2A%2Abold%2A%2A&preview=1",
+        &session,
+    )
+    .await;
+    assert_eq!(response.status, 200);
+    let body = &response.body;
+    let preview = body
+        .find("<strong>bold</strong>")
+        .expect("the rendered draft");
+    let field = body
+        .find(">**bold**</textarea>")
+        .expect("the draft in the form");
+    assert!(preview < field, "the preview comes first");
+    assert!(body.contains(r#"value="Draft""#), "{body}");
+}

@@ -1,0 +1,167 @@
+//! Atom feeds of the newest posts, the site's and each author's, answered with an `ETag` so that
+//! feed readers polling an unchanged feed get a 304.
+
+use atom_syndication::{Content, Entry, Feed, Link, Person};
+use axum::{
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use crate::{
+    error::AppError,
+    posts::{model::Post, repo as posts},
+    state::AppState,
+    users::repo as users,
+};
+
+/// How many posts a feed carries.
+pub const FEED_LENGTH: i64 = 20;
+
+/// `GET /feed.xml`: the newest posts of everyone.
+pub async fn site_feed(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let site = site_url(&state);
+    match posts::newest_posts(&state.db, None, FEED_LENGTH).await {
+        Ok(newest) => {
+            let feed = build(
+                &site,
+                "Quire",
+                &format!("{site}/feed.xml"),
+                &format!("{site}/"),
+                &newest,
+            );
+            answer(&feed, &headers)
+        }
+        Err(error) => failure(AppError::from(error)),
+    }
+}
+
+/// `GET /user/{name}/feed.xml`: one author's newest posts; 404 for an unknown author.
+pub async fn author_feed(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let site = site_url(&state);
+    let author = match users::find_user_by_username(&state.db, &name).await {
+        Ok(Some(author)) => author,
+        Ok(None) => return failure(AppError::NotFound),
+        Err(error) => return failure(AppError::from(error)),
+    };
+    match posts::newest_posts(&state.db, Some(author.id), FEED_LENGTH).await {
+        Ok(newest) => {
+            let page = format!("{site}/user/{}", author.username);
+            let feed = build(
+                &site,
+                &format!("Quire – posts by {}", author.username),
+                &format!("{page}/feed.xml"),
+                &page,
+                &newest,
+            );
+            answer(&feed, &headers)
+        }
+        Err(error) => failure(AppError::from(error)),
+    }
+}
+
+fn site_url(state: &AppState) -> String {
+    state.settings.public_url.trim_end_matches('/').to_owned()
+}
+
+/// The feed document: `self_url` is where it is served, `page_url` the HTML page it follows.
+pub fn build(site: &str, title: &str, self_url: &str, page_url: &str, posts: &[Post]) -> String {
+    let updated = posts
+        .iter()
+        .map(|post| post.date_posted)
+        .max()
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+    let entries = posts.iter().map(|post| entry(site, post)).collect();
+    let feed = Feed {
+        title: title.into(),
+        id: self_url.to_owned(),
+        updated: updated.fixed_offset(),
+        links: vec![
+            link(self_url, "self", "application/atom+xml"),
+            link(page_url, "alternate", "text/html"),
+        ],
+        entries,
+        ..Feed::default()
+    };
+    feed.to_string()
+}
+
+fn entry(site: &str, post: &Post) -> Entry {
+    let url = format!("{site}{}", post.url());
+    let date = post.date_posted.fixed_offset();
+    Entry {
+        title: post.title.as_str().into(),
+        id: url.clone(),
+        updated: date,
+        published: Some(date),
+        authors: vec![Person {
+            name: post.author.username.clone(),
+            uri: Some(format!("{site}{}", post.author.page_url())),
+            ..Person::default()
+        }],
+        links: vec![link(&url, "alternate", "text/html")],
+        content: Some(Content {
+            value: Some(post.html.clone()),
+            content_type: Some("html".to_owned()),
+            ..Content::default()
+        }),
+        ..Entry::default()
+    }
+}
+
+fn link(href: &str, rel: &str, mime_type: &str) -> Link {
+    Link {
+        href: href.to_owned(),
+        rel: rel.to_owned(),
+        mime_type: Some(mime_type.to_owned()),
+        ..Link::default()
+    }
+}
+
+/// The feed with its `ETag` (a digest of its bytes), or 304 when the reader already has it.
+fn answer(feed: &str, headers: &HeaderMap) -> Response {
+    let digest = Sha256::digest(feed.as_bytes());
+    let etag = format!("\"{}\"", hex::encode(&digest[..16]));
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|tags| {
+            tags.split(',')
+                .map(|tag| tag.trim().trim_start_matches("W/"))
+                .any(|tag| tag == etag || tag == "*")
+        });
+    let cache = "public, max-age=300".to_owned();
+    if fresh {
+        return (
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, etag), (header::CACHE_CONTROL, cache)],
+        )
+            .into_response();
+    }
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/atom+xml; charset=utf-8".to_owned(),
+            ),
+            (header::ETAG, etag),
+            (header::CACHE_CONTROL, cache),
+        ],
+        feed.to_owned(),
+    )
+        .into_response()
+}
+
+/// A failure as a plain-text answer with its status; the details go to the log only.
+fn failure(error: AppError) -> Response {
+    if error.status_code().is_server_error() {
+        tracing::error!(%error, "a feed could not be read");
+    }
+    (error.status_code(), error.to_string()).into_response()
+}

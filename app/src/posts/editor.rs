@@ -1,0 +1,105 @@
+//! The title and content fields of the post forms, with a Preview of the rendered Markdown:
+//! with JavaScript a tab that asks the server to render the draft; without it a button that
+//! reloads the page with the draft, rendered above the form.
+
+use leptos::{html, prelude::*};
+use leptos_router::hooks::{use_location, use_query_map};
+
+use crate::{
+    components::form::{TextAreaField, TextField},
+    error::AppError,
+    posts::api::preview_post,
+};
+
+/// What the preview shows: nothing yet, the rendered draft, or why it could not be rendered.
+type Preview = Option<Result<String, AppError>>;
+
+/// The title and content fields, prefilled with `title` and `content` (or with the draft a
+/// script-free Preview sent), and the Write/Preview switch.
+#[component]
+pub fn PostFields(
+    #[prop(into)] title: String,
+    #[prop(into)] content: String,
+    #[prop(into)] title_error: Signal<Option<String>>,
+    #[prop(into)] content_error: Signal<Option<String>>,
+) -> impl IntoView {
+    let query = use_query_map();
+    let draft = query.with_untracked(|q| {
+        q.get_str("preview").is_some().then(|| {
+            (
+                q.get("title").unwrap_or_default(),
+                q.get("content").unwrap_or_default(),
+            )
+        })
+    });
+    let (title, content) = draft.clone().unwrap_or((title, content));
+    let shown_draft = Resource::new(
+        move || draft.clone().map(|(_, content)| content),
+        |content| async move {
+            match content {
+                Some(content) => Some(preview_post(content).await),
+                None => None,
+            }
+        },
+    );
+    let live: RwSignal<Preview> = RwSignal::new(None);
+    let previewing = RwSignal::new(false);
+    let scripted = RwSignal::new(false);
+    Effect::new(move |_| scripted.set(true));
+    let here = use_location().pathname.get_untracked();
+    let textarea = NodeRef::<html::Textarea>::new();
+    let show_preview = move |event: leptos::ev::MouseEvent| {
+        let Some(area) = textarea.get() else {
+            return;
+        };
+        event.prevent_default();
+        let draft = area.value();
+        previewing.set(true);
+        live.set(None);
+        leptos::task::spawn_local(async move {
+            live.set(Some(preview_post(draft).await));
+        });
+    };
+    view! {
+        <Transition>
+            {move || Suspend::new(async move {
+                shown_draft.await.map(|preview| view! { <PreviewPanel preview=Some(preview)/> })
+            })}
+        </Transition>
+        <TextField label="Title" name="title" value=title error=title_error/>
+        <div class="editor-tabs" role="group" aria-label="Content view">
+            {move || scripted.get().then(|| view! {
+                <button type="button" class="tab" aria-pressed=move || (!previewing.get()).to_string()
+                    on:click=move |_| previewing.set(false)>"Write"</button>
+            })}
+            <button type="submit" class="tab" formmethod="get" formaction=here name="preview" value="1"
+                aria-pressed=move || previewing.get().to_string() on:click=show_preview>"Preview"</button>
+        </div>
+        <div hidden=move || previewing.get()>
+            <TextAreaField label="Content" name="content" value=content error=content_error node_ref=textarea/>
+        </div>
+        {move || previewing.get().then(|| view! { <PreviewPanel preview=live.get()/> })}
+    }
+}
+
+/// The rendered draft, a note while it is on its way, or the reason it could not be shown.
+#[component]
+fn PreviewPanel(preview: Preview) -> impl IntoView {
+    let body = match preview {
+        None => view! { <p class="loading">"Rendering preview…"</p> }.into_any(),
+        Some(Ok(html)) => view! { <div class="post-content" inner_html=html></div> }.into_any(),
+        Some(Err(AppError::Invalid(errors))) => {
+            let message = errors.get("content").unwrap_or_default().to_owned();
+            view! { <p class="field-error" role="alert">{message}</p> }.into_any()
+        }
+        Some(Err(error)) => {
+            view! { <p class="field-error" role="alert">{error.to_string()}</p> }.into_any()
+        }
+    };
+    view! {
+        <section class="preview" aria-label="Preview">
+            <h2 class="preview-heading">"Preview"</h2>
+            {body}
+        </section>
+    }
+}

@@ -1,0 +1,366 @@
+//! Post content as Markdown: CommonMark with GitHub's tables, strikethrough and autolinks,
+//! rendered on the server and sanitised with an allow-list before it reaches any page.
+
+use std::{borrow::Cow, collections::HashSet, sync::OnceLock};
+
+use ammonia::Builder;
+use linkify::{LinkFinder, LinkKind};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
+
+/// What a list page shows of a post: its first block, and whether anything follows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Excerpt {
+    /// The first paragraph (or heading, list, table…), rendered and sanitised.
+    pub html: String,
+    /// The post goes on past it.
+    pub more: bool,
+}
+
+/// The whole of `source`, rendered and sanitised.
+pub fn render(source: &str) -> String {
+    sanitise(&to_html(events(source)))
+}
+
+/// The first block of `source`, rendered and sanitised.
+pub fn excerpt(source: &str) -> Excerpt {
+    let mut events = events(source).peekable();
+    let mut first = Vec::new();
+    let mut depth = 0usize;
+    while let Some(event) = events.next() {
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        first.push(event);
+        if depth == 0 {
+            break;
+        }
+    }
+    Excerpt {
+        html: sanitise(&to_html(first.into_iter())),
+        more: events.peek().is_some(),
+    }
+}
+
+/// The first words of `source` as plain text, at most `max` characters, for descriptions.
+pub fn plain_summary(source: &str, max: usize) -> String {
+    let mut text = String::new();
+    for event in Parser::new_ext(source, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                text.push_str(&t)
+            }
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image,
+            ) => {}
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
+            _ => {}
+        }
+        if text.chars().count() > max {
+            break;
+        }
+    }
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if words.chars().count() <= max {
+        return words;
+    }
+    let keep = max.saturating_sub(1);
+    let cut: String = words.chars().take(keep).collect();
+    let cut = if words.chars().nth(keep) == Some(' ') {
+        cut.as_str()
+    } else {
+        cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head)
+    };
+    format!("{}…", cut.trim_end())
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// The parser's events, adjusted: raw HTML becomes text, single line breaks are kept, and bare
+/// web addresses become links.
+fn events(source: &str) -> impl Iterator<Item = Event<'_>> {
+    let mut in_link_or_code = 0usize;
+    let mut block_lines = 0usize;
+    Parser::new_ext(source, options()).flat_map(move |event| match event {
+        Event::Start(Tag::HtmlBlock) => {
+            block_lines = 0;
+            vec![Event::Start(Tag::Paragraph)]
+        }
+        Event::End(TagEnd::HtmlBlock) => vec![Event::End(TagEnd::Paragraph)],
+        Event::Html(text) => literal_lines(&text, &mut block_lines),
+        Event::InlineHtml(text) => vec![Event::Text(text)],
+        Event::SoftBreak => vec![Event::HardBreak],
+        Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_))) => {
+            in_link_or_code += 1;
+            vec![Event::Start(tag)]
+        }
+        Event::End(tag @ (TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock)) => {
+            in_link_or_code = in_link_or_code.saturating_sub(1);
+            vec![Event::End(tag)]
+        }
+        Event::Text(text) if in_link_or_code == 0 => autolink(text),
+        other => vec![other],
+    })
+}
+
+/// Part of an HTML block, shown as typed: one text event per line, with line breaks between
+/// them and after the `lines` already shown of the same block.
+fn literal_lines(text: &str, lines: &mut usize) -> Vec<Event<'static>> {
+    let mut out = Vec::new();
+    for line in text.trim_end_matches('\n').split('\n') {
+        if *lines > 0 {
+            out.push(Event::HardBreak);
+        }
+        *lines += 1;
+        out.push(Event::Text(CowStr::from(line.to_owned())));
+    }
+    out
+}
+
+/// Text with its bare `http(s)://` and `www.` addresses turned into links, as GitHub does.
+fn autolink(text: CowStr<'_>) -> Vec<Event<'_>> {
+    static FINDER: OnceLock<LinkFinder> = OnceLock::new();
+    let finder = FINDER.get_or_init(|| {
+        let mut finder = LinkFinder::new();
+        finder.kinds(&[LinkKind::Url]).url_must_have_scheme(false);
+        finder
+    });
+    let mut out = Vec::new();
+    let mut plain = String::new();
+    for span in finder.spans(&text) {
+        let piece = span.as_str();
+        let lower = piece.to_ascii_lowercase();
+        let href = if span.kind().is_none() {
+            None
+        } else if lower.starts_with("http://") || lower.starts_with("https://") {
+            Some(piece.to_owned())
+        } else if lower.starts_with("www.") {
+            Some(format!("http://{piece}"))
+        } else {
+            None
+        };
+        match href {
+            Some(href) => {
+                if !plain.is_empty() {
+                    out.push(Event::Text(CowStr::from(std::mem::take(&mut plain))));
+                }
+                out.push(Event::Start(Tag::Link {
+                    link_type: LinkType::Autolink,
+                    dest_url: CowStr::from(href),
+                    title: CowStr::from(""),
+                    id: CowStr::from(""),
+                }));
+                out.push(Event::Text(CowStr::from(piece.to_owned())));
+                out.push(Event::End(TagEnd::Link));
+            }
+            None => plain.push_str(piece),
+        }
+    }
+    if !plain.is_empty() {
+        out.push(Event::Text(CowStr::from(plain)));
+    }
+    out
+}
+
+fn to_html<'a>(events: impl Iterator<Item = Event<'a>>) -> String {
+    let mut out = String::new();
+    html::push_html(&mut out, events);
+    out
+}
+
+/// Keeps only the tags and attributes Markdown produces, links marked as user content, and
+/// images from `http(s)` addresses only.
+fn sanitise(html: &str) -> String {
+    static CLEANER: OnceLock<Builder<'static>> = OnceLock::new();
+    CLEANER
+        .get_or_init(|| {
+            let mut builder = Builder::empty();
+            builder
+                .add_tags([
+                    "p",
+                    "br",
+                    "hr",
+                    "h1",
+                    "h2",
+                    "h3",
+                    "h4",
+                    "h5",
+                    "h6",
+                    "em",
+                    "strong",
+                    "del",
+                    "code",
+                    "pre",
+                    "blockquote",
+                    "ul",
+                    "ol",
+                    "li",
+                    "a",
+                    "img",
+                    "table",
+                    "thead",
+                    "tbody",
+                    "tr",
+                    "th",
+                    "td",
+                ])
+                .add_tag_attributes("a", ["href", "title"])
+                .add_tag_attributes("img", ["src", "alt", "title"])
+                .add_tag_attributes("ol", ["start"])
+                .add_tag_attributes("th", ["style"])
+                .add_tag_attributes("td", ["style"])
+                .url_schemes(HashSet::from(["http", "https", "mailto"]))
+                .url_relative(ammonia::UrlRelative::PassThrough)
+                .link_rel(Some("nofollow ugc noopener"))
+                .attribute_filter(allowed_value);
+            builder
+        })
+        .clean(html)
+        .to_string()
+}
+
+/// Images only from `http(s)` addresses; table cells only with their alignment as style.
+fn allowed_value<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
+    match (element, attribute) {
+        ("img", "src") => {
+            let lower = value.trim_start().to_ascii_lowercase();
+            (lower.starts_with("http://") || lower.starts_with("https://"))
+                .then_some(Cow::Borrowed(value))
+        }
+        (_, "style") => matches!(
+            value,
+            "text-align: left" | "text-align: center" | "text-align: right"
+        )
+        .then_some(Cow::Borrowed(value)),
+        _ => Some(Cow::Borrowed(value)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emphasis_and_headings_render() {
+        assert_eq!(
+            render("# Hi\n\nSome *words* and **more**."),
+            "<h1>Hi</h1>\n<p>Some <em>words</em> and <strong>more</strong>.</p>\n"
+        );
+    }
+
+    #[test]
+    fn raw_html_is_shown_as_text() {
+        let html = render("<img src=x onerror=\"alert(1)\">\nsecond line");
+        assert_eq!(
+            html,
+            "<p>&lt;img src=x onerror=\"alert(1)\"&gt;<br>\nsecond line</p>\n"
+        );
+    }
+
+    #[test]
+    fn inline_html_is_shown_as_text() {
+        assert_eq!(
+            render("a <script>x()</script> b"),
+            "<p>a &lt;script&gt;x()&lt;/script&gt; b</p>\n"
+        );
+    }
+
+    #[test]
+    fn single_line_breaks_are_kept() {
+        assert_eq!(render("one\ntwo"), "<p>one<br>\ntwo</p>\n");
+    }
+
+    #[test]
+    fn links_are_marked_as_user_content() {
+        assert_eq!(
+            render("[site](https://example.com)"),
+            "<p><a href=\"https://example.com\" rel=\"nofollow ugc noopener\">site</a></p>\n"
+        );
+    }
+
+    #[test]
+    fn javascript_links_lose_their_address() {
+        let html = render("[click](javascript:alert(1))");
+        assert!(!html.contains("javascript"), "{html}");
+        assert!(html.contains(">click</a>"), "{html}");
+    }
+
+    #[test]
+    fn data_images_are_dropped() {
+        let html = render("![x](data:image/png;base64,AAAA)");
+        assert!(!html.contains("data:"), "{html}");
+    }
+
+    #[test]
+    fn relative_images_lose_their_source() {
+        let html = render("![x](/avatars/a.jpg)");
+        assert!(!html.contains("src="), "{html}");
+    }
+
+    #[test]
+    fn https_images_are_kept() {
+        assert_eq!(
+            render("![cat](https://example.com/cat.png)"),
+            "<p><img src=\"https://example.com/cat.png\" alt=\"cat\"></p>\n"
+        );
+    }
+
+    #[test]
+    fn bare_addresses_become_links() {
+        assert_eq!(
+            render("see www.example.com/a and https://x.org."),
+            "<p>see <a href=\"http://www.example.com/a\" rel=\"nofollow ugc noopener\">www.example.com/a</a> \
+             and <a href=\"https://x.org\" rel=\"nofollow ugc noopener\">https://x.org</a>.</p>\n"
+        );
+    }
+
+    #[test]
+    fn addresses_in_code_stay_text() {
+        assert_eq!(
+            render("`https://x.org`"),
+            "<p><code>https://x.org</code></p>\n"
+        );
+    }
+
+    #[test]
+    fn tables_render_with_alignment() {
+        let html = render("| a | b |\n|:-:|---|\n| 1 | 2 |");
+        assert!(
+            html.contains("<th style=\"text-align: center\">a</th>"),
+            "{html}"
+        );
+        assert!(html.contains("<td>2</td>"), "{html}");
+    }
+
+    #[test]
+    fn strikethrough_renders() {
+        assert_eq!(render("~~gone~~"), "<p><del>gone</del></p>\n");
+    }
+
+    #[test]
+    fn an_excerpt_is_the_first_paragraph() {
+        let excerpt = excerpt("First *part*.\n\nSecond part.");
+        assert_eq!(excerpt.html, "<p>First <em>part</em>.</p>\n");
+        assert!(excerpt.more);
+    }
+
+    #[test]
+    fn a_one_paragraph_post_has_nothing_more() {
+        assert!(!excerpt("Only this.\nAnd this line.").more);
+    }
+
+    #[test]
+    fn a_plain_summary_cuts_at_a_word() {
+        assert_eq!(
+            plain_summary("**Hello**, there my\nfriend of old", 16),
+            "Hello, there my…"
+        );
+    }
+}

@@ -1,0 +1,7 @@
+//! Search: posts found by the words of their title or content, best matches first.
+
+pub mod api;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod repo;

@@ -1,0 +1,90 @@
+//! `/search?q=words`: the search form and one page of results.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    components::{error_page::ErrorPage, page_links::PageLinks, page_title::PageTitle},
+    pagination::parse_page,
+    search::{
+        api::search_posts,
+        model::{Hit, encode_query_value},
+    },
+};
+
+/// The search page: the query in a form, then the hits, five per page.
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    let query = use_query_map();
+    let source = move || {
+        query.with(|q| {
+            (
+                q.get("q").unwrap_or_default(),
+                parse_page(q.get_str("page")),
+            )
+        })
+    };
+    let results = Resource::new(source, |(q, page)| search_posts(q, page));
+    view! {
+        <PageTitle text="Search"/>
+        <h1>"Search"</h1>
+        <form class="search-form" method="get" action="/search" role="search">
+            <label for="search-page-q" class="visually-hidden">"Search posts"</label>
+            <input id="search-page-q" type="search" name="q" maxlength="200"
+                value=move || query.with(|q| q.get("q").unwrap_or_default())/>
+            <button type="submit" class="button">"Search"</button>
+        </form>
+        <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
+            {move || Suspend::new(async move {
+                match results.await {
+                    Ok(results) => {
+                        let Some(pager) = results.pager else {
+                            return ().into_any();
+                        };
+                        let base = format!("/search?q={}", encode_query_value(&results.query));
+                        let summary = match pager.total {
+                            0 => format!("No posts match \u{201c}{}\u{201d}.", results.query),
+                            1 => format!("1 post matches \u{201c}{}\u{201d}.", results.query),
+                            n => format!("{n} posts match \u{201c}{}\u{201d}.", results.query),
+                        };
+                        view! {
+                            <p class="search-summary" role="status">{summary}</p>
+                            <ol class="search-hits">
+                                {results.hits.into_iter().map(|hit| view! { <SearchHit hit/> }).collect_view()}
+                            </ol>
+                            <PageLinks pager base/>
+                        }
+                        .into_any()
+                    }
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// One found post: title, author and date, and the snippet with the matched words marked.
+#[component]
+fn SearchHit(hit: Hit) -> impl IntoView {
+    let snippet = hit
+        .snippet
+        .iter()
+        .map(|piece| {
+            if piece.matched {
+                view! { <mark>{piece.text.clone()}</mark> }.into_any()
+            } else {
+                piece.text.clone().into_any()
+            }
+        })
+        .collect_view();
+    view! {
+        <li class="search-hit">
+            <h2 class="post-title"><a href=hit.url()>{hit.title.clone()}</a></h2>
+            <div class="post-meta">
+                <a class="author" href=hit.author.page_url()>{hit.author.username.clone()}</a>
+                <time datetime=hit.date_posted.to_rfc3339()>{hit.date_posted.format("%Y-%m-%d").to_string()}</time>
+            </div>
+            <p class="snippet">{snippet}</p>
+        </li>
+    }
+}

@@ -1,0 +1,152 @@
+//! SQL for search: an FTS5 index on SQLite, a `tsvector` column on Postgres. Only the newest
+//! [`CANDIDATES_MAX`] matching posts are ranked, so a word found in half a million posts costs
+//! what a rarer one does.
+
+use chrono::{DateTime, Utc};
+
+use crate::{
+    db::{Db, DbError},
+    search::model::{CANDIDATES_MAX, Hit, MARK_END, MARK_START, pieces},
+    users::model::Author,
+};
+
+/// A ranked match joined with its post and author.
+#[derive(sqlx::FromRow)]
+struct HitRow {
+    id: i64,
+    title: String,
+    date_posted: DateTime<Utc>,
+    author_id: i64,
+    author_username: String,
+    author_image_file: String,
+    snippet: String,
+}
+
+impl From<HitRow> for Hit {
+    fn from(row: HitRow) -> Self {
+        Self {
+            id: row.id,
+            title: row.title,
+            date_posted: row.date_posted,
+            author: Author {
+                id: row.author_id,
+                username: row.author_username,
+                image_file: row.author_image_file,
+            },
+            snippet: pieces(&row.snippet),
+        }
+    }
+}
+
+/// An FTS5 query matching every word literally: each one a quoted string.
+fn fts5_query(words: &[&str]) -> String {
+    words
+        .iter()
+        .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// How many posts match all of `words`, counting at most [`CANDIDATES_MAX`].
+pub async fn count_matches(db: &Db, words: &[&str]) -> Result<i64, DbError> {
+    if words.is_empty() {
+        return Ok(0);
+    }
+    let count = match db {
+        Db::Sqlite(pool) => {
+            sqlx::query_scalar(
+                "select count(*) from (select rowid from posts_search \
+                 where posts_search match $1 order by rowid desc limit $2)",
+            )
+            .bind(fts5_query(words))
+            .bind(CANDIDATES_MAX)
+            .fetch_one(pool)
+            .await?
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_scalar(
+                "select count(*) from (select id from posts \
+                 where search @@ plainto_tsquery('english', $1) order by id desc limit $2) c",
+            )
+            .bind(words.join(" "))
+            .bind(CANDIDATES_MAX)
+            .fetch_one(pool)
+            .await?
+        }
+    };
+    Ok(count)
+}
+
+/// Page of `limit` matches from `offset`, best first (ties: newest first), each with a snippet.
+pub async fn find_matches(
+    db: &Db,
+    words: &[&str],
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Hit>, DbError> {
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = match db {
+        Db::Sqlite(pool) => {
+            // Titles weigh four times as much as contents.
+            let sql = "select p.id, p.title, p.date_posted, u.id as author_id, \
+                 u.username as author_username, u.image_file as author_image_file, \
+                 snippet(posts_search, 1, $5, $6, '…', 24) as snippet \
+                 from (select id, score from \
+                       (select rowid as id, bm25(posts_search, 4.0, 1.0) as score from posts_search \
+                        where posts_search match $1 order by rowid desc limit $2) \
+                       order by score, id desc limit $3 offset $4) page \
+                 join posts_search on posts_search.rowid = page.id \
+                 join posts p on p.id = page.id join users u on u.id = p.user_id \
+                 where posts_search match $1 \
+                 order by page.score, page.id desc";
+            sqlx::query_as::<_, HitRow>(sql)
+                .bind(fts5_query(words))
+                .bind(CANDIDATES_MAX)
+                .bind(limit)
+                .bind(offset)
+                .bind(MARK_START.to_string())
+                .bind(MARK_END.to_string())
+                .fetch_all(pool)
+                .await?
+        }
+        Db::Postgres(pool) => {
+            let sql = "select p.id, p.title, p.date_posted, u.id as author_id, \
+                 u.username as author_username, u.image_file as author_image_file, \
+                 ts_headline('english', p.content, plainto_tsquery('english', $1), $5) as snippet \
+                 from (select id, score from \
+                       (select id, ts_rank(search, plainto_tsquery('english', $1)) as score from posts \
+                        where search @@ plainto_tsquery('english', $1) order by id desc limit $2) c \
+                       order by score desc, id desc limit $3 offset $4) page \
+                 join posts p on p.id = page.id join users u on u.id = p.user_id \
+                 order by page.score desc, page.id desc";
+            let options = format!(
+                "StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=24, MinWords=12, \
+                 MaxFragments=2, FragmentDelimiter=\" … \""
+            );
+            sqlx::query_as::<_, HitRow>(sql)
+                .bind(words.join(" "))
+                .bind(CANDIDATES_MAX)
+                .bind(limit)
+                .bind(offset)
+                .bind(options)
+                .fetch_all(pool)
+                .await?
+        }
+    };
+    Ok(rows.into_iter().map(Hit::from).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_word_is_quoted_so_operators_are_taken_literally() {
+        assert_eq!(
+            fts5_query(&["chess", "NOT", "a\"b", "col:x"]),
+            r#""chess" "NOT" "a""b" "col:x""#
+        );
+    }
+}

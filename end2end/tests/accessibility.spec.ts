@@ -1,0 +1,81 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, Page, test } from '@playwright/test';
+import { logIn, waitForHydration } from './helpers';
+
+/** axe-core's WCAG 2.1 A and AA rules on the page as it is now: no violation. */
+async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const found = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(found, `on ${page.url()}`).toEqual([]);
+}
+
+const publicPages = [
+  '/',
+  '/?page=2',
+  '/users',
+  '/user/writer1',
+  '/about',
+  '/search?q=patience',
+  '/search?q=nothingmatchesthis',
+  '/login',
+  '/register',
+  '/reset_password',
+  '/no/such/page',
+  '/error/403',
+];
+
+for (const javaScript of [true, false]) {
+  const mode = javaScript ? 'with JavaScript' : 'without JavaScript';
+  test.describe(mode, () => {
+    test.use({ javaScriptEnabled: javaScript });
+
+    async function open(page: Page, path: string) {
+      await page.goto(path);
+      if (javaScript) await waitForHydration(page);
+    }
+
+    for (const path of publicPages) {
+      test(`${path} passes axe's WCAG 2.1 AA rules ${mode}`, async ({ page }) => {
+        await open(page, path);
+        await expectAccessible(page);
+      });
+    }
+
+    test(`a post page passes axe's WCAG 2.1 AA rules ${mode}`, async ({ page }) => {
+      await open(page, '/');
+      const href = await page.locator('article.post .post-title a').nth(1).getAttribute('href');
+      await open(page, href ?? '/');
+      await expectAccessible(page);
+    });
+
+    test(`the log-in form showing its errors passes axe's rules ${mode}`, async ({ page }) => {
+      await open(page, '/login');
+      await page.getByLabel('Email').fill('nobody@example.com');
+      await page.getByLabel('Password').fill('wrong password');
+      await page.getByRole('button', { name: 'Login' }).click();
+      await expect(page.getByRole('alert').first()).toBeVisible();
+      await expectAccessible(page);
+    });
+
+    test(`the sign-up form showing field errors passes axe's rules ${mode}`, async ({ page }) => {
+      await open(page, '/register');
+      await page.getByLabel('Username').fill('x');
+      await page.getByLabel('Email').fill('not-an-email');
+      await page.getByLabel('Password', { exact: true }).fill('short');
+      await page.getByLabel('Confirm Password').fill('other');
+      await page.getByRole('button', { name: 'Sign Up' }).click();
+      await expect(page.locator('.field-error').first()).toBeVisible();
+      await expectAccessible(page);
+    });
+
+    test(`the writing and account pages pass axe's rules ${mode}`, async ({ page }) => {
+      await logIn(page, 'writer1@example.com');
+      for (const path of ['/post/new', '/account']) {
+        await open(page, path);
+        await expectAccessible(page);
+      }
+    });
+  });
+}
