@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark of the release build on loopback: requests per second and p50/p99 latency (wrk) for the
-# home page, its deepest and middle pages, /users, a user page and a post page, at 10,000 and at
+# home page, its deepest and middle pages, /users, a user page, a post page and searches, at 10,000 and at
 # 1,000,000 posts (SQLite, 100 users), both as served (anonymous visitors get kept pages) and as
 # rendered (the cache bypassed); the same home page from a hand-written axum + sqlx handler
 # (server/examples/plain_home.rs) run side by side, and the ratio; queries per anonymous home
@@ -142,6 +142,12 @@ for posts in $sizes; do
   row "/user/$user, rendered" $(measure "http://$quire_addr/user/$user" -H "$bypass")
   row "/post/$post, served" $(measure "http://$quire_addr/post/$post")
   row "/post/$post, rendered" $(measure "http://$quire_addr/post/$post" -H "$bypass")
+  # Search pages are never kept: every request ranks and renders.
+  row "/search, a word in 1 post of 4 (patience)" $(measure "http://$quire_addr/search?q=patience")
+  row "/search, a word in 1 title of 10 (chess)" $(measure "http://$quire_addr/search?q=chess")
+  row "/search, two words (chess patience), page 3" $(measure "http://$quire_addr/search?q=chess%20patience&page=3")
+  row "/search, a word in one post ($posts)" $(measure "http://$quire_addr/search?q=$posts")
+  row "/search, a word in no post" $(measure "http://$quire_addr/search?q=zyzzyva")
   echo "ratio to the hand-written handler: served $(awk -v a="$served_rps" -v b="$plain_rps" 'BEGIN { printf "%.2f", a / b }')x, rendered $(awk -v a="$rendered_rps" -v b="$plain_rps" 'BEGIN { printf "%.2f", a / b }')x"
   echo "memory: Quire's peak RSS $(awk '/VmHWM/ { printf "%.0f MB", $2 / 1024 }' "/proc/$quire_pid/status"), now $(awk '/VmRSS/ { printf "%.0f MB", $2 / 1024 }' "/proc/$quire_pid/status")"
   kill "$quire_pid" "$plain_pid"
