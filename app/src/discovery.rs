@@ -3,7 +3,7 @@
 
 use axum::{
     extract::{Path, State},
-    http::{StatusCode, header},
+    http::header,
     response::{IntoResponse, Response},
 };
 use chrono::{DateTime, Utc};
@@ -18,7 +18,7 @@ pub const SITEMAP_MAX: i64 = 50_000;
 
 /// `GET /robots.txt`: everything public may be crawled; forms, accounts and the API may not.
 pub async fn robots(State(state): State<AppState>) -> Response {
-    let site = site_url(&state);
+    let site = state.settings.site_url();
     let body = format!(
         "User-agent: *\nDisallow: /api/\nDisallow: /account\nDisallow: /login\n\
          Disallow: /register\nDisallow: /reset_password\nDisallow: /post/new\n\
@@ -29,16 +29,16 @@ pub async fn robots(State(state): State<AppState>) -> Response {
 
 /// `GET /sitemap.xml`: every address, or past [`SITEMAP_MAX`] an index of the parts.
 pub async fn sitemap(State(state): State<AppState>) -> Response {
-    let site = site_url(&state);
+    let site = state.settings.site_url();
     let result = async {
         let totals = read_totals(&state.db).await?;
         let count = 1 + totals.users + totals.posts;
         if count <= SITEMAP_MAX {
-            let urls = part(&state, &site, 0, totals.users).await?;
+            let urls = part(&state, site, 0, totals.users).await?;
             return Ok(urlset(&urls));
         }
         let parts = (count + SITEMAP_MAX - 1) / SITEMAP_MAX;
-        Ok(index(&site, parts))
+        Ok(index(site, parts))
     }
     .await;
     answer(result)
@@ -46,7 +46,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Response {
 
 /// `GET /sitemaps/{n}.xml`: part `n` (from 1) of the sitemap.
 pub async fn sitemap_part(State(state): State<AppState>, Path(name): Path<String>) -> Response {
-    let site = site_url(&state);
+    let site = state.settings.site_url();
     let result = async {
         let number = name
             .strip_suffix(".xml")
@@ -58,15 +58,11 @@ pub async fn sitemap_part(State(state): State<AppState>, Path(name): Path<String
         if (number - 1) * SITEMAP_MAX >= count {
             return Err(AppError::NotFound);
         }
-        let urls = part(&state, &site, number - 1, totals.users).await?;
+        let urls = part(&state, site, number - 1, totals.users).await?;
         Ok(urlset(&urls))
     }
     .await;
     answer(result)
-}
-
-fn site_url(state: &AppState) -> String {
-    state.settings.public_url.trim_end_matches('/').to_owned()
 }
 
 /// One address and when it last changed.
@@ -157,12 +153,7 @@ fn answer(result: Result<String, AppError>) -> Response {
             xml,
         )
             .into_response(),
-        Err(error) => {
-            if error.status_code() == StatusCode::INTERNAL_SERVER_ERROR {
-                tracing::error!(%error, "the sitemap could not be read");
-            }
-            (error.status_code(), error.to_string()).into_response()
-        }
+        Err(error) => error.into_response(),
     }
 }
 

@@ -190,6 +190,18 @@ impl AppError {
     }
 }
 
+/// The error as a plain-text answer with its status, for routes outside Leptos (feeds,
+/// sitemaps); failures are logged, their details never sent.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        if self.status_code().is_server_error() {
+            tracing::error!(error = %self, "a request failed");
+        }
+        (self.status_code(), self.to_string()).into_response()
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

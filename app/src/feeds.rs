@@ -22,11 +22,11 @@ pub const FEED_LENGTH: i64 = 20;
 
 /// `GET /feed.xml`: the newest posts of everyone.
 pub async fn site_feed(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let site = site_url(&state);
+    let site = state.settings.site_url();
     match posts::newest_posts(&state.db, None, FEED_LENGTH).await {
         Ok(newest) => {
             let feed = build(
-                &site,
+                site,
                 "Quire",
                 &format!("{site}/feed.xml"),
                 &format!("{site}/"),
@@ -34,7 +34,7 @@ pub async fn site_feed(State(state): State<AppState>, headers: HeaderMap) -> Res
             );
             answer(&feed, &headers)
         }
-        Err(error) => failure(AppError::from(error)),
+        Err(error) => AppError::from(error).into_response(),
     }
 }
 
@@ -44,17 +44,17 @@ pub async fn author_feed(
     Path(name): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let site = site_url(&state);
+    let site = state.settings.site_url();
     let author = match users::find_user_by_username(&state.db, &name).await {
         Ok(Some(author)) => author,
-        Ok(None) => return failure(AppError::NotFound),
-        Err(error) => return failure(AppError::from(error)),
+        Ok(None) => return AppError::NotFound.into_response(),
+        Err(error) => return AppError::from(error).into_response(),
     };
     match posts::newest_posts(&state.db, Some(author.id), FEED_LENGTH).await {
         Ok(newest) => {
             let page = format!("{site}/user/{}", author.username);
             let feed = build(
-                &site,
+                site,
                 &format!("Quire – posts by {}", author.username),
                 &format!("{page}/feed.xml"),
                 &page,
@@ -62,12 +62,8 @@ pub async fn author_feed(
             );
             answer(&feed, &headers)
         }
-        Err(error) => failure(AppError::from(error)),
+        Err(error) => AppError::from(error).into_response(),
     }
-}
-
-fn site_url(state: &AppState) -> String {
-    state.settings.public_url.trim_end_matches('/').to_owned()
 }
 
 /// The feed document: `self_url` is where it is served, `page_url` the HTML page it follows.
@@ -156,12 +152,4 @@ fn answer(feed: &str, headers: &HeaderMap) -> Response {
         feed.to_owned(),
     )
         .into_response()
-}
-
-/// A failure as a plain-text answer with its status; the details go to the log only.
-fn failure(error: AppError) -> Response {
-    if error.status_code().is_server_error() {
-        tracing::error!(%error, "a feed could not be read");
-    }
-    (error.status_code(), error.to_string()).into_response()
 }

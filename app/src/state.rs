@@ -15,10 +15,17 @@ use crate::{db::Db, error::AppError, reset::mail::Mailer};
 pub struct Settings {
     /// Mark cookies `Secure` (serve over https only).
     pub secure_cookies: bool,
-    /// The site's public address, for links in emails (e.g. `https://blog.example`).
+    /// The site's public address, for links in emails, feeds and sitemaps (e.g. `https://blog.example`).
     pub public_url: String,
     /// Proxies whose `X-Forwarded-For` is believed (empty: the peer is the client).
     pub trusted_proxies: Vec<IpNet>,
+}
+
+impl Settings {
+    /// The public address without a trailing slash, ready for a path to be appended.
+    pub fn site_url(&self) -> &str {
+        self.public_url.trim_end_matches('/')
+    }
 }
 
 /// What every route and server function can reach on the server.

@@ -26,7 +26,7 @@ fn site_origin() -> String {
     #[cfg(feature = "ssr")]
     {
         use_context::<crate::state::AppState>()
-            .map(|state| state.settings.public_url.trim_end_matches('/').to_owned())
+            .map(|state| state.settings.site_url().to_owned())
             .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]

@@ -140,7 +140,7 @@ async fn render(
     );
     let link = format!(
         "{}/reset_password/{token}",
-        state.settings.public_url.trim_end_matches('/')
+        state.settings.site_url()
     );
     let body = format!(
         "To reset your password, visit the following link:\n\n{link}\n\n\
