@@ -13,6 +13,7 @@ export LEPTOS_SITE_ADDR="127.0.0.1:${E2E_PORT:-3300}"
 export LEPTOS_SITE_ROOT="${E2E_SITE_ROOT:-target/site}"
 export QUIRE_OUTBOX="$data/outbox"
 unset LEPTOS_HASH_FILES
+export RUST_LOG=${RUST_LOG:-warn}
 rm -rf "$data" && mkdir -p "$data/flaskblog"
 cp -R "$FLASKBLOG_FIXTURE"/. "$data/flaskblog/"
 "$quire" import flaskblog --from "sqlite:///$data/flaskblog/site.db" \

@@ -138,10 +138,7 @@ async fn render(
         &identity.email,
         now(),
     );
-    let link = format!(
-        "{}/reset_password/{token}",
-        state.settings.site_url()
-    );
+    let link = format!("{}/reset_password/{token}", state.settings.site_url());
     let body = format!(
         "To reset your password, visit the following link:\n\n{link}\n\n\
          The link works for 30 minutes, once.\n\

@@ -67,7 +67,7 @@ pub fn PostFields(
             })}
         </Transition>
         <TextField label="Title" name="title" value=title error=title_error/>
-        <div class="editor-tabs" role="group" aria-label="Content view">
+        <div class="editor-tabs" role="group" aria-label="Write or preview">
             {move || scripted.get().then(|| view! {
                 <button type="button" class="tab" aria-pressed=move || (!previewing.get()).to_string()
                     on:click=move |_| previewing.set(false)>"Write"</button>

@@ -8,7 +8,7 @@ use crate::{
     pagination::parse_page,
     search::{
         api::search_posts,
-        model::{Hit, encode_query_value},
+        model::{CANDIDATES_MAX, Hit, encode_query_value},
     },
 };
 
@@ -45,6 +45,10 @@ pub fn SearchPage() -> impl IntoView {
                         let summary = match pager.total {
                             0 => format!("No posts match \u{201c}{}\u{201d}.", results.query),
                             1 => format!("1 post matches \u{201c}{}\u{201d}.", results.query),
+                            n if n >= CANDIDATES_MAX => format!(
+                                "{n}+ posts match \u{201c}{}\u{201d}; the newest {n} are ranked.",
+                                results.query
+                            ),
                             n => format!("{n} posts match \u{201c}{}\u{201d}.", results.query),
                         };
                         view! {
