@@ -144,8 +144,10 @@ for posts in $sizes; do
   row "/post/$post, rendered" $(measure "http://$quire_addr/post/$post" -H "$bypass")
   # Search pages are never kept: every request ranks and renders.
   row "/search, a word in 1 post of 4 (patience)" $(measure "http://$quire_addr/search?q=patience")
+  row "/search, a word in 1 post of 4, 1 client" $(threads=1 connections=1 measure "http://$quire_addr/search?q=patience")
   row "/search, a word in 1 title of 10 (chess)" $(measure "http://$quire_addr/search?q=chess")
   row "/search, two words (chess patience), page 3" $(measure "http://$quire_addr/search?q=chess%20patience&page=3")
+  row "/search, two words, page 3, 1 client" $(threads=1 connections=1 measure "http://$quire_addr/search?q=chess%20patience&page=3")
   row "/search, a word in one post ($posts)" $(measure "http://$quire_addr/search?q=$posts")
   row "/search, a word in no post" $(measure "http://$quire_addr/search?q=zyzzyva")
   echo "ratio to the hand-written handler: served $(awk -v a="$served_rps" -v b="$plain_rps" 'BEGIN { printf "%.2f", a / b }')x, rendered $(awk -v a="$rendered_rps" -v b="$plain_rps" 'BEGIN { printf "%.2f", a / b }')x"
