@@ -93,10 +93,12 @@ ensure_flaskblog_fixture() {
     echo "== Writing the Flaskblog fixture's site.db with the Flaskblog's models"
     "$venv/bin/python" tools/flaskblog/make_site_db.py "$made" >/dev/null
   fi
-  mkdir -p "$made/static/profile_pics"
-  if [[ -d "$shared/static/profile_pics" ]]; then
-    cp "$shared"/static/profile_pics/* "$made/static/profile_pics/"
+  if [[ ! -d "$shared/static/profile_pics" ]]; then
+    echo "error: the shared Flaskblog fixture's pictures are missing ($shared/static/profile_pics)" >&2
+    return 1
   fi
+  mkdir -p "$made/static/profile_pics"
+  cp "$shared"/static/profile_pics/* "$made/static/profile_pics/"
   export FLASKBLOG_FIXTURE="$(cd "$made" && pwd)"
 }
 

@@ -77,10 +77,27 @@ for (const javaScript of [true, false]) {
 
     test(`the writing and account pages pass axe's rules ${mode}`, async ({ page }) => {
       await logIn(page, 'writer1@example.com');
-      for (const path of ['/post/new', '/account']) {
+      await open(page, '/user/writer1');
+      const post = await page.locator('article.post .post-title a').first().getAttribute('href');
+      for (const path of ['/post/new', `${post}/update`, `${post}/delete`, '/account']) {
         await open(page, path);
         await expectAccessible(page);
       }
+    });
+
+    test(`a bad reset link's message passes axe's rules ${mode}`, async ({ page }) => {
+      await open(page, '/reset_password/not-a-real-token');
+      await expect(page.getByRole('alert')).toBeVisible();
+      await expectAccessible(page);
+    });
+
+    test(`the post form showing its field errors and a preview passes axe's rules ${mode}`, async ({ page }) => {
+      await logIn(page, 'writer1@example.com');
+      await open(page, '/post/new?preview=1&title=&content=Some%20**bold**%20text');
+      await expect(page.getByRole('region', { name: 'Preview' }).locator('strong')).toHaveText('bold');
+      await page.getByRole('button', { name: 'Post', exact: true }).click();
+      await expect(page.locator('.field-error:not(:empty)').first()).toBeVisible();
+      await expectAccessible(page);
     });
   });
 }
