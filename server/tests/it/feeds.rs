@@ -1,12 +1,9 @@
 //! Atom feeds, `robots.txt` and the sitemap, over HTTP: validated with a feed parser, answered
 //! 304 when unchanged, and split past 50,000 addresses.
 
-use crate::support::{Backend, TestServer, get, request, start, start_on};
+use crate::support::{Backend, TestServer, get, request, start, start_on, write_post};
 use app::{
-    posts::{
-        model::NewPost,
-        repo::{PostRecord, insert_post, insert_posts},
-    },
+    posts::repo::{PostRecord, insert_posts},
     users::repo::find_user_by_username,
 };
 
@@ -16,15 +13,6 @@ async fn user_id(server: &TestServer, name: &str) -> i64 {
         .expect("query")
         .expect("user")
         .id
-}
-
-async fn write(server: &TestServer, author: &str, title: &str, content: &str) -> i64 {
-    let id = user_id(server, author).await;
-    let post = NewPost {
-        title: title.into(),
-        content: content.into(),
-    };
-    insert_post(&server.db, id, &post).await.expect("insert")
 }
 
 fn parse(body: &str) -> feed_rs::model::Feed {
@@ -64,7 +52,7 @@ async fn the_site_feed_is_atom_with_the_newest_posts_first(backend: Backend) {
 async fn the_site_feed_carries_twenty_posts() {
     let server = start().await;
     for n in 0..25 {
-        write(&server, "JohnDoe", &format!("Post {n}"), "text").await;
+        write_post(&server, "JohnDoe", &format!("Post {n}"), "text").await;
     }
     let (_, body) = get(&server, "/feed.xml").await;
     assert_eq!(parse(&body).entries.len(), 20);
@@ -73,7 +61,7 @@ async fn the_site_feed_carries_twenty_posts() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn feed_entries_carry_the_rendered_markdown() {
     let server = start().await;
-    write(
+    write_post(
         &server,
         "Corey",
         "Styled",
@@ -94,7 +82,7 @@ async fn feed_entries_carry_the_rendered_markdown() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_author_feed_has_only_their_posts() {
     let server = start().await;
-    write(&server, "JohnDoe", "John's post", "Hello").await;
+    write_post(&server, "JohnDoe", "John's post", "Hello").await;
     let (status, body) = get(&server, "/user/JohnDoe/feed.xml").await;
     assert_eq!(status, 200);
     let feed = parse(&body);
@@ -133,7 +121,7 @@ async fn a_new_post_changes_the_feed() {
     let server = start().await;
     let first = request(&server, "GET", "/feed.xml", &[], b"").await;
     let etag = first.header("etag").expect("ETag").to_owned();
-    write(&server, "Corey", "Fresh", "News").await;
+    write_post(&server, "Corey", "Fresh", "News").await;
     let again = request(
         &server,
         "GET",
@@ -223,7 +211,7 @@ async fn a_sitemap_past_50000_addresses_is_split_under_an_index() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_post_page_describes_itself_for_sharing() {
     let server = start().await;
-    let id = write(&server, "Corey", "Shared", "A *first* sentence.\n\nMore.").await;
+    let id = write_post(&server, "Corey", "Shared", "A *first* sentence.\n\nMore.").await;
     let (_, body) = get(&server, &format!("/post/{id}")).await;
     let url = format!("http://{}/post/{id}", server.addr);
     for tag in [
@@ -239,7 +227,7 @@ async fn a_post_page_describes_itself_for_sharing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_title_with_quotes_stays_inside_its_meta_tag() {
     let server = start().await;
-    let id = write(&server, "Corey", r#""><script>alert(1)</script>"#, "x").await;
+    let id = write_post(&server, "Corey", r#""><script>alert(1)</script>"#, "x").await;
     let (_, body) = get(&server, &format!("/post/{id}")).await;
     assert!(!body.contains("<script>alert(1)"), "{body}");
 }

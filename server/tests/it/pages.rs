@@ -1,10 +1,7 @@
 //! Black-box HTTP tests: the real router on an ephemeral port with a fresh, seeded SQLite database.
 
-use crate::support::{get, start};
-use app::{
-    posts::{model::NewPost, repo as posts},
-    users::repo as users,
-};
+use crate::support::{get, start, write_post};
+use app::users::repo as users;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_home_page_renders_the_sample_posts_newest_first() {
@@ -124,17 +121,7 @@ async fn the_user_list_shows_post_counts() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn html_in_a_post_is_escaped() {
     let server = start().await;
-    let corey = users::find_user_by_username(&server.db, "Corey")
-        .await
-        .expect("query")
-        .expect("Corey");
-    let post = NewPost {
-        title: "<script>alert(1)</script>".into(),
-        content: "<b>bold</b>".into(),
-    };
-    let id = posts::insert_post(&server.db, corey.id, &post)
-        .await
-        .expect("insert");
+    let id = write_post(&server, "Corey", "<script>alert(1)</script>", "<b>bold</b>").await;
     let (_, body) = get(&server, &format!("/post/{id}")).await;
     assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!body.contains("<script>alert(1)"));
@@ -178,18 +165,13 @@ async fn the_default_avatar_is_served() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn markdown_in_a_post_is_rendered_on_its_page() {
     let server = start().await;
-    let corey = users::find_user_by_username(&server.db, "Corey")
-        .await
-        .expect("query")
-        .expect("Corey");
-    let post = NewPost {
-        title: "Styled".into(),
-        content: "Some *words*.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ www.example.com"
-            .into(),
-    };
-    let id = posts::insert_post(&server.db, corey.id, &post)
-        .await
-        .expect("insert");
+    let id = write_post(
+        &server,
+        "Corey",
+        "Styled",
+        "Some *words*.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ www.example.com",
+    )
+    .await;
     let (_, body) = get(&server, &format!("/post/{id}")).await;
     assert!(body.contains("<p>Some <em>words</em>.</p>"), "{body}");
     assert!(body.contains("<td>2</td>"), "{body}");
@@ -203,17 +185,7 @@ async fn markdown_in_a_post_is_rendered_on_its_page() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_list_shows_a_posts_first_paragraph_and_a_read_more_link() {
     let server = start().await;
-    let corey = users::find_user_by_username(&server.db, "Corey")
-        .await
-        .expect("query")
-        .expect("Corey");
-    let post = NewPost {
-        title: "Long".into(),
-        content: "The opening.\n\nThe hidden rest.".into(),
-    };
-    let id = posts::insert_post(&server.db, corey.id, &post)
-        .await
-        .expect("insert");
+    let id = write_post(&server, "Corey", "Long", "The opening.\n\nThe hidden rest.").await;
     let (_, body) = get(&server, "/").await;
     assert!(body.contains("<p>The opening.</p>"), "{body}");
     assert!(!body.contains("<p>The hidden rest.</p>"), "{body}");

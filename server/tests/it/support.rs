@@ -424,3 +424,18 @@ pub async fn login(server: &TestServer, email: &str, password: &str) -> Option<S
     .await
     .cookie("quire_session")
 }
+
+/// Writes a post as `author` straight into the server's database; returns its id.
+pub async fn write_post(server: &TestServer, author: &str, title: &str, content: &str) -> i64 {
+    let user = app::users::repo::find_user_by_username(&server.db, author)
+        .await
+        .expect("query")
+        .expect("author");
+    let post = app::posts::model::NewPost {
+        title: title.into(),
+        content: content.into(),
+    };
+    app::posts::repo::insert_post(&server.db, user.id, &post)
+        .await
+        .expect("insert")
+}
