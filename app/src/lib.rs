@@ -14,6 +14,8 @@ pub mod client;
 /// The current time at the databases' precision (server only).
 #[cfg(feature = "ssr")]
 pub mod clock;
+/// How resource data travels from the rendered page to the browser.
+pub mod codec;
 /// Layout and nav, flash messages, form fields, error pages, page titles and page links.
 pub mod components;
 /// Cookie names, flags, and reading and setting cookies (server only).
@@ -22,6 +24,8 @@ pub mod cookies;
 /// The Content-Security-Policy of every page (server only).
 #[cfg(feature = "ssr")]
 pub mod csp;
+/// Post dates as the browser gets and shows them.
+pub mod dates;
 /// The database handle, migrations and the dispatch macro (server only).
 #[cfg(feature = "ssr")]
 pub mod db;

@@ -9,6 +9,7 @@ use crate::{
         model::PictureError,
     },
     auth::{context::Auth, pages::SubmitButton},
+    codec::resource,
     components::{
         error_page::ErrorPage,
         form::{FieldError, FormError, TextField, field_message, form_message},
@@ -26,7 +27,7 @@ pub fn AccountPage() -> impl IntoView {
     let auth = Auth::expect();
     auth.track_same_page(update.version());
     auth.track_same_page(password.version());
-    let account = Resource::new(
+    let account = resource(
         move || (update.version().get(), password.version().get()),
         |_| get_account(),
     );

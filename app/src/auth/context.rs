@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::{
     auth::api::{Logout, get_current_user},
+    codec::{JsonResource, resource},
     error::AppError,
     users::model::User,
 };
@@ -22,7 +23,7 @@ pub struct Auth {
     /// so the flash messages are looked up because of this instead.
     pub same_page_runs: RwSignal<usize>,
     /// The logged-in user; reloaded after every change.
-    pub user: Resource<Result<Option<User>, AppError>>,
+    pub user: JsonResource<Result<Option<User>, AppError>>,
 }
 
 impl Auth {
@@ -31,7 +32,7 @@ impl Auth {
         let logout = ServerAction::<Logout>::new();
         let changes = RwSignal::new(0);
         let same_page_runs = RwSignal::new(0);
-        let user = Resource::new(
+        let user = resource(
             move || (changes.get(), logout.version().get()),
             |_| get_current_user(),
         );

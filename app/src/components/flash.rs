@@ -5,6 +5,7 @@ use leptos_router::hooks::use_location;
 
 use crate::{
     auth::context::Auth,
+    codec::resource,
     flash::{FlashKind, take_flash},
 };
 
@@ -14,7 +15,7 @@ pub fn FlashMessages() -> impl IntoView {
     let location = use_location();
     // Also after a form that redirects to its own page: that changes no URL.
     let submissions = use_context::<Auth>().map(|auth| auth.same_page_runs);
-    let flash = Resource::new(
+    let flash = resource(
         move || {
             (
                 location.pathname.get(),

@@ -6,6 +6,7 @@ use leptos_router::{components::Redirect, hooks::use_params_map};
 use crate::{
     account::api::get_account,
     auth::{context::Auth, pages::SubmitButton},
+    codec::resource,
     components::{
         error_page::ErrorPage,
         form::{FormError, field_message, form_message},
@@ -36,7 +37,7 @@ pub fn NewPostPage() -> impl IntoView {
     let action = ServerAction::<CreatePost>::new();
     Auth::expect().track(action.version());
     let value = action.value();
-    let user = Resource::new(|| (), |_| get_account());
+    let user = resource(|| (), |_| get_account());
     view! {
         <PageTitle text="New Post"/>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -68,7 +69,7 @@ fn editable<V: IntoView + 'static>(
     content: impl Fn(Post) -> V + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let id = post_id();
-    let post = Resource::new(id, |id| async move {
+    let post = resource(id, |id| async move {
         match id {
             Some(id) => get_editable_post(id).await,
             None => Err(AppError::NotFound),

@@ -6,6 +6,7 @@ use leptos::{html, prelude::*};
 use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::{
+    codec::resource,
     components::form::{TextAreaField, TextField},
     error::AppError,
     posts::api::preview_post,
@@ -33,7 +34,7 @@ pub fn PostFields(
         })
     });
     let (title, content) = draft.clone().unwrap_or((title, content));
-    let shown_draft = Resource::new(
+    let shown_draft = resource(
         move || draft.clone().map(|(_, content)| content),
         |content| async move {
             match content {

@@ -27,6 +27,7 @@ pub struct Post {
     /// Title, at most 100 characters.
     pub title: String,
     /// When it was posted (UTC).
+    #[serde(with = "chrono::serde::ts_microseconds")]
     pub date_posted: DateTime<Utc>,
     /// Body text as typed, in Markdown.
     pub content: String,
@@ -60,7 +61,7 @@ impl Post {
 
     /// The date as shown to readers, e.g. `2026-11-25`.
     pub fn display_date(&self) -> String {
-        self.date_posted.format("%Y-%m-%d").to_string()
+        crate::dates::day(&self.date_posted)
     }
 }
 

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
+    codec::resource,
     components::{
         error_page::ErrorPage, page_links::PageLinks, page_title::PageTitle, share_tags::ShareTags,
     },
@@ -21,7 +22,7 @@ use crate::{
 pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
     let page = move || query.with(|q| parse_page(q.get_str("page")));
-    let posts = Resource::new(page, list_posts);
+    let posts = resource(page, list_posts);
     view! {
         <PageTitle text="Home"/>
         <Transition fallback=|| view! { <p class="loading">"Loading posts…"</p> }>
@@ -45,7 +46,7 @@ pub fn HomePage() -> impl IntoView {
 pub fn PostPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get_str("id").and_then(|id| id.parse::<i64>().ok()));
-    let post = Resource::new(id, |id| async move {
+    let post = resource(id, |id| async move {
         match id {
             Some(id) => get_post(id).await,
             None => Err(AppError::NotFound),

@@ -5,6 +5,7 @@ use leptos_router::{components::Redirect, hooks::use_params_map};
 
 use crate::{
     auth::pages::{RedirectIfLoggedIn, SubmitButton},
+    codec::resource,
     components::{
         error_page::ErrorPage,
         form::{FormError, TextField, field_message, form_message},
@@ -37,7 +38,7 @@ pub fn RequestResetPage() -> impl IntoView {
 pub fn ResetPasswordPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.with(|p| p.get("token").unwrap_or_default());
-    let valid = Resource::new(token, check_reset_token);
+    let valid = resource(token, check_reset_token);
     let action = ServerAction::<ResetPassword>::new();
     let value = action.value();
     view! {

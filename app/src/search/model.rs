@@ -22,6 +22,7 @@ pub struct Hit {
     /// The post's title.
     pub title: String,
     /// When it was posted.
+    #[serde(with = "chrono::serde::ts_microseconds")]
     pub date_posted: DateTime<Utc>,
     /// Who wrote it.
     pub author: Author,

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
+    codec::resource,
     components::{error_page::ErrorPage, page_links::PageLinks, page_title::PageTitle},
     pagination::parse_page,
     search::{
@@ -24,7 +25,7 @@ pub fn SearchPage() -> impl IntoView {
             )
         })
     };
-    let results = Resource::new(source, |(q, page)| search_posts(q, page));
+    let results = resource(source, |(q, page)| search_posts(q, page));
     view! {
         <PageTitle text="Search"/>
         <h1>"Search"</h1>
@@ -86,7 +87,7 @@ fn SearchHit(hit: Hit) -> impl IntoView {
             <h2 class="post-title"><a href=hit.url()>{hit.title.clone()}</a></h2>
             <div class="post-meta">
                 <a class="author" href=hit.author.page_url()>{hit.author.username.clone()}</a>
-                <time datetime=hit.date_posted.to_rfc3339()>{hit.date_posted.format("%Y-%m-%d").to_string()}</time>
+                <time datetime=hit.date_posted.to_rfc3339()>{crate::dates::day(&hit.date_posted)}</time>
             </div>
             <p class="snippet">{snippet}</p>
         </li>

@@ -5,6 +5,7 @@ use leptos_meta::Link;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
+    codec::resource,
     components::{error_page::ErrorPage, page_links::PageLinks, page_title::PageTitle},
     pagination::parse_page,
     posts::components::PostList,
@@ -19,7 +20,7 @@ use crate::{
 pub fn UsersPage() -> impl IntoView {
     let query = use_query_map();
     let page = move || query.with(|q| parse_page(q.get_str("page")));
-    let users = Resource::new(page, list_users);
+    let users = resource(page, list_users);
     view! {
         <PageTitle text="Users"/>
         <h1>"Users"</h1>
@@ -60,7 +61,7 @@ pub fn UserPostsPage() -> impl IntoView {
             query.with(|q| parse_page(q.get_str("page"))),
         )
     };
-    let page = Resource::new(source, |(username, page)| list_user_posts(username, page));
+    let page = resource(source, |(username, page)| list_user_posts(username, page));
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading posts…"</p> }>
             {move || Suspend::new(async move {

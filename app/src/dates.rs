@@ -1,0 +1,23 @@
+//! Post dates as the browser gets and shows them, without chrono's parser or `strftime`.
+//!
+//! Dates travel as microseconds since the epoch (`#[serde(with = "chrono::serde::ts_microseconds")]`
+//! on the shared types) and are shown as a day built from its numbers, so the browser bundle
+//! carries neither chrono's RFC 3339/2822 parsers nor its format-string machinery.
+
+use chrono::{DateTime, Datelike, Utc};
+
+/// The day as readers see it, e.g. `2026-11-25` (UTC).
+pub fn day(at: &DateTime<Utc>) -> String {
+    format!("{:04}-{:02}-{:02}", at.year(), at.month(), at.day())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_is_zero_padded() {
+        let at = DateTime::from_timestamp(1_767_312_000, 0).unwrap_or_default();
+        assert_eq!(day(&at), "2026-01-02");
+    }
+}
