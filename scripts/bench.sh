@@ -39,7 +39,7 @@ build_release
 LEPTOS_OUTPUT_NAME=quire LEPTOS_SITE_ROOT="$RELEASE_SITE_ROOT" LEPTOS_SITE_PKG_DIR=pkg \
   LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=frontend \
   LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE_NAME=hash.txt \
-  cargo build --release -p server --example plain_home
+  RUSTFLAGS="--cfg erase_components" cargo build --release -p server --example plain_home
 
 quire=target/release/quire
 plain=target/release/examples/plain_home
