@@ -10,6 +10,7 @@ pub async fn search_posts(q: String, page: i64) -> Result<SearchResults, AppErro
     use crate::{
         pagination::{PER_PAGE, Pager},
         search::{
+            gate::SEARCHES,
             model::{clean_query, words},
             repo,
         },
@@ -27,6 +28,7 @@ pub async fn search_posts(q: String, page: i64) -> Result<SearchResults, AppErro
                 });
             }
             let db = db()?;
+            let _turn = SEARCHES.turn().await?;
             let total = repo::count_matches(&db, &words).await?;
             let pager = Pager::new(page, PER_PAGE, total)?;
             let hits = repo::find_matches(&db, &words, PER_PAGE, pager.offset()).await?;
