@@ -137,6 +137,8 @@ on_both_backends!(
     the_change_stamp_moves_when_a_user_changes,
     the_totals_read_with_the_stamp_match_the_rows,
     search_finds_title_matches_before_content_matches,
+    search_counts_every_match_beyond_the_page,
+    search_past_the_last_page_still_counts_the_matches,
     search_follows_updates_and_deletes,
     search_marks_the_matched_words_in_the_snippet,
     search_takes_query_syntax_literally,
@@ -792,6 +794,7 @@ async fn search_ids(db: &Db, query: &str) -> Vec<i64> {
     search::find_matches(db, &words, 5, 0)
         .await
         .expect("search")
+        .hits
         .into_iter()
         .map(|hit| hit.id)
         .collect()
@@ -803,8 +806,29 @@ async fn search_finds_title_matches_before_content_matches(db: Db) {
     let in_title = write_post(&db, user.id, "Chess openings", "Notes on the first moves.").await;
     write_post(&db, user.id, "Gardening", "Nothing about games.").await;
     assert_eq!(search_ids(&db, "chess").await, [in_title, in_content]);
+}
+
+async fn search_counts_every_match_beyond_the_page(db: Db) {
+    let user = add_user(&db, "prolific").await;
+    for n in 0..7 {
+        write_post(&db, user.id, &format!("Game {n}"), "More chess.").await;
+    }
+    write_post(&db, user.id, "Gardening", "Nothing about games.").await;
     let words = search_model::words("chess");
-    assert_eq!(search::count_matches(&db, &words).await.expect("count"), 2);
+    let found = search::find_matches(&db, &words, 5, 5)
+        .await
+        .expect("search");
+    assert_eq!((found.hits.len(), found.total), (2, 7));
+}
+
+async fn search_past_the_last_page_still_counts_the_matches(db: Db) {
+    let user = add_user(&db, "sparse").await;
+    write_post(&db, user.id, "Chess", "One game.").await;
+    let words = search_model::words("chess");
+    let found = search::find_matches(&db, &words, 5, 10)
+        .await
+        .expect("search");
+    assert_eq!((found.hits.len(), found.total), (0, 1));
 }
 
 async fn search_follows_updates_and_deletes(db: Db) {
@@ -828,7 +852,8 @@ async fn search_marks_the_matched_words_in_the_snippet(db: Db) {
     let words = search_model::words("patience");
     let hits = search::find_matches(&db, &words, 5, 0)
         .await
-        .expect("search");
+        .expect("search")
+        .hits;
     let marked: Vec<_> = hits[0]
         .snippet
         .iter()

@@ -27,14 +27,17 @@ pub async fn search_posts(q: String, page: i64) -> Result<SearchResults, AppErro
                     pager: None,
                 });
             }
+            if page < 1 {
+                return Err(AppError::NotFound);
+            }
             let db = db()?;
             let _turn = SEARCHES.turn().await?;
-            let total = repo::count_matches(&db, &words).await?;
-            let pager = Pager::new(page, PER_PAGE, total)?;
-            let hits = repo::find_matches(&db, &words, PER_PAGE, pager.offset()).await?;
+            let offset = (page - 1).saturating_mul(PER_PAGE);
+            let found = repo::find_matches(&db, &words, PER_PAGE, offset).await?;
+            let pager = Pager::new(page, PER_PAGE, found.total)?;
             Ok(SearchResults {
                 query,
-                hits,
+                hits: found.hits,
                 pager: Some(pager),
             })
         }

@@ -10,9 +10,10 @@ use crate::{
     users::model::Author,
 };
 
-/// A ranked match joined with its post and author.
+/// A ranked match joined with its post and author, and how many posts matched in all.
 #[derive(sqlx::FromRow)]
 struct HitRow {
+    total: i64,
     id: i64,
     title: String,
     date_posted: DateTime<Utc>,
@@ -48,7 +49,7 @@ fn fts5_query(words: &[&str]) -> String {
 }
 
 /// How many posts match all of `words`, counting at most [`CANDIDATES_MAX`].
-pub async fn count_matches(db: &Db, words: &[&str]) -> Result<i64, DbError> {
+async fn count_matches(db: &Db, words: &[&str]) -> Result<i64, DbError> {
     if words.is_empty() {
         return Ok(0);
     }
@@ -77,23 +78,34 @@ pub async fn count_matches(db: &Db, words: &[&str]) -> Result<i64, DbError> {
     Ok(count)
 }
 
-/// Page of `limit` matches from `offset`, best first (ties: newest first), each with a snippet.
+/// One page of matches and the number of posts matched in all (at most [`CANDIDATES_MAX`]).
+#[derive(Debug, Default)]
+pub struct Matches {
+    /// The page's matches, best first.
+    pub hits: Vec<Hit>,
+    /// How many posts matched, counted in the same statement. A page past the last has no rows
+    /// to carry the count, so it is counted apart then.
+    pub total: i64,
+}
+
+/// Page of `limit` matches from `offset`, best first (ties: newest first), each with a snippet,
+/// with the total from the same statement: ranking and counting read the index once.
 pub async fn find_matches(
     db: &Db,
     words: &[&str],
     limit: i64,
     offset: i64,
-) -> Result<Vec<Hit>, DbError> {
+) -> Result<Matches, DbError> {
     if words.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Matches::default());
     }
     let rows = match db {
         Db::Sqlite(pool) => {
             // Titles weigh four times as much as contents.
-            let sql = "select p.id, p.title, p.date_posted, u.id as author_id, \
+            let sql = "select page.total, p.id, p.title, p.date_posted, u.id as author_id, \
                  u.username as author_username, u.image_file as author_image_file, \
                  snippet(posts_search, 1, $5, $6, '…', 24) as snippet \
-                 from (select id, score from \
+                 from (select id, score, count(*) over () as total from \
                        (select rowid as id, bm25(posts_search, 4.0, 1.0) as score from posts_search \
                         where posts_search match $1 order by rowid desc limit $2) \
                        order by score, id desc limit $3 offset $4) page \
@@ -112,10 +124,10 @@ pub async fn find_matches(
                 .await?
         }
         Db::Postgres(pool) => {
-            let sql = "select p.id, p.title, p.date_posted, u.id as author_id, \
+            let sql = "select page.total, p.id, p.title, p.date_posted, u.id as author_id, \
                  u.username as author_username, u.image_file as author_image_file, \
                  ts_headline('english', p.content, plainto_tsquery('english', $1), $5) as snippet \
-                 from (select id, score from \
+                 from (select id, score, count(*) over () as total from \
                        (select id, ts_rank(search, plainto_tsquery('english', $1)) as score from posts \
                         where search @@ plainto_tsquery('english', $1) order by id desc limit $2) c \
                        order by score desc, id desc limit $3 offset $4) page \
@@ -135,7 +147,15 @@ pub async fn find_matches(
                 .await?
         }
     };
-    Ok(rows.into_iter().map(Hit::from).collect())
+    let total = match rows.first() {
+        Some(row) => row.total,
+        None if offset > 0 => count_matches(db, words).await?,
+        None => 0,
+    };
+    Ok(Matches {
+        hits: rows.into_iter().map(Hit::from).collect(),
+        total,
+    })
 }
 
 #[cfg(test)]

@@ -64,6 +64,18 @@ async fn a_page_past_the_last_is_404() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_page_past_the_last_is_404() {
+    let server = start().await;
+    assert_eq!(get(&server, "/search?q=content&page=2").await.0, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_page_zero_is_404() {
+    let server = start().await;
+    assert_eq!(get(&server, "/search?q=content&page=0").await.0, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn page_zero_is_404() {
     let server = start().await;
     assert_eq!(get(&server, "/?page=0").await.0, 404);
