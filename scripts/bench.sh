@@ -6,8 +6,9 @@
 # (server/examples/plain_home.rs) run side by side, and the ratio; queries per anonymous home
 # page; peak memory; and the WASM + JS bundle sizes, raw and brotli.
 #
-# Usage: scripts/bench.sh [--sizes "10000 1000000"] [--duration SECONDS] [--connections N]
+# Usage: scripts/bench.sh [--sizes "10000 1000000"] [--duration SECONDS] [--connections N] [--no-build]
 # Installs what it lacks (wrk, the release tools), builds the release site, then measures.
+# --no-build measures the release build already in target/ as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -16,11 +17,13 @@ sizes="10000 1000000"
 duration=10
 connections=32
 threads=2
+build=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
+    --no-build) build=; shift ;;
     *) echo "unknown option: $1 (see the usage at the top of $0)" >&2; exit 2 ;;
   esac
 done
@@ -33,8 +36,13 @@ if ! command -v wrk >/dev/null; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk
 fi
 
-echo "== Building the release site and the hand-written handler"
-build_release
+if [[ -n "$build" ]]; then
+  echo "== Building the release site and the hand-written handler"
+  build_release
+elif [[ ! -x target/release/quire || ! -d "$RELEASE_SITE_ROOT/pkg" ]]; then
+  echo "--no-build: there is no release build to measure; run without it once" >&2
+  exit 2
+fi
 # The variables cargo-leptos sets for its release build, so the example reuses its artifacts.
 LEPTOS_OUTPUT_NAME=quire LEPTOS_SITE_ROOT="$RELEASE_SITE_ROOT" LEPTOS_SITE_PKG_DIR=pkg \
   LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=frontend \
@@ -77,7 +85,14 @@ measure() {
     END { printf "%.0f %.2f %.2f %s\n", rps, p50, p99, (bad ? "(" bad " non-2xx!)" : "") }'
 }
 
-row() { printf '%-44s %10s %10s %10s %s\n' "$@"; }
+# One result line; the last column is Quire's peak RSS so far, so the row that raised it shows.
+row() {
+  local peak="-"
+  if [[ -n "${quire_pid:-}" && -r "/proc/$quire_pid/status" ]]; then
+    peak=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$quire_pid/status")
+  fi
+  printf '%-44s %10s %10s %10s %8s %s\n' "$1" "$2" "$3" "$4" "$peak" "${*:5}"
+}
 
 # Statements two anonymous requests for the home page cost (the first renders it, the second is
 # served kept), from sqlx's statement log of a server started for the purpose.
@@ -125,7 +140,7 @@ for posts in $sizes; do
   middle=$(( (last + 1) / 2 ))
   user=$(sqlite3 "$db" 'select username from users order by id limit 1')
   post=$(sqlite3 "$db" 'select id from posts order by id limit 1')
-  row "what" "req/s" "p50 ms" "p99 ms"
+  printf '%-44s %10s %10s %10s %8s\n' "what" "req/s" "p50 ms" "p99 ms" "peak MB"
   read -r plain_rps rest <<<"$(measure "http://$plain_addr/")"
   row "hand-written axum + sqlx, home page" "$plain_rps" $rest
   read -r served_rps rest <<<"$(measure "http://$quire_addr/")"
