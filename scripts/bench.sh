@@ -85,12 +85,21 @@ measure() {
     END { printf "%.0f %.2f %.2f %s\n", rps, p50, p99, (bad ? "(" bad " non-2xx!)" : "") }'
 }
 
+# Quire's memory in MB from /proc: `memory_mb` its peak RSS so far, `memory_mb VmRSS` its RSS now;
+# "-" when Quire is not running.
+memory_mb() {
+  local field=${1:-VmHWM}
+  if [[ -n "${quire_pid:-}" && -r "/proc/$quire_pid/status" ]]; then
+    awk -v field="$field:" '$1 == field { printf "%.0f", $2 / 1024 }' "/proc/$quire_pid/status"
+  else
+    echo "-"
+  fi
+}
+
 # One result line; the last column is Quire's peak RSS so far, so the row that raised it shows.
 row() {
-  local peak="-"
-  if [[ -n "${quire_pid:-}" && -r "/proc/$quire_pid/status" ]]; then
-    peak=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$quire_pid/status")
-  fi
+  local peak
+  peak=$(memory_mb)
   printf '%-44s %10s %10s %10s %8s %s\n' "$1" "$2" "$3" "$4" "$peak" "${*:5}"
 }
 
@@ -166,7 +175,7 @@ for posts in $sizes; do
   row "/search, a word in one post ($posts)" $(measure "http://$quire_addr/search?q=$posts")
   row "/search, a word in no post" $(measure "http://$quire_addr/search?q=zyzzyva")
   echo "ratio to the hand-written handler: served $(awk -v a="$served_rps" -v b="$plain_rps" 'BEGIN { printf "%.2f", a / b }')x, rendered $(awk -v a="$rendered_rps" -v b="$plain_rps" 'BEGIN { printf "%.2f", a / b }')x"
-  echo "memory: Quire's peak RSS $(awk '/VmHWM/ { printf "%.0f MB", $2 / 1024 }' "/proc/$quire_pid/status"), now $(awk '/VmRSS/ { printf "%.0f MB", $2 / 1024 }' "/proc/$quire_pid/status")"
+  echo "memory: Quire's peak RSS $(memory_mb) MB, now $(memory_mb VmRSS) MB"
   kill "$quire_pid" "$plain_pid"
   wait "$quire_pid" "$plain_pid" 2>/dev/null || true
   count_queries "$db"

@@ -31,12 +31,13 @@ impl Pager {
     /// The pager for `page`, or [`AppError::NotFound`] when that page does not exist.
     /// An empty list still has page 1.
     pub fn new(page: i64, per_page: i64, total: i64) -> Result<Self, AppError> {
+        page_offset(page, per_page)?;
         let pager = Self {
             page,
             per_page,
             total,
         };
-        if page < 1 || page > pager.pages() {
+        if page > pager.pages() {
             return Err(AppError::NotFound);
         }
         Ok(pager)
@@ -49,7 +50,7 @@ impl Pager {
 
     /// Rows to skip to reach this page.
     pub fn offset(&self) -> i64 {
-        (self.page - 1) * self.per_page
+        page_offset(self.page, self.per_page).unwrap_or_default()
     }
 
     /// Page links as Flask-SQLAlchemy's `iter_pages(left_edge=1, right_edge=1,
@@ -82,6 +83,15 @@ impl Pager {
         }
         links
     }
+}
+
+/// Rows to skip to reach page `page` of `per_page` rows, or [`AppError::NotFound`] for a page
+/// number below 1. For lists whose total is only known once the page is read, such as searches.
+pub fn page_offset(page: i64, per_page: i64) -> Result<i64, AppError> {
+    if page < 1 {
+        return Err(AppError::NotFound);
+    }
+    Ok((page - 1).saturating_mul(per_page))
 }
 
 /// The page number in a `?page=` query value: anything that is not a number means page 1.
@@ -168,6 +178,16 @@ mod tests {
     #[test]
     fn the_offset_skips_earlier_pages() {
         assert_eq!(Pager::new(3, 5, 100).map(|p| p.offset()), Ok(10));
+    }
+
+    #[test]
+    fn a_page_below_one_has_no_offset() {
+        assert_eq!(page_offset(-1, 5), Err(AppError::NotFound));
+    }
+
+    #[test]
+    fn a_huge_page_number_saturates_instead_of_overflowing() {
+        assert_eq!(page_offset(i64::MAX, 5), Ok(i64::MAX));
     }
 
     #[test]

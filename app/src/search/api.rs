@@ -8,7 +8,7 @@ use crate::{error::AppError, search::model::SearchResults};
 #[server(endpoint = "search_posts")]
 pub async fn search_posts(q: String, page: i64) -> Result<SearchResults, AppError> {
     use crate::{
-        pagination::{PER_PAGE, Pager},
+        pagination::{PER_PAGE, Pager, page_offset},
         search::{
             gate::SEARCHES,
             model::{clean_query, words},
@@ -27,12 +27,9 @@ pub async fn search_posts(q: String, page: i64) -> Result<SearchResults, AppErro
                     pager: None,
                 });
             }
-            if page < 1 {
-                return Err(AppError::NotFound);
-            }
+            let offset = page_offset(page, PER_PAGE)?;
             let db = db()?;
             let _turn = SEARCHES.turn().await?;
-            let offset = (page - 1).saturating_mul(PER_PAGE);
             let found = repo::find_matches(&db, &words, PER_PAGE, offset).await?;
             let pager = Pager::new(page, PER_PAGE, found.total)?;
             Ok(SearchResults {
