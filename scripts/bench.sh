@@ -96,6 +96,11 @@ memory_mb() {
   fi
 }
 
+# $1 as a multiple of $2, two decimals.
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
+}
+
 # One result line; the last column is Quire's peak RSS so far, so the row that raised it shows.
 row() {
   local peak
@@ -174,7 +179,7 @@ for posts in $sizes; do
   row "/search, two words, page 3, 1 client" $(threads=1 connections=1 measure "http://$quire_addr/search?q=chess%20patience&page=3")
   row "/search, a word in one post ($posts)" $(measure "http://$quire_addr/search?q=$posts")
   row "/search, a word in no post" $(measure "http://$quire_addr/search?q=zyzzyva")
-  echo "ratio to the hand-written handler: served $(awk -v a="$served_rps" -v b="$plain_rps" 'BEGIN { printf "%.2f", a / b }')x, rendered $(awk -v a="$rendered_rps" -v b="$plain_rps" 'BEGIN { printf "%.2f", a / b }')x"
+  echo "ratio to the hand-written handler: served $(ratio "$served_rps" "$plain_rps")x, rendered $(ratio "$rendered_rps" "$plain_rps")x"
   echo "memory: Quire's peak RSS $(memory_mb) MB, now $(memory_mb VmRSS) MB"
   kill "$quire_pid" "$plain_pid"
   wait "$quire_pid" "$plain_pid" 2>/dev/null || true

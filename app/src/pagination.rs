@@ -31,13 +31,12 @@ impl Pager {
     /// The pager for `page`, or [`AppError::NotFound`] when that page does not exist.
     /// An empty list still has page 1.
     pub fn new(page: i64, per_page: i64, total: i64) -> Result<Self, AppError> {
-        page_offset(page, per_page)?;
         let pager = Self {
             page,
             per_page,
             total,
         };
-        if page > pager.pages() {
+        if page < 1 || page > pager.pages() {
             return Err(AppError::NotFound);
         }
         Ok(pager)
@@ -50,7 +49,7 @@ impl Pager {
 
     /// Rows to skip to reach this page.
     pub fn offset(&self) -> i64 {
-        page_offset(self.page, self.per_page).unwrap_or_default()
+        rows_before(self.page, self.per_page)
     }
 
     /// Page links as Flask-SQLAlchemy's `iter_pages(left_edge=1, right_edge=1,
@@ -91,7 +90,12 @@ pub fn page_offset(page: i64, per_page: i64) -> Result<i64, AppError> {
     if page < 1 {
         return Err(AppError::NotFound);
     }
-    Ok((page - 1).saturating_mul(per_page))
+    Ok(rows_before(page, per_page))
+}
+
+/// Rows on the pages before page `page` (from 1), saturating instead of overflowing.
+fn rows_before(page: i64, per_page: i64) -> i64 {
+    (page - 1).saturating_mul(per_page)
 }
 
 /// The page number in a `?page=` query value: anything that is not a number means page 1.
