@@ -11,6 +11,9 @@ pub mod auth;
 /// Who is asking: the client address behind trusted proxies, and its rate-limit key (server only).
 #[cfg(feature = "ssr")]
 pub mod client;
+/// Whether the visitor who asked is still waiting for the answer (server only).
+#[cfg(feature = "ssr")]
+pub mod client_gone;
 /// The current time at the databases' precision (server only).
 #[cfg(feature = "ssr")]
 pub mod clock;

@@ -10,6 +10,8 @@ pub mod access_log;
 pub mod api_status;
 /// The `db` and `post` commands.
 pub mod cli;
+/// Telling a request's work when its client has gone.
+pub mod client_watch;
 /// Command-line options and environment variables.
 pub mod config;
 /// The cross-site request check.
@@ -22,6 +24,8 @@ pub mod form_refusal;
 pub mod headers;
 /// `/healthz` and `/readyz`.
 pub mod health;
+/// Response bodies that keep a value alive until they have been sent.
+pub mod held_body;
 /// The `import` command.
 pub mod import;
 /// Paths too long to name a file.
@@ -30,6 +34,8 @@ pub mod long_paths;
 pub mod page_cache;
 /// The axum router.
 pub mod router;
+/// Turns to search, taken before a search is rendered.
+pub mod search_turns;
 
 use app::{
     db::Db,

@@ -41,12 +41,14 @@ use tower_http::{
 use crate::{
     access_log::log_requests,
     api_status::status_from_error,
+    client_watch::watch_client,
     cross_site::reject_cross_site,
     form_refusal::show_refusals,
     headers::{HeaderPolicy, add_headers},
     health::{healthz, readyz},
     long_paths::can_name_a_file,
     page_cache::{PageCache, serve_cached},
+    search_turns::take_search_turns,
 };
 
 /// Largest request body for forms and server functions: room for a 100,000-character post
@@ -137,6 +139,8 @@ pub fn app(state: AppState, limits: Limits) -> Router {
             render_shell(&state),
         )
         .fallback_service(files)
+        .layer(middleware::from_fn(take_search_turns))
+        .layer(middleware::from_fn(watch_client))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(RequestBodyTimeoutLayer::new(limits.client_idle))
         .layer(TimeoutLayer::with_status_code(

@@ -8,9 +8,10 @@ use crate::{error::AppError, search::model::SearchResults};
 #[server(endpoint = "search_posts")]
 pub async fn search_posts(q: String, page: i64) -> Result<SearchResults, AppError> {
     use crate::{
+        client_gone::unless_gone,
         pagination::{PER_PAGE, Pager, page_offset},
         search::{
-            gate::SEARCHES,
+            gate::{SEARCHES, request_turn},
             model::{clean_query, words},
             repo,
         },
@@ -29,8 +30,17 @@ pub async fn search_posts(q: String, page: i64) -> Result<SearchResults, AppErro
             }
             let offset = page_offset(page, PER_PAGE)?;
             let db = db()?;
-            let _turn = SEARCHES.turn().await?;
-            let found = repo::find_matches(&db, &words, PER_PAGE, offset).await?;
+            // A search whose visitor has left neither waits for its turn nor keeps ranking.
+            let found = unless_gone(
+                async {
+                    let _turn = request_turn(&SEARCHES).await?;
+                    Ok(repo::find_matches(&db, &words, PER_PAGE, offset).await?)
+                },
+                || AppError::Busy {
+                    retry_after_secs: 1,
+                },
+            )
+            .await?;
             let pager = Pager::new(page, PER_PAGE, found.total)?;
             Ok(SearchResults {
                 query,
