@@ -5,7 +5,7 @@
 //! memory flat under a burst of searches and leaves connections free for every other page.
 //!
 //! The server hands out turns before a search request is rendered at all (a request waiting for
-//! its turn then costs next to nothing) and says so in the request's [`SearchTurn`]; the search
+//! its turn then holds no page render) and says so in the request's [`SearchTurn`]; the search
 //! takes a turn of its own only when it runs outside such a request.
 
 use std::{
