@@ -2,8 +2,9 @@
 //!
 //! Leptos runs a page's resources as detached tasks, so a visitor who closes the tab or gives up
 //! does not stop them: a burst of abandoned searches would keep ranking, one after another, long
-//! after everyone left. The server puts a [`ClientGone`] in every request's extensions and keeps
-//! its [`ResponseAlive`] with the response until the last byte is written or the connection drops.
+//! after everyone left. The server puts a [`ClientGone`] in the extensions of each request that
+//! ranks posts (a search) and keeps its [`ResponseAlive`] with the response until the last byte is
+//! written or the connection drops.
 
 use tokio::sync::watch;
 
@@ -63,25 +64,13 @@ pub fn unless_gone<T, E>(
 mod tests {
     use std::time::Duration;
 
-    use leptos::prelude::{Owner, provide_context};
-
     use super::*;
-
-    /// An owner whose request carries `client`, as the server's middleware leaves it.
-    fn request_with(client: ClientGone) -> Owner {
-        let owner = Owner::new();
-        owner.with(|| {
-            let mut request = http::Request::new(());
-            request.extensions_mut().insert(client);
-            provide_context(request.into_parts().0);
-        });
-        owner
-    }
+    use crate::test_request::owner_with;
 
     #[tokio::test]
     async fn work_stops_when_the_response_is_dropped() {
         let (alive, client) = watch_response();
-        let owner = request_with(client);
+        let owner = owner_with(client);
         let work = std::future::pending::<Result<(), &str>>();
         drop(alive);
         let result = owner.with(|| unless_gone(work, || "gone")).await;
@@ -91,7 +80,7 @@ mod tests {
     #[tokio::test]
     async fn work_finishes_while_the_response_lives() {
         let (_alive, client) = watch_response();
-        let owner = request_with(client);
+        let owner = owner_with(client);
         let work = async {
             tokio::time::sleep(Duration::from_millis(5)).await;
             Ok::<_, &str>(7)

@@ -76,6 +76,9 @@ pub mod seed;
 /// Server state provided to every request (server only).
 #[cfg(feature = "ssr")]
 pub mod state;
+/// A request's context for unit tests (server only).
+#[cfg(all(test, feature = "ssr"))]
+pub mod test_request;
 /// The kept totals and change stamp, read once per cacheable request (server only).
 #[cfg(feature = "ssr")]
 pub mod totals;

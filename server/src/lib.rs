@@ -10,8 +10,6 @@ pub mod access_log;
 pub mod api_status;
 /// The `db` and `post` commands.
 pub mod cli;
-/// Telling a request's work when its client has gone.
-pub mod client_watch;
 /// Command-line options and environment variables.
 pub mod config;
 /// The cross-site request check.
@@ -34,7 +32,7 @@ pub mod long_paths;
 pub mod page_cache;
 /// The axum router.
 pub mod router;
-/// Turns to search, taken before a search is rendered.
+/// Turns to search, taken before a search is rendered, and the signal that its client has gone.
 pub mod search_turns;
 
 use app::{

@@ -41,7 +41,6 @@ use tower_http::{
 use crate::{
     access_log::log_requests,
     api_status::status_from_error,
-    client_watch::watch_client,
     cross_site::reject_cross_site,
     form_refusal::show_refusals,
     headers::{HeaderPolicy, add_headers},
@@ -140,7 +139,6 @@ pub fn app(state: AppState, limits: Limits) -> Router {
         )
         .fallback_service(files)
         .layer(middleware::from_fn(take_search_turns))
-        .layer(middleware::from_fn(watch_client))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(RequestBodyTimeoutLayer::new(limits.client_idle))
         .layer(TimeoutLayer::with_status_code(

@@ -1,12 +1,17 @@
 //! Turns to search, handed out before a search request is rendered: a request waiting for its
-//! turn holds nothing but itself, where a rendering one holds its page's whole render state.
+//! turn holds nothing but itself, where a rendering one holds its page's whole render state. A
+//! request given its turn also learns when its client has gone ([`ClientGone`]), so a search
+//! nobody waits for any more stops ranking; other requests pay for neither.
 
 use std::collections::HashMap;
 
-use app::search::{
-    api::SearchPosts,
-    gate::{SEARCHES, SearchTurn},
-    model::{clean_query, words},
+use app::{
+    client_gone::{ClientGone, watch_response},
+    search::{
+        api::SearchPosts,
+        gate::{SEARCHES, SearchTurn},
+        model::{clean_query, words},
+    },
 };
 use axum::{
     extract::{Query, Request},
@@ -18,17 +23,22 @@ use leptos::server_fn::ServerFn;
 
 use crate::held_body::hold_until_sent;
 
-/// Middleware: a search page with words to find, or a search call, waits here for its turn, then keeps it until its
-/// response has been sent; one that waited too long is rendered at once with
-/// [`SearchTurn::Refused`] and answers that Quire is busy. Other requests pass straight through.
+/// Middleware: a search page with words to find, or a search call, waits here for its turn, then
+/// keeps it, and the [`ClientGone`] signal's other half, until its response has been sent or
+/// dropped; one that waited too long is rendered at once with [`SearchTurn::Refused`] and answers
+/// that Quire is busy. A client that leaves while waiting drops the wait with it. Other requests
+/// pass straight through.
 pub async fn take_search_turns(mut request: Request, next: Next) -> Response {
     if !ranks(request.uri()) {
         return next.run(request).await;
     }
     match SEARCHES.turn().await {
         Ok(turn) => {
-            request.extensions_mut().insert(SearchTurn::Granted);
-            hold_until_sent(next.run(request).await, turn)
+            let (alive, client) = watch_response();
+            let extensions = request.extensions_mut();
+            extensions.insert(SearchTurn::Granted);
+            extensions.insert::<ClientGone>(client);
+            hold_until_sent(next.run(request).await, (turn, alive))
         }
         Err(_) => {
             request.extensions_mut().insert(SearchTurn::Refused);
@@ -51,6 +61,15 @@ fn ranks(uri: &Uri) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::{
+        sync::{Arc, Mutex},
+        time::Duration,
+    };
+
+    use axum::{Extension, Router, body::Body, routing::get};
+    use tokio::sync::oneshot;
+    use tower::ServiceExt;
+
     use super::*;
 
     fn ranks_at(uri: &str) -> bool {
@@ -77,5 +96,63 @@ mod tests {
     fn other_pages_do_not_wait() {
         assert!(!ranks_at("/?q=chess"));
         assert!(!ranks_at("/user/search"));
+    }
+
+    /// A router whose search page hands the [`ClientGone`] it was given, if any, to the test.
+    fn router(handed: oneshot::Sender<Option<ClientGone>>) -> Router {
+        let handed = Arc::new(Mutex::new(Some(handed)));
+        Router::new()
+            .route(
+                "/search",
+                get(move |client: Option<Extension<ClientGone>>| async move {
+                    if let Some(sender) = handed.lock().ok().and_then(|mut slot| slot.take()) {
+                        let _ = sender.send(client.map(|Extension(client)| client));
+                    }
+                    "page"
+                }),
+            )
+            .layer(axum::middleware::from_fn(take_search_turns))
+    }
+
+    /// The [`ClientGone`] a request for `uri` was given, and its response.
+    async fn serve(uri: &str) -> (Option<ClientGone>, Response) {
+        let (handed, receive) = oneshot::channel();
+        let request = Request::get(uri)
+            .body(Body::empty())
+            .expect("a valid request");
+        let response = router(handed)
+            .oneshot(request)
+            .await
+            .expect("an infallible router");
+        (receive.await.expect("the page ran"), response)
+    }
+
+    /// Whether `client` reports its response gone within a short while.
+    async fn gone_soon(client: ClientGone) -> bool {
+        tokio::time::timeout(Duration::from_millis(200), client.wait())
+            .await
+            .is_ok()
+    }
+
+    #[tokio::test]
+    async fn a_search_counts_its_client_as_waiting_while_the_body_is_unread() {
+        let (client, response) = serve("/search?q=chess").await;
+        let client = client.expect("a search is told when its client goes");
+        assert!(!gone_soon(client).await);
+        drop(response);
+    }
+
+    #[tokio::test]
+    async fn dropping_a_search_response_tells_the_search_its_client_is_gone() {
+        let (client, response) = serve("/search?q=chess").await;
+        let client = client.expect("a search is told when its client goes");
+        drop(response);
+        assert!(gone_soon(client).await);
+    }
+
+    #[tokio::test]
+    async fn a_page_that_ranks_nothing_gets_no_client_signal() {
+        let (client, _response) = serve("/search").await;
+        assert!(client.is_none());
     }
 }

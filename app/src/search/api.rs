@@ -17,37 +17,33 @@ pub async fn search_posts(q: String, page: i64) -> Result<SearchResults, AppErro
         },
         state::{db, with_status},
     };
-    with_status(
-        async {
-            let query = clean_query(&q);
-            let words = words(&query);
-            if words.is_empty() {
-                return Ok(SearchResults {
-                    query,
-                    hits: Vec::new(),
-                    pager: None,
-                });
-            }
-            let offset = page_offset(page, PER_PAGE)?;
-            let db = db()?;
-            // A search whose visitor has left neither waits for its turn nor keeps ranking.
-            let found = unless_gone(
-                async {
-                    let _turn = request_turn(&SEARCHES).await?;
-                    Ok(repo::find_matches(&db, &words, PER_PAGE, offset).await?)
-                },
-                || AppError::Busy {
-                    retry_after_secs: 1,
-                },
-            )
-            .await?;
-            let pager = Pager::new(page, PER_PAGE, found.total)?;
-            Ok(SearchResults {
+    with_status(async {
+        let query = clean_query(&q);
+        let words = words(&query);
+        if words.is_empty() {
+            return Ok(SearchResults {
                 query,
-                hits: found.hits,
-                pager: Some(pager),
-            })
+                hits: Vec::new(),
+                pager: None,
+            });
         }
-        .await,
-    )
+        let offset = page_offset(page, PER_PAGE)?;
+        let db = db()?;
+        // A search whose visitor has left neither waits for its turn nor keeps ranking.
+        let found = unless_gone(
+            async {
+                let _turn = request_turn(&SEARCHES).await?;
+                Ok(repo::find_matches(&db, &words, PER_PAGE, offset).await?)
+            },
+            || SEARCHES.busy(),
+        )
+        .await?;
+        let pager = Pager::new(page, PER_PAGE, found.total)?;
+        Ok(SearchResults {
+            query,
+            hits: found.hits,
+            pager: Some(pager),
+        })
+    })
+    .await
 }

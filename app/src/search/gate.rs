@@ -95,6 +95,7 @@ pub static SEARCHES: LazyLock<Gate> = LazyLock::new(|| {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_request::owner_with;
 
     #[tokio::test]
     async fn a_search_beyond_the_turns_is_told_to_come_back() {
@@ -120,22 +121,11 @@ mod tests {
         assert!(next.is_ok());
     }
 
-    /// An owner whose request carries `turn`, as the server leaves it.
-    fn request_with(turn: SearchTurn) -> leptos::prelude::Owner {
-        let owner = leptos::prelude::Owner::new();
-        owner.with(|| {
-            let mut request = http::Request::new(());
-            request.extensions_mut().insert(turn);
-            leptos::prelude::provide_context(request.into_parts().0);
-        });
-        owner
-    }
-
     #[tokio::test]
     async fn a_request_granted_its_turn_runs_without_taking_another() {
         let gate = Gate::new(1, Duration::from_millis(20));
         let _held = gate.turn().await;
-        let owner = request_with(SearchTurn::Granted);
+        let owner = owner_with(SearchTurn::Granted);
         let turn = owner.with(|| request_turn(&gate)).await;
         assert!(matches!(turn, Ok(None)));
     }
@@ -143,7 +133,7 @@ mod tests {
     #[tokio::test]
     async fn a_request_refused_its_turn_is_told_to_come_back_at_once() {
         let gate = Gate::new(1, Duration::from_secs(5));
-        let owner = request_with(SearchTurn::Refused);
+        let owner = owner_with(SearchTurn::Refused);
         let turn = owner.with(|| request_turn(&gate)).await;
         assert!(matches!(turn, Err(AppError::Busy { .. })));
     }
