@@ -53,6 +53,9 @@ pub mod mail_queue;
 pub mod maintenance;
 /// Every field message Quire writes, and the check that a message is one of them.
 pub mod messages;
+/// Keeping a request's reactive owners alive while a server function runs (server only).
+#[cfg(feature = "ssr")]
+pub mod owner_hold;
 /// Page arithmetic and the page-link pattern.
 pub mod pagination;
 /// Posts: model, server functions, SQL, components and pages.

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use ipnet::IpNet;
 use tokio::sync::Notify;
 
-use crate::{db::Db, error::AppError, reset::mail::Mailer};
+use crate::{db::Db, error::AppError, owner_hold::OwnerHold, reset::mail::Mailer};
 
 /// Deployment settings the app needs at request time.
 #[derive(Clone, Debug)]
@@ -89,11 +89,17 @@ pub fn db() -> Result<Db, AppError> {
     app_state().map(|state| state.db)
 }
 
-/// Sets the HTTP status of the current response to match `result`'s error, if any.
+/// Runs a server function's `work`, then sets the HTTP status of the current response to match
+/// its error, if any. The request's reactive owners are held until then ([`OwnerHold`]), so the
+/// contexts `work` reads after its first `await` stay reachable even when the client has gone.
 ///
 /// A plain HTML form post (no JavaScript) is left alone: Leptos answers it with a redirect back
 /// to the form carrying the error, and that redirect must keep its 302.
-pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+pub async fn with_status<T>(
+    work: impl Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
+    let _owners = OwnerHold::current();
+    let result = work.await;
     let (Err(error), Some(response)) = (&result, use_context::<leptos_axum::ResponseOptions>())
     else {
         return result;
@@ -117,4 +123,40 @@ fn is_plain_form_post() -> bool {
                 .and_then(|accept| accept.to_str().ok())
                 .is_some_and(|accept| accept.contains("text/html"))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use leptos::{prelude::Owner, reactive::computed::ScopedFuture};
+    use leptos_axum::ResponseOptions;
+    use tokio::sync::oneshot;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn the_status_is_set_even_when_the_request_dropped_its_owners_meanwhile() {
+        let request = Owner::new();
+        let response = ResponseOptions::default();
+        request.with(|| provide_context(response.clone()));
+        let page = request.child();
+        let (finish, finished) = oneshot::channel::<()>();
+        // As Leptos runs a page's data loading: the page's owner set on every poll.
+        let work = page.with(|| {
+            ScopedFuture::new_untracked(with_status(async {
+                let _ = finished.await;
+                Err::<(), _>(AppError::NotFound)
+            }))
+        });
+        let task = tokio::spawn(work);
+        tokio::task::yield_now().await;
+        drop(request);
+        drop(page);
+        let _ = finish.send(());
+        let result = task.await.expect("the work ran");
+        assert!(matches!(result, Err(AppError::NotFound)));
+        assert_eq!(
+            response.0.read().ok().and_then(|parts| parts.status),
+            Some(http::StatusCode::NOT_FOUND)
+        );
+    }
 }

@@ -10,8 +10,11 @@ pub async fn get_account() -> Result<User, AppError> {
     use crate::{
         auth::session::current_user,
         flash::{FlashKind, cookie::set_flash},
+        owner_hold::OwnerHold,
         state::db,
     };
+    // The flash is set after an `await`: the request's owners must still be reachable then.
+    let _owners = OwnerHold::current();
     match current_user(&db()?).await? {
         Some(user) => Ok(user),
         None => {
@@ -40,38 +43,36 @@ pub async fn update_account(
             repo::update_user,
         },
     };
-    with_status(
-        async {
-            let db = db()?;
-            let user = require_user(&db).await?;
-            let (username, email) = (normalize_username(&username), email.trim().to_owned());
-            let mut errors = FieldErrors::default();
-            if let Some(message) = username_error(&username) {
-                errors.add("username", message);
-            }
-            if let Some(message) = email_error(&email) {
-                errors.add("email", message);
-            }
-            let email_changes = email != user.email;
-            if email_changes && current_password.is_empty() {
-                errors.add("current_password", messages::CURRENT_PASSWORD_REQUIRED);
-            }
-            errors.into_result()?;
-            if email_changes && !ssr::password_matches(&db, user.id, current_password).await? {
-                return Err(AppError::Invalid(FieldErrors::single(
-                    "current_password",
-                    messages::CURRENT_PASSWORD_INCORRECT,
-                )));
-            }
-            update_user(&db, user.id, &username, &email)
-                .await?
-                .ok_or(AppError::Unauthorized)?;
-            set_flash(FlashKind::Success, "Your account has been updated!");
-            leptos_axum::redirect("/account");
-            Ok(())
+    with_status(async {
+        let db = db()?;
+        let user = require_user(&db).await?;
+        let (username, email) = (normalize_username(&username), email.trim().to_owned());
+        let mut errors = FieldErrors::default();
+        if let Some(message) = username_error(&username) {
+            errors.add("username", message);
         }
-        .await,
-    )
+        if let Some(message) = email_error(&email) {
+            errors.add("email", message);
+        }
+        let email_changes = email != user.email;
+        if email_changes && current_password.is_empty() {
+            errors.add("current_password", messages::CURRENT_PASSWORD_REQUIRED);
+        }
+        errors.into_result()?;
+        if email_changes && !ssr::password_matches(&db, user.id, current_password).await? {
+            return Err(AppError::Invalid(FieldErrors::single(
+                "current_password",
+                messages::CURRENT_PASSWORD_INCORRECT,
+            )));
+        }
+        update_user(&db, user.id, &username, &email)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        set_flash(FlashKind::Success, "Your account has been updated!");
+        leptos_axum::redirect("/account");
+        Ok(())
+    })
+    .await
 }
 
 /// Changes the logged-in user's password, given the current one. Every other session of the
@@ -92,23 +93,21 @@ pub async fn change_password(
         messages,
         state::{db, with_status},
     };
-    with_status(
-        async {
-            let db = db()?;
-            let user = require_user(&db).await?;
-            let mut errors = validate_new_password(&new_password, &confirm_password);
-            if !ssr::password_matches(&db, user.id, current_password).await? {
-                errors.add("current_password", messages::CURRENT_PASSWORD_INCORRECT);
-            }
-            errors.into_result()?;
-            let hash = hash_password(new_password).await?;
-            change_password_and_restart_sessions(&db, user.id, &hash).await?;
-            set_flash(FlashKind::Success, "Your password has been changed.");
-            leptos_axum::redirect("/account");
-            Ok(())
+    with_status(async {
+        let db = db()?;
+        let user = require_user(&db).await?;
+        let mut errors = validate_new_password(&new_password, &confirm_password);
+        if !ssr::password_matches(&db, user.id, current_password).await? {
+            errors.add("current_password", messages::CURRENT_PASSWORD_INCORRECT);
         }
-        .await,
-    )
+        errors.into_result()?;
+        let hash = hash_password(new_password).await?;
+        change_password_and_restart_sessions(&db, user.id, &hash).await?;
+        set_flash(FlashKind::Success, "Your password has been changed.");
+        leptos_axum::redirect("/account");
+        Ok(())
+    })
+    .await
 }
 
 #[cfg(feature = "ssr")]

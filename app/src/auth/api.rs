@@ -11,7 +11,7 @@ pub async fn get_current_user() -> Result<Option<User>, AppError> {
         auth::session::current_user,
         state::{db, with_status},
     };
-    with_status(async { current_user(&db()?).await }.await)
+    with_status(async { current_user(&db()?).await }).await
 }
 
 /// Creates an account, then sends the visitor to the log-in page. Sign-ups are counted per
@@ -34,39 +34,37 @@ pub async fn register(
             repo::{UserRecord, insert_user},
         },
     };
-    with_status(
-        async {
-            let db = db()?;
-            if current_user(&db).await?.is_some() {
-                leptos_axum::redirect("/");
-                return Ok(());
-            }
-            let user = NewUser {
-                username: normalize_username(&username),
-                email: email.trim().to_owned(),
-                password,
-            };
-            validate_registration(&user, &confirm_password)?;
-            hit(&db, SIGNUP, &current_client_key().await).await?;
-            let password_hash = hash_password(user.password.clone()).await?;
-            insert_user(
-                &db,
-                &UserRecord {
-                    username: &user.username,
-                    email: &user.email,
-                    password_hash: &password_hash,
-                },
-            )
-            .await?;
-            set_flash(
-                FlashKind::Success,
-                "Your account has been created! You are now able to log in",
-            );
-            leptos_axum::redirect("/login");
-            Ok(())
+    with_status(async {
+        let db = db()?;
+        if current_user(&db).await?.is_some() {
+            leptos_axum::redirect("/");
+            return Ok(());
         }
-        .await,
-    )
+        let user = NewUser {
+            username: normalize_username(&username),
+            email: email.trim().to_owned(),
+            password,
+        };
+        validate_registration(&user, &confirm_password)?;
+        hit(&db, SIGNUP, &current_client_key().await).await?;
+        let password_hash = hash_password(user.password.clone()).await?;
+        insert_user(
+            &db,
+            &UserRecord {
+                username: &user.username,
+                email: &user.email,
+                password_hash: &password_hash,
+            },
+        )
+        .await?;
+        set_flash(
+            FlashKind::Success,
+            "Your account has been created! You are now able to log in",
+        );
+        leptos_axum::redirect("/login");
+        Ok(())
+    })
+    .await
 }
 
 /// Checks email and password; on success starts a new session and goes to `next` (a path on
@@ -91,36 +89,33 @@ pub async fn login(
         rate_limit::{LOGIN_ACCOUNT, LOGIN_CLIENT, hit, refund, reset},
         state::{db, with_status},
     };
-    with_status(
-        async {
-            let db = &db()?;
-            let email = email.trim().to_owned();
-            validate_login(&email, &password)?;
-            let client = current_client_key().await;
-            let account = email.to_lowercase();
-            hit(db, LOGIN_ACCOUNT, &account).await?;
-            hit(db, LOGIN_CLIENT, &client).await?;
-            let credentials = find_credentials_by_email(db, &email).await?;
-            let stored = match &credentials {
-                Some(credentials) => credentials.password_hash.clone(),
-                None => dummy_hash().await?,
-            };
-            let verified = verify_password(password.clone(), stored.clone()).await?;
-            let Some(credentials) = credentials.filter(|_| verified) else {
-                return Err(AppError::LoginFailed);
-            };
-            reset(db, LOGIN_ACCOUNT, &account).await?;
-            refund(db, LOGIN_CLIENT, &client).await?;
-            if needs_rehash(&stored) {
-                update_password_hash(db, credentials.user_id, &hash_password(password).await?)
-                    .await?;
-            }
-            start_session(db, credentials.user_id, remember.unwrap_or(false)).await?;
-            leptos_axum::redirect(safe_next(next.as_deref()).unwrap_or("/"));
-            Ok(())
+    with_status(async {
+        let db = &db()?;
+        let email = email.trim().to_owned();
+        validate_login(&email, &password)?;
+        let client = current_client_key().await;
+        let account = email.to_lowercase();
+        hit(db, LOGIN_ACCOUNT, &account).await?;
+        hit(db, LOGIN_CLIENT, &client).await?;
+        let credentials = find_credentials_by_email(db, &email).await?;
+        let stored = match &credentials {
+            Some(credentials) => credentials.password_hash.clone(),
+            None => dummy_hash().await?,
+        };
+        let verified = verify_password(password.clone(), stored.clone()).await?;
+        let Some(credentials) = credentials.filter(|_| verified) else {
+            return Err(AppError::LoginFailed);
+        };
+        reset(db, LOGIN_ACCOUNT, &account).await?;
+        refund(db, LOGIN_CLIENT, &client).await?;
+        if needs_rehash(&stored) {
+            update_password_hash(db, credentials.user_id, &hash_password(password).await?).await?;
         }
-        .await,
-    )
+        start_session(db, credentials.user_id, remember.unwrap_or(false)).await?;
+        leptos_axum::redirect(safe_next(next.as_deref()).unwrap_or("/"));
+        Ok(())
+    })
+    .await
 }
 
 /// A real argon2id hash to check unknown emails against, so they take as long as known ones.
@@ -143,12 +138,10 @@ pub async fn logout() -> Result<(), AppError> {
         auth::session::end_session,
         state::{db, with_status},
     };
-    with_status(
-        async {
-            end_session(&db()?).await?;
-            leptos_axum::redirect("/");
-            Ok(())
-        }
-        .await,
-    )
+    with_status(async {
+        end_session(&db()?).await?;
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
 }

@@ -16,19 +16,17 @@ pub async fn list_posts(page: i64) -> Result<PostPage, AppError> {
         state::{db, with_status},
         totals::known_totals,
     };
-    with_status(
-        async {
-            let db = db()?;
-            let total = match known_totals() {
-                Some(totals) => totals.posts,
-                None => repo::count_posts(&db).await?,
-            };
-            let pager = Pager::new(page, PER_PAGE, total)?;
-            let posts = repo::list_posts_page(&db, PER_PAGE, pager.offset(), pager.total).await?;
-            Ok(PostPage { posts, pager })
-        }
-        .await,
-    )
+    with_status(async {
+        let db = db()?;
+        let total = match known_totals() {
+            Some(totals) => totals.posts,
+            None => repo::count_posts(&db).await?,
+        };
+        let pager = Pager::new(page, PER_PAGE, total)?;
+        let posts = repo::list_posts_page(&db, PER_PAGE, pager.offset(), pager.total).await?;
+        Ok(PostPage { posts, pager })
+    })
+    .await
 }
 
 /// The post with this id, with its author.
@@ -38,7 +36,7 @@ pub async fn get_post(id: i64) -> Result<Post, AppError> {
         posts::repo,
         state::{db, with_status},
     };
-    with_status(async { repo::find_post(&db()?, id).await?.ok_or(AppError::NotFound) }.await)
+    with_status(async { repo::find_post(&db()?, id).await?.ok_or(AppError::NotFound) }).await
 }
 
 /// The post with this id, if the logged-in user wrote it: `NotFound` if there is no such post,
@@ -46,7 +44,7 @@ pub async fn get_post(id: i64) -> Result<Post, AppError> {
 #[server(endpoint = "editable_post")]
 pub async fn get_editable_post(id: i64) -> Result<Post, AppError> {
     use crate::state::{db, with_status};
-    with_status(async { ssr::editable_post(&db()?, id, true).await }.await)
+    with_status(async { ssr::editable_post(&db()?, id, true).await }).await
 }
 
 /// Writes a new post as the logged-in user, then goes home, where it is first.
@@ -58,22 +56,20 @@ pub async fn create_post(title: String, content: String) -> Result<(), AppError>
         posts::{model::NewPost, repo},
         state::{db, with_status},
     };
-    with_status(
-        async {
-            let db = db()?;
-            let user = require_user(&db).await?;
-            let post = NewPost {
-                title: title.trim().to_owned(),
-                content,
-            };
-            post.validate()?;
-            repo::insert_post(&db, user.id, &post).await?;
-            set_flash(FlashKind::Success, "Your post has been created!");
-            leptos_axum::redirect("/");
-            Ok(())
-        }
-        .await,
-    )
+    with_status(async {
+        let db = db()?;
+        let user = require_user(&db).await?;
+        let post = NewPost {
+            title: title.trim().to_owned(),
+            content,
+        };
+        post.validate()?;
+        repo::insert_post(&db, user.id, &post).await?;
+        set_flash(FlashKind::Success, "Your post has been created!");
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
 }
 
 /// The draft `content` rendered as it will be shown, for the post form's Preview; logged-in
@@ -87,19 +83,17 @@ pub async fn preview_post(content: String) -> Result<String, AppError> {
         posts::{markdown, model::CONTENT_MAX},
         state::{db, with_status},
     };
-    with_status(
-        async {
-            require_user(&db()?).await?;
-            if content.chars().count() > CONTENT_MAX {
-                return Err(AppError::Invalid(FieldErrors::single(
-                    "content",
-                    messages::CONTENT_LENGTH,
-                )));
-            }
-            Ok(markdown::render(&content))
+    with_status(async {
+        require_user(&db()?).await?;
+        if content.chars().count() > CONTENT_MAX {
+            return Err(AppError::Invalid(FieldErrors::single(
+                "content",
+                messages::CONTENT_LENGTH,
+            )));
         }
-        .await,
-    )
+        Ok(markdown::render(&content))
+    })
+    .await
 }
 
 /// Changes a post; only its author may.
@@ -110,24 +104,22 @@ pub async fn update_post(id: i64, title: String, content: String) -> Result<(), 
         posts::{model::NewPost, repo},
         state::{db, with_status},
     };
-    with_status(
-        async {
-            let db = db()?;
-            ssr::editable_post(&db, id, false).await?;
-            let post = NewPost {
-                title: title.trim().to_owned(),
-                content,
-            };
-            post.validate()?;
-            if !repo::update_post(&db, id, &post).await? {
-                return Err(AppError::NotFound);
-            }
-            set_flash(FlashKind::Success, "Your post has been updated!");
-            leptos_axum::redirect(&format!("/post/{id}"));
-            Ok(())
+    with_status(async {
+        let db = db()?;
+        ssr::editable_post(&db, id, false).await?;
+        let post = NewPost {
+            title: title.trim().to_owned(),
+            content,
+        };
+        post.validate()?;
+        if !repo::update_post(&db, id, &post).await? {
+            return Err(AppError::NotFound);
         }
-        .await,
-    )
+        set_flash(FlashKind::Success, "Your post has been updated!");
+        leptos_axum::redirect(&format!("/post/{id}"));
+        Ok(())
+    })
+    .await
 }
 
 /// Deletes a post; only its author may. A post already deleted (say, in another tab) is `NotFound`.
@@ -138,19 +130,17 @@ pub async fn delete_post(id: i64) -> Result<(), AppError> {
         posts::repo,
         state::{db, with_status},
     };
-    with_status(
-        async {
-            let db = db()?;
-            ssr::editable_post(&db, id, false).await?;
-            if !repo::delete_post(&db, id).await? {
-                return Err(AppError::NotFound);
-            }
-            set_flash(FlashKind::Success, "Your post has been deleted!");
-            leptos_axum::redirect("/");
-            Ok(())
+    with_status(async {
+        let db = db()?;
+        ssr::editable_post(&db, id, false).await?;
+        if !repo::delete_post(&db, id).await? {
+            return Err(AppError::NotFound);
         }
-        .await,
-    )
+        set_flash(FlashKind::Success, "Your post has been deleted!");
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
 }
 
 /// The author check every change to a post goes through.

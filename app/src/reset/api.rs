@@ -23,26 +23,24 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
         state::{app_state, with_status},
         users::model::email_error,
     };
-    with_status(
-        async {
-            let state = app_state()?;
-            if current_user(&state.db).await?.is_some() {
-                leptos_axum::redirect("/");
-                return Ok(());
-            }
-            let email = email.trim().to_owned();
-            if let Some(message) = email_error(&email) {
-                return Err(AppError::Invalid(FieldErrors::single("email", message)));
-            }
-            hit(&state.db, RESET_REQUEST, &current_client_key().await).await?;
-            enqueue_password_reset(&state.db, &email).await?;
-            state.mail_wakeup.notify_one();
-            set_flash(FlashKind::Info, REQUEST_SENT);
-            leptos_axum::redirect("/login");
-            Ok(())
+    with_status(async {
+        let state = app_state()?;
+        if current_user(&state.db).await?.is_some() {
+            leptos_axum::redirect("/");
+            return Ok(());
         }
-        .await,
-    )
+        let email = email.trim().to_owned();
+        if let Some(message) = email_error(&email) {
+            return Err(AppError::Invalid(FieldErrors::single("email", message)));
+        }
+        hit(&state.db, RESET_REQUEST, &current_client_key().await).await?;
+        enqueue_password_reset(&state.db, &email).await?;
+        state.mail_wakeup.notify_one();
+        set_flash(FlashKind::Info, REQUEST_SENT);
+        leptos_axum::redirect("/login");
+        Ok(())
+    })
+    .await
 }
 
 /// Whether a reset token is still good; if not, the flash says so (the page then goes back to
@@ -50,14 +48,12 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 #[server(endpoint = "check_reset_token")]
 pub async fn check_reset_token(token: String) -> Result<bool, AppError> {
     use crate::state::{db, with_status};
-    with_status(
-        async {
-            let db = db()?;
-            ssr::count_token_check(&db).await?;
-            Ok(ssr::token_user(&db, &token).await?.is_some())
-        }
-        .await,
-    )
+    with_status(async {
+        let db = db()?;
+        ssr::count_token_check(&db).await?;
+        Ok(ssr::token_user(&db, &token).await?.is_some())
+    })
+    .await
 }
 
 /// Sets a new password with a valid token, then sends the user to log in. The password is
@@ -78,41 +74,39 @@ pub async fn reset_password(
         flash::{FlashKind, cookie::set_flash},
         state::{db, with_status},
     };
-    with_status(
-        async {
-            let db = db()?;
-            ssr::count_token_check(&db).await?;
-            let Some((user_id, old_hash)) = ssr::token_user(&db, &token).await? else {
-                leptos_axum::redirect("/reset_password");
-                return Ok(());
-            };
-            let mut renamed = FieldErrors::default();
-            for (field, message) in validate_new_password(&password, &confirm_password).iter() {
-                renamed.add(
-                    if field == "new_password" {
-                        "password"
-                    } else {
-                        field
-                    },
-                    message,
-                );
-            }
-            renamed.into_result()?;
-            let new_hash = hash_password(password).await?;
-            if !replace_password_if_unchanged(&db, user_id, &old_hash, &new_hash).await? {
-                ssr::flash_invalid_token();
-                leptos_axum::redirect("/reset_password");
-                return Ok(());
-            }
-            set_flash(
-                FlashKind::Success,
-                "Your password has been updated! You are now able to log in",
+    with_status(async {
+        let db = db()?;
+        ssr::count_token_check(&db).await?;
+        let Some((user_id, old_hash)) = ssr::token_user(&db, &token).await? else {
+            leptos_axum::redirect("/reset_password");
+            return Ok(());
+        };
+        let mut renamed = FieldErrors::default();
+        for (field, message) in validate_new_password(&password, &confirm_password).iter() {
+            renamed.add(
+                if field == "new_password" {
+                    "password"
+                } else {
+                    field
+                },
+                message,
             );
-            leptos_axum::redirect("/login");
-            Ok(())
         }
-        .await,
-    )
+        renamed.into_result()?;
+        let new_hash = hash_password(password).await?;
+        if !replace_password_if_unchanged(&db, user_id, &old_hash, &new_hash).await? {
+            ssr::flash_invalid_token();
+            leptos_axum::redirect("/reset_password");
+            return Ok(());
+        }
+        set_flash(
+            FlashKind::Success,
+            "Your password has been updated! You are now able to log in",
+        );
+        leptos_axum::redirect("/login");
+        Ok(())
+    })
+    .await
 }
 
 #[cfg(feature = "ssr")]

@@ -13,19 +13,17 @@ pub async fn list_users(page: i64) -> Result<UserPage, AppError> {
         totals::known_totals,
         users::{model::USERS_PER_PAGE, repo},
     };
-    with_status(
-        async {
-            let db = db()?;
-            let total = match known_totals() {
-                Some(totals) => totals.users,
-                None => repo::count_users(&db).await?,
-            };
-            let pager = Pager::new(page, USERS_PER_PAGE, total)?;
-            let users = repo::list_user_summaries(&db, USERS_PER_PAGE, pager.offset()).await?;
-            Ok(UserPage { users, pager })
-        }
-        .await,
-    )
+    with_status(async {
+        let db = db()?;
+        let total = match known_totals() {
+            Some(totals) => totals.users,
+            None => repo::count_users(&db).await?,
+        };
+        let pager = Pager::new(page, USERS_PER_PAGE, total)?;
+        let users = repo::list_user_summaries(&db, USERS_PER_PAGE, pager.offset()).await?;
+        Ok(UserPage { users, pager })
+    })
+    .await
 }
 
 /// Page `page` of one user's posts, newest first.
@@ -37,26 +35,24 @@ pub async fn list_user_posts(username: String, page: i64) -> Result<AuthorPostPa
         state::{db, with_status},
         users::repo as users,
     };
-    with_status(
-        async {
-            let db = db()?;
-            let user = users::find_user_by_username(&db, &username)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let pager = Pager::new(
-                page,
-                PER_PAGE,
-                posts::count_posts_by_author(&db, user.id).await?,
-            )?;
-            let page_posts =
-                posts::list_posts_by_author(&db, user.id, PER_PAGE, pager.offset(), pager.total)
-                    .await?;
-            Ok(AuthorPostPage {
-                author: user.into(),
-                posts: page_posts,
-                pager,
-            })
-        }
-        .await,
-    )
+    with_status(async {
+        let db = db()?;
+        let user = users::find_user_by_username(&db, &username)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let pager = Pager::new(
+            page,
+            PER_PAGE,
+            posts::count_posts_by_author(&db, user.id).await?,
+        )?;
+        let page_posts =
+            posts::list_posts_by_author(&db, user.id, PER_PAGE, pager.offset(), pager.total)
+                .await?;
+        Ok(AuthorPostPage {
+            author: user.into(),
+            posts: page_posts,
+            pager,
+        })
+    })
+    .await
 }
