@@ -6,6 +6,8 @@
 
 /// The access log and request ids.
 pub mod access_log;
+/// mimalloc's settings.
+pub mod allocator;
 /// HTTP statuses for server-function errors raised before the function runs.
 pub mod api_status;
 /// The `db` and `post` commands.

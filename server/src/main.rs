@@ -13,6 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    server::allocator::tune();
     // A missing .env is normal; values already in the environment win.
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();

@@ -1,0 +1,54 @@
+//! mimalloc's settings for the server: how soon freed memory goes back to the system.
+
+use std::ffi::c_long;
+
+use libmimalloc_sys::{mi_option_get, mi_option_set, mi_option_t};
+
+/// `mi_option_purge_delay`'s place in mimalloc's `mi_option_t` (the same in its v2 and v3
+/// headers); the bindings name no constant for it.
+const PURGE_DELAY: mi_option_t = 15;
+
+/// How long mimalloc keeps freed memory before giving it back, in milliseconds. Its default,
+/// 1,000, keeps the heap of every burst of renders for a second: measured here at a million
+/// posts, 10 ms took peak memory over the benchmark's rows from 45.7 to 42.7 MB with no change in
+/// throughput beyond noise, where 0 cost about 30% of rendered pages' throughput.
+pub const PURGE_DELAY_MS: c_long = 10;
+
+/// The environment variable that overrides [`PURGE_DELAY_MS`], read by mimalloc itself.
+const PURGE_DELAY_VAR: &str = "MIMALLOC_PURGE_DELAY";
+
+/// Sets mimalloc's purge delay to [`PURGE_DELAY_MS`], unless `MIMALLOC_PURGE_DELAY` chose one.
+pub fn tune() {
+    if std::env::var_os(PURGE_DELAY_VAR).is_none() {
+        // SAFETY: mimalloc's options may be set at any time, from any thread; the index is
+        // `mi_option_purge_delay` in the mimalloc this crate builds.
+        unsafe { mi_option_set(PURGE_DELAY, PURGE_DELAY_MS) };
+    }
+}
+
+/// mimalloc's purge delay now, in milliseconds.
+pub fn purge_delay_ms() -> c_long {
+    // SAFETY: reading an option is always allowed; see `tune` for the index.
+    unsafe { mi_option_get(PURGE_DELAY) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tuning_shortens_mimallocs_default_purge_delay() {
+        match std::env::var(PURGE_DELAY_VAR) {
+            Ok(chosen) => {
+                tune();
+                assert_eq!(Ok(purge_delay_ms()), chosen.parse());
+            }
+            Err(_) => {
+                // mimalloc's documented default: proof that the index names the purge delay.
+                assert_eq!(purge_delay_ms(), 1_000);
+                tune();
+                assert_eq!(purge_delay_ms(), PURGE_DELAY_MS);
+            }
+        }
+    }
+}
