@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Quire's stress harness: concurrent writers, a crash under load, a database outage, mixed load
-# with no hung responses, and hostile input, against a real server on 127.0.0.1:3500, on SQLite and
+# with no hung responses, hostile input and a prompt exit after it, against a real server on 127.0.0.1:3500, on SQLite and
 # on Postgres. Prints one line of figures per check and exits non-zero if any check fails.
 #
 # Usage: scripts/stress.sh [--release | --debug] [--backend sqlite|postgres|both] [--small]
@@ -66,6 +66,31 @@ start_server() {
 }
 
 stop_server() { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; server=''; }
+
+# Whether process $1 is running (an exited child not yet waited for is not).
+running() {
+  local state
+  state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) && [[ $state != Z ]]
+}
+
+# SIGTERM, then the shutdown grace and 5 s more for the server to exit; one that is still running
+# (a deadlocked worker thread keeps it from ending) fails the check and is killed.
+stop_server_in_time() {
+  local limit=$(( ${QUIRE_SHUTDOWN_GRACE:-20} + 5 )) tenths=0
+  kill "$server" 2>/dev/null
+  while running "$server" && (( tenths < limit * 10 )); do
+    sleep 0.1
+    tenths=$((tenths + 1))
+  done
+  if running "$server"; then
+    fail "the server was still running ${limit} s after SIGTERM"
+    kill -9 "$server" 2>/dev/null
+  else
+    echo "   exited $((tenths / 10)).$((tenths % 10)) s after SIGTERM"
+  fi
+  wait "$server" 2>/dev/null || true
+  server=''
+}
 
 sql() {
   if [[ $1 == sqlite ]]; then sqlite3 "$work/site.db" "$2"; else psql -qtA "$url_direct" -c "$2"; fi
@@ -157,7 +182,8 @@ run_backend() {
   fi
   grep -q 'panicked' "$work/server.log" && fail "a panic in the server log: $(grep -m1 panicked "$work/server.log")"
 
-  stop_server
+  echo "-- 6. prompt exit"
+  stop_server_in_time
   if [[ $kind == postgres ]]; then
     kill "$proxy" 2>/dev/null || true; proxy=''
     psql -q "$postgres" -c "set client_min_messages = warning; drop schema if exists $schema cascade" >/dev/null; schema=''
