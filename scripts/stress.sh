@@ -65,8 +65,6 @@ start_server() {
   fail "the server did not start; its log:"; tail -n 20 "$work/server.log"; exit 1
 }
 
-stop_server() { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; server=''; }
-
 # Whether process $1 is running (an exited child not yet waited for is not).
 running() {
   local state
@@ -75,7 +73,7 @@ running() {
 
 # SIGTERM, then the shutdown grace and 5 s more for the server to exit; one that is still running
 # (a deadlocked worker thread keeps it from ending) fails the check and is killed.
-stop_server_in_time() {
+stop_server() {
   local limit=$(( ${QUIRE_SHUTDOWN_GRACE:-20} + 5 )) tenths=0
   kill "$server" 2>/dev/null
   while running "$server" && (( tenths < limit * 10 )); do
@@ -183,7 +181,7 @@ run_backend() {
   grep -q 'panicked' "$work/server.log" && fail "a panic in the server log: $(grep -m1 panicked "$work/server.log")"
 
   echo "-- 6. prompt exit"
-  stop_server_in_time
+  stop_server
   if [[ $kind == postgres ]]; then
     kill "$proxy" 2>/dev/null || true; proxy=''
     psql -q "$postgres" -c "set client_min_messages = warning; drop schema if exists $schema cascade" >/dev/null; schema=''
