@@ -1,4 +1,4 @@
-//! `/account`: the logged-in user's profile, picture and password.
+//! `/account`: the logged-in user's profile, picture and password; the forms are one island.
 
 use leptos::prelude::*;
 use leptos_router::{components::Redirect, hooks::use_query_map};
@@ -8,11 +8,13 @@ use crate::{
         api::{ChangePassword, UpdateAccount, get_account},
         model::PictureError,
     },
-    auth::{context::Auth, pages::SubmitButton},
+    auth::pages::SubmitButton,
     codec::resource,
     components::{
         error_page::ErrorPage,
-        form::{FieldError, FormError, TextField, field_message, form_message},
+        form::{
+            FieldError, FormError, TextField, field_message, form_message, provide_url_form_error,
+        },
         page_title::PageTitle,
     },
     error::AppError,
@@ -22,44 +24,37 @@ use crate::{
 /// The account page; visitors who are not logged in are sent to log in first.
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let update = ServerAction::<UpdateAccount>::new();
-    let password = ServerAction::<ChangePassword>::new();
-    let auth = Auth::expect();
-    auth.track_same_page(update.version());
-    auth.track_same_page(password.version());
-    let account = resource(
-        move || (update.version().get(), password.version().get()),
-        |_| get_account(),
-    );
+    let account = resource(|| (), |_| get_account());
+    let picture_error = use_query_map().with_untracked(|q| {
+        q.get_str("picture_error")
+            .and_then(PictureError::from_code)
+            .map(|e| e.message().to_owned())
+    });
     view! {
         <PageTitle text="Account"/>
         <Transition fallback=|| view! { <p class="loading">"Loading your account…"</p> }>
-            {move || Suspend::new(async move {
-                match account.await {
-                    Ok(user) => view! { <AccountForms user update password/> }.into_any(),
-                    Err(AppError::Unauthorized) => view! { <Redirect path="/login?next=/account"/> }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            })}
+            {move || {
+                let picture_error = picture_error.clone();
+                Suspend::new(async move {
+                    match account.await {
+                        Ok(user) => view! { <AccountForms user picture_error/> }.into_any(),
+                        Err(AppError::Unauthorized) => view! { <Redirect path="/login?next=/account"/> }.into_any(),
+                        Err(error) => view! { <ErrorPage error/> }.into_any(),
+                    }
+                })
+            }}
         </Transition>
     }
 }
 
-#[component]
-fn AccountForms(
-    user: User,
-    update: ServerAction<UpdateAccount>,
-    password: ServerAction<ChangePassword>,
-) -> impl IntoView {
+/// The profile, picture and password forms; `picture_error` is why the last upload was refused.
+#[island]
+fn AccountForms(user: User, picture_error: Option<String>) -> impl IntoView {
+    provide_url_form_error();
+    let update = ServerAction::<UpdateAccount>::new();
+    let password = ServerAction::<ChangePassword>::new();
     let (update_value, password_value) = (update.value(), password.value());
-    let query = use_query_map();
-    let picture_error = Signal::derive(move || {
-        query.with(|q| {
-            q.get_str("picture_error")
-                .and_then(PictureError::from_code)
-                .map(|e| e.message().to_owned())
-        })
-    });
+    let picture_error = Signal::stored(picture_error);
     let uploading = RwSignal::new(false);
     view! {
         <section class="form-card">

@@ -1,4 +1,4 @@
-//! The sign-up and log-in pages.
+//! The sign-up and log-in pages; their forms are islands.
 
 use leptos::prelude::*;
 use leptos_router::{components::Redirect, hooks::use_query_map};
@@ -9,7 +9,7 @@ use crate::{
         context::Auth,
     },
     components::{
-        form::{FormError, TextField, field_message, form_message},
+        form::{FormError, TextField, field_message, form_message, provide_url_form_error},
         page_title::PageTitle,
     },
 };
@@ -30,13 +30,24 @@ pub fn RedirectIfLoggedIn() -> impl IntoView {
 /// `/register`: create an account.
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let action = ServerAction::<Register>::new();
-    let value = action.value();
     view! {
         <PageTitle text="Register"/>
         <RedirectIfLoggedIn/>
         <section class="form-card">
             <h1>"Join Today"</h1>
+            <RegisterForm/>
+            <p class="form-footer">"Already have an account? " <a href="/login">"Sign In"</a></p>
+        </section>
+    }
+}
+
+/// The sign-up form, with each field's error under it.
+#[island]
+fn RegisterForm() -> impl IntoView {
+    provide_url_form_error();
+    let action = ServerAction::<Register>::new();
+    let value = action.value();
+    view! {
             <ActionForm action=action>
                 <FormError error=form_message(value)/>
                 <TextField label="Username" name="username" autocomplete="username" error=field_message(value, "username")/>
@@ -45,24 +56,32 @@ pub fn RegisterPage() -> impl IntoView {
                 <TextField label="Confirm Password" name="confirm_password" kind="password" autocomplete="new-password" error=field_message(value, "confirm_password")/>
                 <SubmitButton label="Sign Up" pending=action.pending()/>
             </ActionForm>
-            <p class="form-footer">"Already have an account? " <a href="/login">"Sign In"</a></p>
-        </section>
     }
 }
 
 /// `/login`: log in, optionally for 30 days; `?next=/path` says where to go afterwards.
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let action = ServerAction::<Login>::new();
-    Auth::expect().track(action.version());
-    let value = action.value();
-    let query = use_query_map();
-    let next = move || query.with(|q| q.get("next").unwrap_or_default());
+    let next = use_query_map().with_untracked(|q| q.get("next").unwrap_or_default());
     view! {
         <PageTitle text="Login"/>
         <RedirectIfLoggedIn/>
         <section class="form-card">
             <h1>"Log In"</h1>
+            <LoginForm next/>
+            <p class="form-footer"><a href="/reset_password">"Forgot Password?"</a></p>
+            <p class="form-footer">"Need an account? " <a href="/register">"Sign Up Now"</a></p>
+        </section>
+    }
+}
+
+/// The log-in form; `next` is where a successful log-in goes.
+#[island]
+fn LoginForm(next: String) -> impl IntoView {
+    provide_url_form_error();
+    let action = ServerAction::<Login>::new();
+    let value = action.value();
+    view! {
             <ActionForm action=action>
                 <FormError error=form_message(value)/>
                 <input type="hidden" name="next" value=next/>
@@ -74,9 +93,6 @@ pub fn LoginPage() -> impl IntoView {
                 </div>
                 <SubmitButton label="Login" pending=action.pending()/>
             </ActionForm>
-            <p class="form-footer"><a href="/reset_password">"Forgot Password?"</a></p>
-            <p class="form-footer">"Need an account? " <a href="/register">"Sign Up Now"</a></p>
-        </section>
     }
 }
 

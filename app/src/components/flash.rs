@@ -1,10 +1,8 @@
-//! The flash message of the page, looked up after every navigation and announced to screen readers.
+//! The flash message of the page, taken while the page is rendered and announced to screen readers.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 use crate::{
-    auth::context::Auth,
     codec::resource,
     flash::{FlashKind, take_flash},
 };
@@ -12,19 +10,7 @@ use crate::{
 /// The flash message for this page, announced to screen readers.
 #[component]
 pub fn FlashMessages() -> impl IntoView {
-    let location = use_location();
-    // Also after a form that redirects to its own page: that changes no URL.
-    let submissions = use_context::<Auth>().map(|auth| auth.same_page_runs);
-    let flash = resource(
-        move || {
-            (
-                location.pathname.get(),
-                location.search.get(),
-                submissions.map(|n| n.get()),
-            )
-        },
-        |_| take_flash(),
-    );
+    let flash = resource(|| (), |_| take_flash());
     view! {
         <Transition>
             {move || Suspend::new(async move {

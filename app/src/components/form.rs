@@ -4,6 +4,32 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
+/// In the browser, provides the error of a script-free form post that came back in the page's
+/// URL (`__err` and `__path`, as Leptos sends it), so an island's actions start with the error
+/// the server rendered. On the server the router provides it; islands cannot see that context.
+pub fn provide_url_form_error() {
+    #[cfg(feature = "hydrate")]
+    {
+        let search = window().location().search().unwrap_or_default();
+        let (mut path, mut err) = (None, None);
+        for pair in search.trim_start_matches('?').split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = value.replace('+', " ");
+            let value = percent_encoding::percent_decode_str(&value)
+                .decode_utf8_lossy()
+                .into_owned();
+            match key {
+                "__path" => path = Some(value),
+                "__err" => err = Some(value),
+                _ => {}
+            }
+        }
+        if let (Some(path), Some(err)) = (path, err) {
+            provide_context(leptos::server::ServerActionError::new(&path, &err));
+        }
+    }
+}
+
 /// The error message for `field` from an action's latest failed run (`action.value()`).
 pub fn field_message<T, S>(value: S, field: &'static str) -> Signal<Option<String>>
 where

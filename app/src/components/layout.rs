@@ -1,21 +1,14 @@
-//! The frame around every page: the nav bar, the loading bar and the main column.
+//! The frame around every page: the nav bar and the main column.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::{auth::context::Auth, components::flash::FlashMessages};
 
-/// Whether the router is loading the next page; the layout shows a bar while it is.
-#[derive(Clone, Copy)]
-pub struct Routing(pub RwSignal<bool>);
-
 /// The site's header and nav around the page's content.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    let routing = use_context::<Routing>().map(|r| r.0);
-    let loading = move || routing.is_some_and(|r| r.get());
     view! {
-        <div class="loading-bar" class:active=loading role="progressbar" aria-hidden=move || (!loading()).to_string() aria-label="Loading"></div>
         <header class="site-header">
             <nav class="nav" aria-label="Main">
                 <A href="/" attr:class="brand">"Quire"</A>

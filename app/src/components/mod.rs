@@ -1,8 +1,9 @@
-//! Components shared by several resources: layout, flash messages, form fields, error pages, titles, page links.
+//! Components shared by several resources: layout, the hydration mark, flash messages, form fields, error pages, titles, page links.
 
 pub mod error_page;
 pub mod flash;
 pub mod form;
+pub mod hydration_mark;
 pub mod layout;
 pub mod page_links;
 pub mod page_title;

@@ -1,4 +1,5 @@
-//! Writing: the new-post, update-post and delete-confirmation pages.
+//! Writing: the new-post, update-post and delete-confirmation pages. The forms, and the Delete
+//! button with its dialog, are islands.
 
 use leptos::prelude::*;
 use leptos_router::{components::Redirect, hooks::use_params_map};
@@ -9,13 +10,13 @@ use crate::{
     codec::resource,
     components::{
         error_page::ErrorPage,
-        form::{FormError, field_message, form_message},
+        form::{FormError, field_message, form_message, provide_url_form_error},
         page_title::PageTitle,
     },
     error::AppError,
     posts::{
         api::{CreatePost, DeletePost, UpdatePost, get_editable_post},
-        editor::PostFields,
+        editor::{Draft, PostFields, draft_preview},
         model::Post,
     },
 };
@@ -34,31 +35,43 @@ fn login_redirect(path: String) -> impl IntoView {
 /// `/post/new`: write a post (logged-in users only).
 #[component]
 pub fn NewPostPage() -> impl IntoView {
-    let action = ServerAction::<CreatePost>::new();
-    Auth::expect().track(action.version());
-    let value = action.value();
     let user = resource(|| (), |_| get_account());
     view! {
         <PageTitle text="New Post"/>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match user.await {
-                    Ok(_) => view! {
-                        <section class="form-card wide">
-                            <h1>"New Post"</h1>
-                            <ActionForm action=action>
-                                <FormError error=form_message(value)/>
-                                <PostFields title="" content="" title_error=field_message(value, "title") content_error=field_message(value, "content")/>
-                                <SubmitButton label="Post" pending=action.pending()/>
-                            </ActionForm>
-                        </section>
+                    Ok(_) => {
+                        let draft = Draft::from_request(String::new(), String::new());
+                        view! {
+                            <section class="form-card wide">
+                                <h1>"New Post"</h1>
+                                {draft_preview(&draft)}
+                                <NewPostForm draft/>
+                            </section>
+                        }
+                        .into_any()
                     }
-                    .into_any(),
                     Err(AppError::Unauthorized) => login_redirect("/post/new".into()).into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+/// The new-post form, starting from `draft`.
+#[island]
+fn NewPostForm(draft: Draft) -> impl IntoView {
+    provide_url_form_error();
+    let action = ServerAction::<CreatePost>::new();
+    let value = action.value();
+    view! {
+        <ActionForm action=action>
+            <FormError error=form_message(value)/>
+            <PostFields draft title_error=field_message(value, "title") content_error=field_message(value, "content")/>
+            <SubmitButton label="Post" pending=action.pending()/>
+        </ActionForm>
     }
 }
 
@@ -94,63 +107,95 @@ fn editable<V: IntoView + 'static>(
 /// `/post/:id/update`: the author edits a post.
 #[component]
 pub fn UpdatePostPage() -> impl IntoView {
-    let action = ServerAction::<UpdatePost>::new();
-    Auth::expect().track(action.version());
-    let value = action.value();
     view! {
         <PageTitle text="Update Post"/>
-        {editable("update", move |post: Post| view! {
-            <section class="form-card wide">
-                <h1>"Update Post"</h1>
-                <ActionForm action=action>
-                    <FormError error=form_message(value)/>
-                    <input type="hidden" name="id" value=post.id/>
-                    <PostFields title=post.title.clone() content=post.content.clone() title_error=field_message(value, "title") content_error=field_message(value, "content")/>
-                    <SubmitButton label="Update" pending=action.pending()/>
-                </ActionForm>
-            </section>
+        {editable("update", move |post: Post| {
+            let draft = Draft::from_request(post.title, post.content);
+            view! {
+                <section class="form-card wide">
+                    <h1>"Update Post"</h1>
+                    {draft_preview(&draft)}
+                    <UpdatePostForm id=post.id draft/>
+                </section>
+            }
         })}
+    }
+}
+
+/// The form that updates post `id`, starting from `draft`.
+#[island]
+fn UpdatePostForm(id: i64, draft: Draft) -> impl IntoView {
+    provide_url_form_error();
+    let action = ServerAction::<UpdatePost>::new();
+    let value = action.value();
+    view! {
+        <ActionForm action=action>
+            <FormError error=form_message(value)/>
+            <input type="hidden" name="id" value=id/>
+            <PostFields draft title_error=field_message(value, "title") content_error=field_message(value, "content")/>
+            <SubmitButton label="Update" pending=action.pending()/>
+        </ActionForm>
     }
 }
 
 /// `/post/:id/delete`: asks the author to confirm (the page shown without JavaScript).
 #[component]
 pub fn DeletePostPage() -> impl IntoView {
-    let action = ServerAction::<DeletePost>::new();
-    Auth::expect().track(action.version());
     view! {
         <PageTitle text="Delete Post"/>
         {editable("delete", move |post: Post| view! {
             <section class="form-card">
                 <h1>"Delete Post?"</h1>
-                <DeleteConfirmation post=post.clone() action/>
+                <DeleteForm id=post.id title=post.title.clone()/>
                 <p><a href=post.url()>"Cancel"</a></p>
             </section>
         })}
     }
 }
 
-/// The question and the two answers, on the confirmation page and in the dialog.
+/// The confirmation page's question and answer.
+#[island]
+fn DeleteForm(id: i64, title: String) -> impl IntoView {
+    provide_url_form_error();
+    view! { <DeleteConfirmation id title/> }
+}
+
+/// The question and the Delete answer, on the confirmation page and in the dialog.
 #[component]
-pub fn DeleteConfirmation(post: Post, action: ServerAction<DeletePost>) -> impl IntoView {
+fn DeleteConfirmation(id: i64, title: String) -> impl IntoView {
+    let action = ServerAction::<DeletePost>::new();
     let value = action.value();
     view! {
-        <p>"Delete \u{201c}" {post.title.clone()} "\u{201d}? This cannot be undone."</p>
+        <p>"Delete \u{201c}" {title} "\u{201d}? This cannot be undone."</p>
         <ActionForm action=action>
             <FormError error=form_message(value)/>
-            <input type="hidden" name="id" value=post.id/>
+            <input type="hidden" name="id" value=id/>
             <button type="submit" class="button danger" disabled=move || action.pending().get()>"Delete"</button>
         </ActionForm>
     }
 }
 
-/// Update and Delete, shown to the post's author only. With JavaScript, Delete asks in a
-/// dialog; without it, the link leads to the confirmation page.
+/// Update and Delete, shown to the post's author only.
 #[component]
 pub fn AuthorControls(post: Post) -> impl IntoView {
     let auth = Auth::expect();
-    let action = ServerAction::<DeletePost>::new();
-    auth.track(action.version());
+    view! {
+        <Transition>
+            {move || {
+                let post = post.clone();
+                Suspend::new(async move {
+                    let is_author = matches!(auth.user.await, Ok(Some(user)) if user.id == post.author.id);
+                    is_author.then(|| view! { <AuthorButtons id=post.id title=post.title.clone()/> })
+                })
+            }}
+        </Transition>
+    }
+}
+
+/// The author's Update and Delete buttons for post `id`. With JavaScript, Delete asks in a
+/// dialog; without it, the link leads to the confirmation page.
+#[island]
+fn AuthorButtons(id: i64, title: String) -> impl IntoView {
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     let open_dialog = move |event: leptos::ev::MouseEvent| {
         if let Some(dialog) = dialog.get() {
@@ -164,24 +209,14 @@ pub fn AuthorControls(post: Post) -> impl IntoView {
         }
     };
     view! {
-        <Transition>
-            {move || {
-                let post = post.clone();
-                Suspend::new(async move {
-                    let is_author = matches!(auth.user.await, Ok(Some(user)) if user.id == post.author.id);
-                    is_author.then(|| view! {
-                        <div class="author-controls">
-                            <a class="button secondary" href=format!("{}/update", post.url())>"Update"</a>
-                            <a class="button danger" href=format!("{}/delete", post.url()) on:click=open_dialog>"Delete"</a>
-                        </div>
-                        <dialog node_ref=dialog class="confirm-dialog" aria-labelledby="delete-title">
-                            <h2 id="delete-title">"Delete Post?"</h2>
-                            <DeleteConfirmation post=post.clone() action/>
-                            <button type="button" class="link-button" on:click=close_dialog>"Cancel"</button>
-                        </dialog>
-                    })
-                })
-            }}
-        </Transition>
+        <div class="author-controls">
+            <a class="button secondary" href=format!("/post/{id}/update")>"Update"</a>
+            <a class="button danger" href=format!("/post/{id}/delete") on:click=open_dialog>"Delete"</a>
+        </div>
+        <dialog node_ref=dialog class="confirm-dialog" aria-labelledby="delete-title">
+            <h2 id="delete-title">"Delete Post?"</h2>
+            <DeleteConfirmation id title/>
+            <button type="button" class="link-button" on:click=close_dialog>"Cancel"</button>
+        </dialog>
     }
 }

@@ -15,39 +15,74 @@ use crate::{
 /// What the preview shows: nothing yet, the rendered draft, or why it could not be rendered.
 type Preview = Option<Result<String, AppError>>;
 
-/// The title and content fields, prefilled with `title` and `content` (or with the draft a
-/// script-free Preview sent), and the Write/Preview switch.
+/// What a post form starts with: the post's title and content, or the draft a script-free
+/// Preview sent, and the page the form is on (where that Preview reloads).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Draft {
+    /// The title field's text.
+    pub title: String,
+    /// The content field's text.
+    pub content: String,
+    /// The path of the form's page.
+    pub here: String,
+    /// The draft came from a script-free Preview (so the page shows it rendered).
+    pub previewed: bool,
+}
+
+impl Draft {
+    /// The draft for the current page (server side): the one in the URL after a script-free
+    /// Preview, otherwise `title` and `content`.
+    pub fn from_request(title: String, content: String) -> Self {
+        let here = use_location().pathname.get_untracked();
+        use_query_map().with_untracked(|q| match q.get_str("preview") {
+            Some(_) => Self {
+                title: q.get("title").unwrap_or_default(),
+                content: q.get("content").unwrap_or_default(),
+                here,
+                previewed: true,
+            },
+            None => Self {
+                title,
+                content,
+                here,
+                previewed: false,
+            },
+        })
+    }
+}
+
+/// The draft a script-free Preview sent, rendered above its form; nothing for other drafts.
+pub fn draft_preview(draft: &Draft) -> impl IntoView + use<> {
+    let content = draft.previewed.then(|| draft.content.clone());
+    content.map(|content| {
+        let shown = resource(move || content.clone(), preview_post);
+        view! {
+            <Transition>
+                {move || Suspend::new(async move {
+                    view! { <PreviewPanel preview=Some(shown.await)/> }
+                })}
+            </Transition>
+        }
+    })
+}
+
+/// The title and content fields, prefilled from `draft`, and the Write/Preview switch.
 #[component]
 pub fn PostFields(
-    #[prop(into)] title: String,
-    #[prop(into)] content: String,
+    draft: Draft,
     #[prop(into)] title_error: Signal<Option<String>>,
     #[prop(into)] content_error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let query = use_query_map();
-    let draft = query.with_untracked(|q| {
-        q.get_str("preview").is_some().then(|| {
-            (
-                q.get("title").unwrap_or_default(),
-                q.get("content").unwrap_or_default(),
-            )
-        })
-    });
-    let (title, content) = draft.clone().unwrap_or((title, content));
-    let shown_draft = resource(
-        move || draft.clone().map(|(_, content)| content),
-        |content| async move {
-            match content {
-                Some(content) => Some(preview_post(content).await),
-                None => None,
-            }
-        },
-    );
+    let Draft {
+        title,
+        content,
+        here,
+        ..
+    } = draft;
     let live: RwSignal<Preview> = RwSignal::new(None);
     let previewing = RwSignal::new(false);
     let scripted = RwSignal::new(false);
     Effect::new(move |_| scripted.set(true));
-    let here = use_location().pathname.get_untracked();
     let textarea = NodeRef::<html::Textarea>::new();
     let show_preview = move |event: leptos::ev::MouseEvent| {
         let Some(area) = textarea.get() else {
@@ -62,11 +97,6 @@ pub fn PostFields(
         });
     };
     view! {
-        <Transition>
-            {move || Suspend::new(async move {
-                shown_draft.await.map(|preview| view! { <PreviewPanel preview=Some(preview)/> })
-            })}
-        </Transition>
         <TextField label="Title" name="title" value=title error=title_error/>
         <div class="editor-tabs" role="group" aria-label="Write or preview">
             {move || scripted.get().then(|| view! {

@@ -1,4 +1,5 @@
-//! The "forgot password" pages: ask for a link, then set a new password with it.
+//! The "forgot password" pages: ask for a link, then set a new password with it; the forms
+//! are islands.
 
 use leptos::prelude::*;
 use leptos_router::{components::Redirect, hooks::use_params_map};
@@ -8,7 +9,7 @@ use crate::{
     codec::resource,
     components::{
         error_page::ErrorPage,
-        form::{FormError, TextField, field_message, form_message},
+        form::{FormError, TextField, field_message, form_message, provide_url_form_error},
         page_title::PageTitle,
     },
     reset::api::{RequestPasswordReset, ResetPassword, check_reset_token},
@@ -17,19 +18,28 @@ use crate::{
 /// `/reset_password`: ask for a reset link.
 #[component]
 pub fn RequestResetPage() -> impl IntoView {
-    let action = ServerAction::<RequestPasswordReset>::new();
-    let value = action.value();
     view! {
         <PageTitle text="Reset Password"/>
         <RedirectIfLoggedIn/>
         <section class="form-card">
             <h1>"Reset Password"</h1>
-            <ActionForm action=action>
-                <FormError error=form_message(value)/>
-                <TextField label="Email" name="email" kind="email" autocomplete="email" error=field_message(value, "email")/>
-                <SubmitButton label="Request Password Reset" pending=action.pending()/>
-            </ActionForm>
+            <RequestResetForm/>
         </section>
+    }
+}
+
+/// The form that asks for a reset link.
+#[island]
+fn RequestResetForm() -> impl IntoView {
+    provide_url_form_error();
+    let action = ServerAction::<RequestPasswordReset>::new();
+    let value = action.value();
+    view! {
+        <ActionForm action=action>
+            <FormError error=form_message(value)/>
+            <TextField label="Email" name="email" kind="email" autocomplete="email" error=field_message(value, "email")/>
+            <SubmitButton label="Request Password Reset" pending=action.pending()/>
+        </ActionForm>
     }
 }
 
@@ -39,8 +49,6 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.with(|p| p.get("token").unwrap_or_default());
     let valid = resource(token, check_reset_token);
-    let action = ServerAction::<ResetPassword>::new();
-    let value = action.value();
     view! {
         <PageTitle text="Reset Password"/>
         <RedirectIfLoggedIn/>
@@ -50,13 +58,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     Ok(true) => view! {
                         <section class="form-card">
                             <h1>"Reset Password"</h1>
-                            <ActionForm action=action>
-                                <FormError error=form_message(value)/>
-                                <input type="hidden" name="token" value=token/>
-                                <TextField label="New Password" name="password" kind="password" autocomplete="new-password" error=field_message(value, "password")/>
-                                <TextField label="Confirm Password" name="confirm_password" kind="password" autocomplete="new-password" error=field_message(value, "confirm_password")/>
-                                <SubmitButton label="Reset Password" pending=action.pending()/>
-                            </ActionForm>
+                            <ResetPasswordForm token=token()/>
                         </section>
                     }
                     .into_any(),
@@ -65,5 +67,22 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// The new-password form for the reset link's `token`.
+#[island]
+fn ResetPasswordForm(token: String) -> impl IntoView {
+    provide_url_form_error();
+    let action = ServerAction::<ResetPassword>::new();
+    let value = action.value();
+    view! {
+        <ActionForm action=action>
+            <FormError error=form_message(value)/>
+            <input type="hidden" name="token" value=token/>
+            <TextField label="New Password" name="password" kind="password" autocomplete="new-password" error=field_message(value, "password")/>
+            <TextField label="Confirm Password" name="confirm_password" kind="password" autocomplete="new-password" error=field_message(value, "confirm_password")/>
+            <SubmitButton label="Reset Password" pending=action.pending()/>
+        </ActionForm>
     }
 }
