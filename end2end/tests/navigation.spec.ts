@@ -47,3 +47,19 @@ test('only the forms are islands: a page of posts hydrates nothing but the hydra
   await waitForHydration(page);
   await expect(page.locator('leptos-island')).toHaveCount(2);
 });
+
+test("a form's code is loaded with the first page that shows the form, not before", async ({ page }) => {
+  const parts: string[] = [];
+  page.on('request', (request) => {
+    const part = /\/pkg\/split_(\w+?)_loader/.exec(request.url());
+    if (part) parts.push(part[1]);
+  });
+  await page.goto('/');
+  await waitForHydration(page);
+  expect(parts).toEqual([]);
+  await page.getByRole('link', { name: 'Login' }).click();
+  await expect(page).toHaveURL('/login');
+  await waitForHydration(page);
+  expect(parts).toEqual(['login_form']);
+});
+

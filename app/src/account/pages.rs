@@ -48,7 +48,7 @@ pub fn AccountPage() -> impl IntoView {
 }
 
 /// The profile, picture and password forms; `picture_error` is why the last upload was refused.
-#[island]
+#[island(lazy)]
 fn AccountForms(user: User, picture_error: Option<String>) -> impl IntoView {
     provide_url_form_error();
     let update = ServerAction::<UpdateAccount>::new();

@@ -42,7 +42,7 @@ pub fn RegisterPage() -> impl IntoView {
 }
 
 /// The sign-up form, with each field's error under it.
-#[island]
+#[island(lazy)]
 fn RegisterForm() -> impl IntoView {
     provide_url_form_error();
     let action = ServerAction::<Register>::new();
@@ -76,7 +76,7 @@ pub fn LoginPage() -> impl IntoView {
 }
 
 /// The log-in form; `next` is where a successful log-in goes.
-#[island]
+#[island(lazy)]
 fn LoginForm(next: String) -> impl IntoView {
     provide_url_form_error();
     let action = ServerAction::<Login>::new();

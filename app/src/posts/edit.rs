@@ -61,7 +61,7 @@ pub fn NewPostPage() -> impl IntoView {
 }
 
 /// The new-post form, starting from `draft`.
-#[island]
+#[island(lazy)]
 fn NewPostForm(draft: Draft) -> impl IntoView {
     provide_url_form_error();
     let action = ServerAction::<CreatePost>::new();
@@ -123,7 +123,7 @@ pub fn UpdatePostPage() -> impl IntoView {
 }
 
 /// The form that updates post `id`, starting from `draft`.
-#[island]
+#[island(lazy)]
 fn UpdatePostForm(id: i64, draft: Draft) -> impl IntoView {
     provide_url_form_error();
     let action = ServerAction::<UpdatePost>::new();
@@ -154,7 +154,7 @@ pub fn DeletePostPage() -> impl IntoView {
 }
 
 /// The confirmation page's question and answer.
-#[island]
+#[island(lazy)]
 fn DeleteForm(id: i64, title: String) -> impl IntoView {
     provide_url_form_error();
     view! { <DeleteConfirmation id title/> }
@@ -194,7 +194,7 @@ pub fn AuthorControls(post: Post) -> impl IntoView {
 
 /// The author's Update and Delete buttons for post `id`. With JavaScript, Delete asks in a
 /// dialog; without it, the link leads to the confirmation page.
-#[island]
+#[island(lazy)]
 fn AuthorButtons(id: i64, title: String) -> impl IntoView {
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     let open_dialog = move |event: leptos::ev::MouseEvent| {

@@ -29,7 +29,7 @@ pub fn RequestResetPage() -> impl IntoView {
 }
 
 /// The form that asks for a reset link.
-#[island]
+#[island(lazy)]
 fn RequestResetForm() -> impl IntoView {
     provide_url_form_error();
     let action = ServerAction::<RequestPasswordReset>::new();
@@ -71,7 +71,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
 }
 
 /// The new-password form for the reset link's `token`.
-#[island]
+#[island(lazy)]
 fn ResetPasswordForm(token: String) -> impl IntoView {
     provide_url_form_error();
     let action = ServerAction::<ResetPassword>::new();
