@@ -9,25 +9,26 @@ use crate::error::AppError;
 /// the server rendered. On the server the router provides it; islands cannot see that context.
 pub fn provide_url_form_error() {
     #[cfg(feature = "hydrate")]
-    {
-        let search = window().location().search().unwrap_or_default();
-        let (mut path, mut err) = (None, None);
-        for pair in search.trim_start_matches('?').split('&') {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let value = value.replace('+', " ");
-            let value = percent_encoding::percent_decode_str(&value)
-                .decode_utf8_lossy()
-                .into_owned();
-            match key {
-                "__path" => path = Some(value),
-                "__err" => err = Some(value),
-                _ => {}
-            }
-        }
-        if let (Some(path), Some(err)) = (path, err) {
-            provide_context(leptos::server::ServerActionError::new(&path, &err));
+    if let Some((path, err)) = form_error_in(&window().location().search().unwrap_or_default()) {
+        provide_context(leptos::server::ServerActionError::new(&path, &err));
+    }
+}
+
+/// The server function path and encoded error (`__path`, `__err`) in a URL's query, decoded.
+pub fn form_error_in(search: &str) -> Option<(String, String)> {
+    let (mut path, mut err) = (None, None);
+    for pair in search.trim_start_matches('?').split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let value = percent_encoding::percent_decode_str(&value.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned();
+        match key {
+            "__path" => path = Some(value),
+            "__err" => err = Some(value),
+            _ => {}
         }
     }
+    path.zip(err)
 }
 
 /// The error message for `field` from an action's latest failed run (`action.value()`).
@@ -168,5 +169,26 @@ pub fn TextAreaField(
                 {value}
             </textarea>
         </FieldFrame>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::form_error_in;
+
+    #[test]
+    fn the_error_of_a_script_free_post_is_read_from_the_query_decoded() {
+        let found =
+            form_error_in("?next=%2F&__path=%2Fapi%2Flogin&__err=Invalid%7B%22a%22%3A1%7D+x");
+        assert_eq!(
+            found,
+            Some(("/api/login".to_owned(), "Invalid{\"a\":1} x".to_owned()))
+        );
+    }
+
+    #[test]
+    fn a_query_without_both_parts_holds_no_form_error() {
+        assert_eq!(form_error_in("?__err=x"), None);
+        assert_eq!(form_error_in(""), None);
     }
 }
