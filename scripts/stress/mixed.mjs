@@ -1,4 +1,4 @@
-// Every kind of page and the reads the hydrated site makes, logged in and logged out, over many
+// Every kind of page and the read-only server functions, logged in and logged out, over many
 // connections at once: each must come back whole, within the client's time limit.
 import { agent, form, formHeaders, login, pool, send } from './http.mjs';
 import { counts, summary } from './figures.mjs';
