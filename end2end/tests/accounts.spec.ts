@@ -96,6 +96,9 @@ test('changing the email asks for the current password', async ({ page }) => {
   await registerAndLogIn(page, username, email);
   await page.getByRole('link', { name: 'Account' }).click();
   await expect(page.locator('.account-email')).toHaveText(email);
+  // The field keeps the typed email after an error only once the form's island runs; a form
+  // posted before that reloads the page with the stored email.
+  await waitForHydration(page);
 
   const moved = `moved-${email}`.slice(0, 120);
   await page.getByLabel('Email', { exact: true }).fill(moved);

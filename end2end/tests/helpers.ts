@@ -17,7 +17,10 @@ export async function pageLinks(page: Page): Promise<{ links: string[]; current:
   return { links, current: current.trim() };
 }
 
-/** Waits until the WASM bundle has hydrated the page, so clicks are handled client-side. */
+/**
+ * Waits until the current page's islands run, so its forms answer without a page load. Every
+ * link is a page load: call it again on each page whose script-driven behaviour a test checks.
+ */
 export async function waitForHydration(page: Page): Promise<void> {
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
 }

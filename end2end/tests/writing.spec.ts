@@ -37,6 +37,8 @@ test('with JavaScript, an author creates, edits and deletes a post (confirming i
   await createPost(page, title, 'First line\nSecond line');
   await updatePost(page, title, `${title} (edited)`);
 
+  // The dialog is the author buttons' island; before it runs, Delete is a link to a page.
+  await waitForHydration(page);
   await page.getByRole('link', { name: 'Delete' }).click();
   const dialog = page.getByRole('dialog');
   await expect(dialog).toBeVisible();
@@ -53,6 +55,7 @@ test('with JavaScript, an empty title is a field error and the typed content sta
   await waitForHydration(page);
   await logIn(page, 'writer3@example.com');
   await page.getByRole('link', { name: 'New Post' }).click();
+  await waitForHydration(page);
   await page.getByLabel('Content').fill('Some words I do not want to lose');
   await page.getByRole('button', { name: 'Post', exact: true }).click();
   await expect(page.locator('#title-error')).toHaveText('Title is required.');
@@ -102,6 +105,7 @@ test('with JavaScript, Preview shows the Markdown rendered and Write goes back t
   await logIn(page, 'writer2@example.com');
   await page.getByRole('link', { name: 'New Post' }).click();
   await expect(page).toHaveURL(/\/post\/new$/);
+  await waitForHydration(page);
   await page.getByLabel('Title').fill('Draft');
   await page.getByLabel('Content').fill('Some **bold** words\n\n- one\n- two');
   await page.getByRole('button', { name: 'Preview' }).click();
