@@ -12,9 +12,7 @@ use crate::{
     codec::resource,
     components::{
         error_page::ErrorPage,
-        form::{
-            FieldError, FormError, TextField, field_message, form_message, provide_url_form_error,
-        },
+        form::{FieldError, FormError, TextField, field_message, form_action, form_message},
         page_title::PageTitle,
     },
     error::AppError,
@@ -50,9 +48,8 @@ pub fn AccountPage() -> impl IntoView {
 /// The profile, picture and password forms; `picture_error` is why the last upload was refused.
 #[island(lazy)]
 fn AccountForms(user: User, picture_error: Option<String>) -> impl IntoView {
-    provide_url_form_error();
-    let update = ServerAction::<UpdateAccount>::new();
-    let password = ServerAction::<ChangePassword>::new();
+    let update = form_action::<UpdateAccount>();
+    let password = form_action::<ChangePassword>();
     let (update_value, password_value) = (update.value(), password.value());
     let picture_error = Signal::stored(picture_error);
     let uploading = RwSignal::new(false);

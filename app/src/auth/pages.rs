@@ -9,7 +9,7 @@ use crate::{
         context::Auth,
     },
     components::{
-        form::{FormError, TextField, field_message, form_message, provide_url_form_error},
+        form::{FormError, TextField, field_message, form_action, form_message},
         page_title::PageTitle,
     },
 };
@@ -44,8 +44,7 @@ pub fn RegisterPage() -> impl IntoView {
 /// The sign-up form, with each field's error under it.
 #[island(lazy)]
 fn RegisterForm() -> impl IntoView {
-    provide_url_form_error();
-    let action = ServerAction::<Register>::new();
+    let action = form_action::<Register>();
     let value = action.value();
     view! {
             <ActionForm action=action>
@@ -78,8 +77,7 @@ pub fn LoginPage() -> impl IntoView {
 /// The log-in form; `next` is where a successful log-in goes.
 #[island(lazy)]
 fn LoginForm(next: String) -> impl IntoView {
-    provide_url_form_error();
-    let action = ServerAction::<Login>::new();
+    let action = form_action::<Login>();
     let value = action.value();
     view! {
             <ActionForm action=action>

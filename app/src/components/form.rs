@@ -1,13 +1,26 @@
 //! Form pieces shared by every form: labelled fields with their errors, and the form-level error.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 
 use crate::error::AppError;
 
+/// The action behind a form for server function `S`, made inside the form's island. It starts
+/// with the error of a script-free post of this form, as the server rendered it: on the server
+/// the router provides that error; in the browser it comes from the page's URL, because an
+/// island cannot see the router's context.
+pub fn form_action<S>() -> ServerAction<S>
+where
+    S: ServerFn + Send + Sync + Clone + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
+    provide_url_form_error();
+    ServerAction::new()
+}
+
 /// In the browser, provides the error of a script-free form post that came back in the page's
-/// URL (`__err` and `__path`, as Leptos sends it), so an island's actions start with the error
-/// the server rendered. On the server the router provides it; islands cannot see that context.
-pub fn provide_url_form_error() {
+/// URL (`__err` and `__path`, as Leptos sends it), for the actions made after it.
+fn provide_url_form_error() {
     #[cfg(feature = "hydrate")]
     if let Some((path, err)) = form_error_in(&window().location().search().unwrap_or_default()) {
         provide_context(leptos::server::ServerActionError::new(&path, &err));

@@ -10,7 +10,7 @@ use crate::{
     codec::resource,
     components::{
         error_page::ErrorPage,
-        form::{FormError, field_message, form_message, provide_url_form_error},
+        form::{FormError, field_message, form_action, form_message},
         page_title::PageTitle,
     },
     error::AppError,
@@ -63,8 +63,7 @@ pub fn NewPostPage() -> impl IntoView {
 /// The new-post form, starting from `draft`.
 #[island(lazy)]
 fn NewPostForm(draft: Draft) -> impl IntoView {
-    provide_url_form_error();
-    let action = ServerAction::<CreatePost>::new();
+    let action = form_action::<CreatePost>();
     let value = action.value();
     view! {
         <ActionForm action=action>
@@ -125,8 +124,7 @@ pub fn UpdatePostPage() -> impl IntoView {
 /// The form that updates post `id`, starting from `draft`.
 #[island(lazy)]
 fn UpdatePostForm(id: i64, draft: Draft) -> impl IntoView {
-    provide_url_form_error();
-    let action = ServerAction::<UpdatePost>::new();
+    let action = form_action::<UpdatePost>();
     let value = action.value();
     view! {
         <ActionForm action=action>
@@ -156,14 +154,13 @@ pub fn DeletePostPage() -> impl IntoView {
 /// The confirmation page's question and answer.
 #[island(lazy)]
 fn DeleteForm(id: i64, title: String) -> impl IntoView {
-    provide_url_form_error();
     view! { <DeleteConfirmation id title/> }
 }
 
 /// The question and the Delete answer, on the confirmation page and in the dialog.
 #[component]
 fn DeleteConfirmation(id: i64, title: String) -> impl IntoView {
-    let action = ServerAction::<DeletePost>::new();
+    let action = form_action::<DeletePost>();
     let value = action.value();
     view! {
         <p>"Delete \u{201c}" {title} "\u{201d}? This cannot be undone."</p>

@@ -9,7 +9,7 @@ use crate::{
     codec::resource,
     components::{
         error_page::ErrorPage,
-        form::{FormError, TextField, field_message, form_message, provide_url_form_error},
+        form::{FormError, TextField, field_message, form_action, form_message},
         page_title::PageTitle,
     },
     reset::api::{RequestPasswordReset, ResetPassword, check_reset_token},
@@ -31,8 +31,7 @@ pub fn RequestResetPage() -> impl IntoView {
 /// The form that asks for a reset link.
 #[island(lazy)]
 fn RequestResetForm() -> impl IntoView {
-    provide_url_form_error();
-    let action = ServerAction::<RequestPasswordReset>::new();
+    let action = form_action::<RequestPasswordReset>();
     let value = action.value();
     view! {
         <ActionForm action=action>
@@ -73,8 +72,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
 /// The new-password form for the reset link's `token`.
 #[island(lazy)]
 fn ResetPasswordForm(token: String) -> impl IntoView {
-    provide_url_form_error();
-    let action = ServerAction::<ResetPassword>::new();
+    let action = form_action::<ResetPassword>();
     let value = action.value();
     view! {
         <ActionForm action=action>
