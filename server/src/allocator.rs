@@ -1,4 +1,5 @@
-//! mimalloc's settings for the server: how soon freed memory goes back to the system.
+//! The allocators' settings for the server: how soon mimalloc gives freed memory back to the
+//! system, and how many heaps glibc's malloc (SQLite's allocator) keeps.
 
 use std::ffi::c_long;
 
@@ -17,12 +18,31 @@ pub const PURGE_DELAY_MS: c_long = 10;
 /// The environment variable that overrides [`PURGE_DELAY_MS`], read by mimalloc itself.
 const PURGE_DELAY_VAR: &str = "MIMALLOC_PURGE_DELAY";
 
-/// Sets mimalloc's purge delay to [`PURGE_DELAY_MS`], unless `MIMALLOC_PURGE_DELAY` chose one.
+/// How many heaps ("arenas") glibc's malloc may keep. Rust's allocations go to mimalloc; glibc's
+/// malloc serves the C code, which is SQLite, whose every connection runs on a thread of its own.
+/// glibc gives such threads heaps of their own (up to eight per core), and each keeps what its
+/// connection's busiest search freed: measured here at a million posts, one shared heap took the
+/// peak over the searches from 40.6 to 38.1 MB, for about 5% of search throughput and nothing
+/// measurable on pages.
+pub const GLIBC_ARENAS: i32 = 1;
+
+/// The environment variable that overrides [`GLIBC_ARENAS`], read by glibc itself.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const GLIBC_ARENAS_VAR: &str = "MALLOC_ARENA_MAX";
+
+/// Sets mimalloc's purge delay to [`PURGE_DELAY_MS`], unless `MIMALLOC_PURGE_DELAY` chose one,
+/// and glibc's heap count to [`GLIBC_ARENAS`], unless `MALLOC_ARENA_MAX` chose one. Call it
+/// before the database's connections start their threads.
 pub fn tune() {
     if std::env::var_os(PURGE_DELAY_VAR).is_none() {
         // SAFETY: mimalloc's options may be set at any time, from any thread; the index is
         // `mi_option_purge_delay` in the mimalloc this crate builds.
         unsafe { mi_option_set(PURGE_DELAY, PURGE_DELAY_MS) };
+    }
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os(GLIBC_ARENAS_VAR).is_none() {
+        // SAFETY: `mallopt` only records the limit; threads that already have a heap keep it.
+        unsafe { libc::mallopt(libc::M_ARENA_MAX, GLIBC_ARENAS) };
     }
 }
 
