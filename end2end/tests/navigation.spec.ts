@@ -62,4 +62,3 @@ test("a form's code is loaded with the first page that shows the form, not befor
   await waitForHydration(page);
   expect(parts).toEqual(['login_form']);
 });
-

@@ -28,16 +28,12 @@ fn provide_url_form_error() {
 }
 
 /// The server function path and encoded error (`__path`, `__err`) in a URL's query, decoded.
-pub fn form_error_in(search: &str) -> Option<(String, String)> {
+fn form_error_in(search: &str) -> Option<(String, String)> {
     let (mut path, mut err) = (None, None);
-    for pair in search.trim_start_matches('?').split('&') {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let value = percent_encoding::percent_decode_str(&value.replace('+', " "))
-            .decode_utf8_lossy()
-            .into_owned();
-        match key {
-            "__path" => path = Some(value),
-            "__err" => err = Some(value),
+    for (key, value) in form_urlencoded::parse(search.trim_start_matches('?').as_bytes()) {
+        match key.as_ref() {
+            "__path" => path = Some(value.into_owned()),
+            "__err" => err = Some(value.into_owned()),
             _ => {}
         }
     }
