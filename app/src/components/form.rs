@@ -28,6 +28,7 @@ fn provide_url_form_error() {
 }
 
 /// The server function path and encoded error (`__path`, `__err`) in a URL's query, decoded.
+#[cfg(any(feature = "hydrate", test))]
 fn form_error_in(search: &str) -> Option<(String, String)> {
     let (mut path, mut err) = (None, None);
     for (key, value) in form_urlencoded::parse(search.trim_start_matches('?').as_bytes()) {
