@@ -76,6 +76,8 @@ pub mod secret;
 /// Sample and demo data (server only).
 #[cfg(feature = "ssr")]
 pub mod seed;
+/// Calling a server function from the browser with `fetch`.
+pub mod server_call;
 /// Server state provided to every request (server only).
 #[cfg(feature = "ssr")]
 pub mod state;

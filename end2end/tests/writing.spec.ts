@@ -62,6 +62,33 @@ test('with JavaScript, an empty title is a field error and the typed content sta
   await expect(page.getByLabel('Content')).toHaveValue('Some words I do not want to lose');
 });
 
+test('with JavaScript, a post the server cannot be reached for says so and keeps the draft', async ({ page }) => {
+  await logIn(page, 'writer3@example.com');
+  await page.goto('/post/new');
+  await waitForHydration(page);
+  await page.route('**/api/create_post', (route) => route.abort('internetdisconnected'));
+  await page.getByLabel('Title').fill('Written offline');
+  await page.getByLabel('Content').fill('Words that must survive a dropped connection');
+  await page.getByRole('button', { name: 'Post', exact: true }).click();
+  await expect(page.getByRole('alert')).toHaveText('Quire could not be reached. Check your connection and try again.');
+  await expect(page).toHaveURL(/\/post\/new$/);
+  await expect(page.getByLabel('Content')).toHaveValue('Words that must survive a dropped connection');
+});
+
+test('with JavaScript, an error page from a proxy in front of Quire becomes a plain message', async ({ page }) => {
+  await logIn(page, 'writer3@example.com');
+  await page.goto('/post/new');
+  await waitForHydration(page);
+  await page.route('**/api/create_post', (route) =>
+    route.fulfill({ status: 502, contentType: 'text/html', body: '<html><body>Bad Gateway</body></html>' }),
+  );
+  await page.getByLabel('Title').fill('Behind a proxy');
+  await page.getByLabel('Content').fill('Some content');
+  await page.getByRole('button', { name: 'Post', exact: true }).click();
+  await expect(page.getByRole('alert')).toHaveText('Something went wrong (500)');
+  await expect(page.getByRole('button', { name: 'Post', exact: true })).toBeEnabled();
+});
+
 test('another user sees no Update or Delete and gets 403 at the update URL', async ({ page }) => {
   await logIn(page, 'writer2@example.com');
   await page.goto('/?page=10');

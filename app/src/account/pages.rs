@@ -12,8 +12,9 @@ use crate::{
     codec::resource,
     components::{
         error_page::ErrorPage,
-        form::{FieldError, FormError, TextField, field_message, form_action, form_message},
+        form::{FieldError, FormError, TextField},
         page_title::PageTitle,
+        server_form::{ServerForm, form_action},
     },
     error::AppError,
     users::model::{User, avatar_url},
@@ -50,7 +51,6 @@ pub fn AccountPage() -> impl IntoView {
 fn AccountForms(user: User, picture_error: Option<String>) -> impl IntoView {
     let update = form_action::<UpdateAccount>();
     let password = form_action::<ChangePassword>();
-    let (update_value, password_value) = (update.value(), password.value());
     let picture_error = Signal::stored(picture_error);
     let uploading = RwSignal::new(false);
     view! {
@@ -64,13 +64,13 @@ fn AccountForms(user: User, picture_error: Option<String>) -> impl IntoView {
             </header>
 
             <h2>"Account Info"</h2>
-            <ActionForm action=update>
-                <FormError error=form_message(update_value)/>
-                <TextField label="Username" name="username" autocomplete="username" value=user.username.clone() error=field_message(update_value, "username")/>
-                <TextField label="Email" name="email" kind="email" autocomplete="email" value=user.email.clone() error=field_message(update_value, "email")/>
-                <TextField label="Current Password (to change your email)" name="current_password" id="account_current_password" kind="password" autocomplete="current-password" error=field_message(update_value, "current_password")/>
+            <ServerForm action=update>
+                <FormError error=update.form_error()/>
+                <TextField label="Username" name="username" autocomplete="username" value=user.username.clone() error=update.field_error("username")/>
+                <TextField label="Email" name="email" kind="email" autocomplete="email" value=user.email.clone() error=update.field_error("email")/>
+                <TextField label="Current Password (to change your email)" name="current_password" id="account_current_password" kind="password" autocomplete="current-password" error=update.field_error("current_password")/>
                 <SubmitButton label="Update" pending=update.pending()/>
-            </ActionForm>
+            </ServerForm>
 
             <h2>"Profile Picture"</h2>
             <form method="post" action="/account/picture" enctype="multipart/form-data" on:submit=move |_| uploading.set(true)>
@@ -83,13 +83,13 @@ fn AccountForms(user: User, picture_error: Option<String>) -> impl IntoView {
             </form>
 
             <h2>"Change Password"</h2>
-            <ActionForm action=password>
-                <FormError error=form_message(password_value)/>
-                <TextField label="Current Password" name="current_password" kind="password" autocomplete="current-password" error=field_message(password_value, "current_password")/>
-                <TextField label="New Password" name="new_password" kind="password" autocomplete="new-password" error=field_message(password_value, "new_password")/>
-                <TextField label="Confirm New Password" name="confirm_password" kind="password" autocomplete="new-password" error=field_message(password_value, "confirm_password")/>
+            <ServerForm action=password>
+                <FormError error=password.form_error()/>
+                <TextField label="Current Password" name="current_password" kind="password" autocomplete="current-password" error=password.field_error("current_password")/>
+                <TextField label="New Password" name="new_password" kind="password" autocomplete="new-password" error=password.field_error("new_password")/>
+                <TextField label="Confirm New Password" name="confirm_password" kind="password" autocomplete="new-password" error=password.field_error("confirm_password")/>
                 <SubmitButton label="Change Password" pending=password.pending()/>
-            </ActionForm>
+            </ServerForm>
         </section>
     }
 }

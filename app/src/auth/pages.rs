@@ -9,8 +9,9 @@ use crate::{
         context::Auth,
     },
     components::{
-        form::{FormError, TextField, field_message, form_action, form_message},
+        form::{FormError, TextField},
         page_title::PageTitle,
+        server_form::{ServerForm, form_action},
     },
 };
 
@@ -45,16 +46,15 @@ pub fn RegisterPage() -> impl IntoView {
 #[island(lazy)]
 fn RegisterForm() -> impl IntoView {
     let action = form_action::<Register>();
-    let value = action.value();
     view! {
-            <ActionForm action=action>
-                <FormError error=form_message(value)/>
-                <TextField label="Username" name="username" autocomplete="username" error=field_message(value, "username")/>
-                <TextField label="Email" name="email" kind="email" autocomplete="email" error=field_message(value, "email")/>
-                <TextField label="Password" name="password" kind="password" autocomplete="new-password" error=field_message(value, "password")/>
-                <TextField label="Confirm Password" name="confirm_password" kind="password" autocomplete="new-password" error=field_message(value, "confirm_password")/>
+            <ServerForm action=action>
+                <FormError error=action.form_error()/>
+                <TextField label="Username" name="username" autocomplete="username" error=action.field_error("username")/>
+                <TextField label="Email" name="email" kind="email" autocomplete="email" error=action.field_error("email")/>
+                <TextField label="Password" name="password" kind="password" autocomplete="new-password" error=action.field_error("password")/>
+                <TextField label="Confirm Password" name="confirm_password" kind="password" autocomplete="new-password" error=action.field_error("confirm_password")/>
                 <SubmitButton label="Sign Up" pending=action.pending()/>
-            </ActionForm>
+            </ServerForm>
     }
 }
 
@@ -78,19 +78,18 @@ pub fn LoginPage() -> impl IntoView {
 #[island(lazy)]
 fn LoginForm(next: String) -> impl IntoView {
     let action = form_action::<Login>();
-    let value = action.value();
     view! {
-            <ActionForm action=action>
-                <FormError error=form_message(value)/>
+            <ServerForm action=action>
+                <FormError error=action.form_error()/>
                 <input type="hidden" name="next" value=next/>
-                <TextField label="Email" name="email" kind="email" autocomplete="email" error=field_message(value, "email")/>
-                <TextField label="Password" name="password" kind="password" autocomplete="current-password" error=field_message(value, "password")/>
+                <TextField label="Email" name="email" kind="email" autocomplete="email" error=action.field_error("email")/>
+                <TextField label="Password" name="password" kind="password" autocomplete="current-password" error=action.field_error("password")/>
                 <div class="field checkbox">
                     <input id="remember" type="checkbox" name="remember" value="true"/>
                     <label for="remember">"Remember Me"</label>
                 </div>
                 <SubmitButton label="Login" pending=action.pending()/>
-            </ActionForm>
+            </ServerForm>
     }
 }
 

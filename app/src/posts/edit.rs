@@ -10,8 +10,9 @@ use crate::{
     codec::resource,
     components::{
         error_page::ErrorPage,
-        form::{FormError, field_message, form_action, form_message},
+        form::FormError,
         page_title::PageTitle,
+        server_form::{ServerForm, form_action},
     },
     error::AppError,
     posts::{
@@ -64,13 +65,12 @@ pub fn NewPostPage() -> impl IntoView {
 #[island(lazy)]
 fn NewPostForm(draft: Draft) -> impl IntoView {
     let action = form_action::<CreatePost>();
-    let value = action.value();
     view! {
-        <ActionForm action=action>
-            <FormError error=form_message(value)/>
-            <PostFields draft title_error=field_message(value, "title") content_error=field_message(value, "content")/>
+        <ServerForm action=action>
+            <FormError error=action.form_error()/>
+            <PostFields draft title_error=action.field_error("title") content_error=action.field_error("content")/>
             <SubmitButton label="Post" pending=action.pending()/>
-        </ActionForm>
+        </ServerForm>
     }
 }
 
@@ -125,14 +125,13 @@ pub fn UpdatePostPage() -> impl IntoView {
 #[island(lazy)]
 fn UpdatePostForm(id: i64, draft: Draft) -> impl IntoView {
     let action = form_action::<UpdatePost>();
-    let value = action.value();
     view! {
-        <ActionForm action=action>
-            <FormError error=form_message(value)/>
+        <ServerForm action=action>
+            <FormError error=action.form_error()/>
             <input type="hidden" name="id" value=id/>
-            <PostFields draft title_error=field_message(value, "title") content_error=field_message(value, "content")/>
+            <PostFields draft title_error=action.field_error("title") content_error=action.field_error("content")/>
             <SubmitButton label="Update" pending=action.pending()/>
-        </ActionForm>
+        </ServerForm>
     }
 }
 
@@ -161,14 +160,13 @@ fn DeleteForm(id: i64, title: String) -> impl IntoView {
 #[component]
 fn DeleteConfirmation(id: i64, title: String) -> impl IntoView {
     let action = form_action::<DeletePost>();
-    let value = action.value();
     view! {
         <p>"Delete \u{201c}" {title} "\u{201d}? This cannot be undone."</p>
-        <ActionForm action=action>
-            <FormError error=form_message(value)/>
+        <ServerForm action=action>
+            <FormError error=action.form_error()/>
             <input type="hidden" name="id" value=id/>
             <button type="submit" class="button danger" disabled=move || action.pending().get()>"Delete"</button>
-        </ActionForm>
+        </ServerForm>
     }
 }
 

@@ -2,14 +2,15 @@
 //! with JavaScript a tab that asks the server to render the draft; without it a button that
 //! reloads the page with the draft, rendered above the form.
 
-use leptos::{html, prelude::*};
+use leptos::{html, prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::{
     codec::resource,
     components::form::{TextAreaField, TextField},
     error::AppError,
-    posts::api::preview_post,
+    posts::api::{PreviewPost, preview_post},
+    server_call::{self, Reply},
 };
 
 /// What the preview shows: nothing yet, the rendered draft, or why it could not be rendered.
@@ -93,7 +94,7 @@ pub fn PostFields(
         previewing.set(true);
         live.set(None);
         leptos::task::spawn_local(async move {
-            live.set(Some(preview_post(draft).await));
+            live.set(Some(render_in_browser(&draft).await));
         });
     };
     view! {
@@ -110,6 +111,17 @@ pub fn PostFields(
             <TextAreaField label="Content" name="content" value=content error=content_error node_ref=textarea/>
         </div>
         {move || previewing.get().then(|| view! { <PreviewPanel preview=live.get()/> })}
+    }
+}
+
+/// Asks the server, from the browser, to render `content` as a post's Markdown.
+async fn render_in_browser(content: &str) -> Result<String, AppError> {
+    let fields = web_sys::UrlSearchParams::new().map_err(|_| AppError::Internal)?;
+    fields.append("content", content);
+    match server_call::post(PreviewPost::PATH, &fields).await? {
+        Reply::Body(json) => serde_json::from_str(&json).map_err(|_| AppError::Internal),
+        // Only a page that is being left is redirected; nothing is left to show.
+        Reply::Redirected => Ok(String::new()),
     }
 }
 

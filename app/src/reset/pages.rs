@@ -9,8 +9,9 @@ use crate::{
     codec::resource,
     components::{
         error_page::ErrorPage,
-        form::{FormError, TextField, field_message, form_action, form_message},
+        form::{FormError, TextField},
         page_title::PageTitle,
+        server_form::{ServerForm, form_action},
     },
     reset::api::{RequestPasswordReset, ResetPassword, check_reset_token},
 };
@@ -32,13 +33,12 @@ pub fn RequestResetPage() -> impl IntoView {
 #[island(lazy)]
 fn RequestResetForm() -> impl IntoView {
     let action = form_action::<RequestPasswordReset>();
-    let value = action.value();
     view! {
-        <ActionForm action=action>
-            <FormError error=form_message(value)/>
-            <TextField label="Email" name="email" kind="email" autocomplete="email" error=field_message(value, "email")/>
+        <ServerForm action=action>
+            <FormError error=action.form_error()/>
+            <TextField label="Email" name="email" kind="email" autocomplete="email" error=action.field_error("email")/>
             <SubmitButton label="Request Password Reset" pending=action.pending()/>
-        </ActionForm>
+        </ServerForm>
     }
 }
 
@@ -73,14 +73,13 @@ pub fn ResetPasswordPage() -> impl IntoView {
 #[island(lazy)]
 fn ResetPasswordForm(token: String) -> impl IntoView {
     let action = form_action::<ResetPassword>();
-    let value = action.value();
     view! {
-        <ActionForm action=action>
-            <FormError error=form_message(value)/>
+        <ServerForm action=action>
+            <FormError error=action.form_error()/>
             <input type="hidden" name="token" value=token/>
-            <TextField label="New Password" name="password" kind="password" autocomplete="new-password" error=field_message(value, "password")/>
-            <TextField label="Confirm Password" name="confirm_password" kind="password" autocomplete="new-password" error=field_message(value, "confirm_password")/>
+            <TextField label="New Password" name="password" kind="password" autocomplete="new-password" error=action.field_error("password")/>
+            <TextField label="Confirm Password" name="confirm_password" kind="password" autocomplete="new-password" error=action.field_error("confirm_password")/>
             <SubmitButton label="Reset Password" pending=action.pending()/>
-        </ActionForm>
+        </ServerForm>
     }
 }
