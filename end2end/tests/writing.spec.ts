@@ -59,7 +59,35 @@ test('with JavaScript, an empty title is a field error and the typed content sta
   await page.getByLabel('Content').fill('Some words I do not want to lose');
   await page.getByRole('button', { name: 'Post', exact: true }).click();
   await expect(page.locator('#title-error')).toHaveText('Title is required.');
+  await expect(page.getByLabel('Title')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByLabel('Content')).toHaveValue('Some words I do not want to lose');
+});
+
+test('with JavaScript, a post on its way says so and is sent only once', async ({ page }) => {
+  await logIn(page, 'writer3@example.com');
+  await page.goto('/post/new');
+  await waitForHydration(page);
+  let sent = 0;
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/create_post', async (route) => {
+    sent += 1;
+    await held;
+    await route.continue();
+  });
+  await page.getByLabel('Title').fill('');
+  await page.getByLabel('Content').fill('Sent once');
+  const post = page.getByRole('button', { name: 'Post', exact: true });
+  await post.click();
+  await expect(post).toBeDisabled();
+  await expect(page.locator('.pending-note')).toHaveText('Working…');
+  // A second submission while the first is on its way (Enter in a field, say) is not sent.
+  await post.evaluate((button: HTMLButtonElement) => button.form?.requestSubmit());
+  release();
+  await expect(page.locator('#title-error')).toHaveText('Title is required.');
+  await expect(post).toBeEnabled();
+  await expect(page.locator('.pending-note')).toHaveText('');
+  expect(sent).toBe(1);
 });
 
 test('with JavaScript, a post the server cannot be reached for says so and keeps the draft', async ({ page }) => {

@@ -8,13 +8,12 @@ use crate::{
         api::{ChangePassword, UpdateAccount, get_account},
         model::PictureError,
     },
-    auth::pages::SubmitButton,
     codec::resource,
     components::{
         error_page::ErrorPage,
-        form::{FieldError, FormError, TextField},
+        form::{FieldError, FormError, SubmitButton, TextField},
         page_title::PageTitle,
-        server_form::{ServerForm, form_action},
+        server_form::{ServerForm, form_action, mark_busy},
     },
     error::AppError,
     users::model::{User, avatar_url},
@@ -51,8 +50,6 @@ pub fn AccountPage() -> impl IntoView {
 fn AccountForms(user: User, picture_error: Option<String>) -> impl IntoView {
     let update = form_action::<UpdateAccount>();
     let password = form_action::<ChangePassword>();
-    let picture_error = Signal::stored(picture_error);
-    let uploading = RwSignal::new(false);
     view! {
         <section class="form-card">
             <header class="profile">
@@ -64,31 +61,31 @@ fn AccountForms(user: User, picture_error: Option<String>) -> impl IntoView {
             </header>
 
             <h2>"Account Info"</h2>
-            <ServerForm action=update>
+            <ServerForm action=update.url()>
                 <FormError error=update.form_error()/>
                 <TextField label="Username" name="username" autocomplete="username" value=user.username.clone() error=update.field_error("username")/>
                 <TextField label="Email" name="email" kind="email" autocomplete="email" value=user.email.clone() error=update.field_error("email")/>
                 <TextField label="Current Password (to change your email)" name="current_password" id="account_current_password" kind="password" autocomplete="current-password" error=update.field_error("current_password")/>
-                <SubmitButton label="Update" pending=update.pending()/>
+                <SubmitButton label="Update"/>
             </ServerForm>
 
             <h2>"Profile Picture"</h2>
-            <form method="post" action="/account/picture" enctype="multipart/form-data" on:submit=move |_| uploading.set(true)>
+            <form method="post" action="/account/picture" enctype="multipart/form-data" on:submit=move |event| mark_busy(&event)>
                 <div class="field">
                     <label for="picture">"Update Profile Picture (JPG or PNG, at most 5 MB)"</label>
                     <input id="picture" name="picture" type="file" accept="image/jpeg,image/png" aria-describedby="picture-error"/>
                     <FieldError id="picture-error" error=picture_error/>
                 </div>
-                <SubmitButton label="Upload" pending=uploading/>
+                <SubmitButton label="Upload"/>
             </form>
 
             <h2>"Change Password"</h2>
-            <ServerForm action=password>
+            <ServerForm action=password.url()>
                 <FormError error=password.form_error()/>
                 <TextField label="Current Password" name="current_password" kind="password" autocomplete="current-password" error=password.field_error("current_password")/>
                 <TextField label="New Password" name="new_password" kind="password" autocomplete="new-password" error=password.field_error("new_password")/>
                 <TextField label="Confirm New Password" name="confirm_password" kind="password" autocomplete="new-password" error=password.field_error("confirm_password")/>
-                <SubmitButton label="Change Password" pending=password.pending()/>
+                <SubmitButton label="Change Password"/>
             </ServerForm>
         </section>
     }

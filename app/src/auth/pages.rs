@@ -9,7 +9,7 @@ use crate::{
         context::Auth,
     },
     components::{
-        form::{FormError, TextField},
+        form::{FormError, SubmitButton, TextField},
         page_title::PageTitle,
         server_form::{ServerForm, form_action},
     },
@@ -47,13 +47,13 @@ pub fn RegisterPage() -> impl IntoView {
 fn RegisterForm() -> impl IntoView {
     let action = form_action::<Register>();
     view! {
-            <ServerForm action=action>
+            <ServerForm action=action.url()>
                 <FormError error=action.form_error()/>
                 <TextField label="Username" name="username" autocomplete="username" error=action.field_error("username")/>
                 <TextField label="Email" name="email" kind="email" autocomplete="email" error=action.field_error("email")/>
                 <TextField label="Password" name="password" kind="password" autocomplete="new-password" error=action.field_error("password")/>
                 <TextField label="Confirm Password" name="confirm_password" kind="password" autocomplete="new-password" error=action.field_error("confirm_password")/>
-                <SubmitButton label="Sign Up" pending=action.pending()/>
+                <SubmitButton label="Sign Up"/>
             </ServerForm>
     }
 }
@@ -79,7 +79,7 @@ pub fn LoginPage() -> impl IntoView {
 fn LoginForm(next: String) -> impl IntoView {
     let action = form_action::<Login>();
     view! {
-            <ServerForm action=action>
+            <ServerForm action=action.url()>
                 <FormError error=action.form_error()/>
                 <input type="hidden" name="next" value=next/>
                 <TextField label="Email" name="email" kind="email" autocomplete="email" error=action.field_error("email")/>
@@ -88,18 +88,7 @@ fn LoginForm(next: String) -> impl IntoView {
                     <input id="remember" type="checkbox" name="remember" value="true"/>
                     <label for="remember">"Remember Me"</label>
                 </div>
-                <SubmitButton label="Login" pending=action.pending()/>
+                <SubmitButton label="Login"/>
             </ServerForm>
-    }
-}
-
-/// A submit button that is disabled and says so while its action runs.
-#[component]
-pub fn SubmitButton(label: &'static str, #[prop(into)] pending: Signal<bool>) -> impl IntoView {
-    view! {
-        <button type="submit" class="button" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
-            {label}
-        </button>
-        <span class="pending-note" aria-live="polite">{move || pending.get().then_some("Working…")}</span>
     }
 }

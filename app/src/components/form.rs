@@ -1,4 +1,6 @@
-//! Form pieces shared by every form: labelled fields with their errors, and the form-level error.
+//! Form pieces shared by every form: labelled fields with their errors, the form-level error and
+//! the submit button. They render the state a form starts in (the error of a script-free post, if
+//! any); in the browser, [`form_state`](super::form_state) changes it.
 
 use leptos::prelude::*;
 
@@ -22,10 +24,10 @@ pub fn TextField(
     #[prop(optional, into)]
     value: String,
     /// The field's error, if any.
-    #[prop(into)]
-    error: Signal<Option<String>>,
+    error: Option<String>,
 ) -> impl IntoView {
     let id = id.unwrap_or(name);
+    let invalid = error.is_some();
     view! {
         <FieldFrame label id error>
             <input
@@ -34,12 +36,17 @@ pub fn TextField(
                 type=kind
                 autocomplete=autocomplete
                 value=value
-                class:invalid=move || error.get().is_some()
-                aria-invalid=move || error.get().is_some().to_string()
+                class=invalid.then_some("invalid")
+                aria-invalid=invalid_flag(invalid)
                 aria-describedby=error_id(id)
             />
         </FieldFrame>
     }
+}
+
+/// The `aria-invalid` value of a control.
+fn invalid_flag(invalid: bool) -> &'static str {
+    if invalid { "true" } else { "false" }
 }
 
 /// The id of a field's error message, which its control points to.
@@ -52,7 +59,7 @@ fn error_id(name: &str) -> String {
 fn FieldFrame(
     label: &'static str,
     id: &'static str,
-    error: Signal<Option<String>>,
+    error: Option<String>,
     children: Children,
 ) -> impl IntoView {
     view! {
@@ -66,20 +73,18 @@ fn FieldFrame(
 
 /// The message under a field, when there is one.
 #[component]
-pub fn FieldError(
-    #[prop(into)] id: String,
-    #[prop(into)] error: Signal<Option<String>>,
-) -> impl IntoView {
-    view! { <p class="field-error" id=id>{move || error.get()}</p> }
+pub fn FieldError(#[prop(into)] id: String, error: Option<String>) -> impl IntoView {
+    view! { <p class="field-error" id=id>{error}</p> }
 }
 
 /// An error about the whole form (for example a failed log-in), announced when it appears.
 #[component]
-pub fn FormError(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
-    move || {
-        error
-            .get()
-            .map(|message| view! { <div class="flash flash-danger" role="alert">{message}</div> })
+pub fn FormError(error: Option<String>) -> impl IntoView {
+    let hidden = error.is_none();
+    view! {
+        <div class="flash flash-danger form-error" role="alert" hidden=hidden>
+            {error}
+        </div>
     }
 }
 
@@ -97,13 +102,13 @@ pub fn TextAreaField(
     #[prop(default = 10)]
     rows: u32,
     /// The field's error, if any.
-    #[prop(into)]
-    error: Signal<Option<String>>,
+    error: Option<String>,
     /// Lets the page read what was typed.
     #[prop(optional)]
     node_ref: NodeRef<leptos::html::Textarea>,
 ) -> impl IntoView {
     let id = name;
+    let invalid = error.is_some();
     view! {
         <FieldFrame label id error>
             <textarea
@@ -111,12 +116,29 @@ pub fn TextAreaField(
                 id=name
                 name=name
                 rows=rows
-                class:invalid=move || error.get().is_some()
-                aria-invalid=move || error.get().is_some().to_string()
+                class=invalid.then_some("invalid")
+                aria-invalid=invalid_flag(invalid)
                 aria-describedby=error_id(name)
             >
                 {value}
             </textarea>
         </FieldFrame>
+    }
+}
+
+/// A form's submit button, and the note beside it that says the form is on its way; in the
+/// browser, the button is disabled meanwhile.
+#[component]
+pub fn SubmitButton(
+    label: &'static str,
+    /// The button's classes.
+    #[prop(default = "button")]
+    class: &'static str,
+) -> impl IntoView {
+    view! {
+        <button type="submit" class=class data-submit="" aria-busy="false">
+            {label}
+        </button>
+        <span class="pending-note" aria-live="polite"></span>
     }
 }

@@ -3,6 +3,7 @@
 pub mod error_page;
 pub mod flash;
 pub mod form;
+pub mod form_state;
 pub mod hydration_mark;
 pub mod layout;
 pub mod page_links;

@@ -1,101 +1,114 @@
 //! A form that posts to a server function: a plain `<form>` that works without JavaScript, and
-//! that in the browser sends its fields with [`server_call::post`] and shows the answer in place.
+//! that in the browser sends its fields with [`server_call::post`] and shows the answer in place
+//! (through [`form_state`]).
 
 use leptos::{ev::SubmitEvent, prelude::*, server_fn::ServerFn};
 use wasm_bindgen::JsCast;
 use web_sys::{FormData, HtmlFormElement, UrlSearchParams};
 
+use super::form_state;
 use crate::{
     error::AppError,
     server_call::{self, Reply},
 };
 
-/// The state of one form: where it posts, whether it is on its way, and how its latest
-/// submission ended. Every Quire form's server function answers `()` on success.
-#[derive(Clone, Copy)]
+/// Where a form posts, and the error its latest script-free post came back with, if the page
+/// shows one. Every Quire form's server function answers `()` on success.
+#[derive(Clone)]
 pub struct FormAction {
     path: &'static str,
-    value: RwSignal<Option<Result<(), AppError>>>,
-    pending: RwSignal<bool>,
+    error: Option<AppError>,
 }
 
-/// The action behind a form for server function `S`, made inside the form's island. It starts
-/// with the error of a script-free post of this form, if the page shows one.
+/// The action behind a form for server function `S`, made inside the form's island.
 pub fn form_action<S: ServerFn>() -> FormAction {
     FormAction {
         path: S::PATH,
-        value: RwSignal::new(script_free_error(S::PATH).map(Err)),
-        pending: RwSignal::new(false),
+        error: script_free_error(S::PATH),
     }
 }
 
 impl FormAction {
-    /// True while a submission is on its way.
-    pub fn pending(&self) -> ReadSignal<bool> {
-        self.pending.read_only()
+    /// The server function's URL, where the form posts.
+    pub fn url(&self) -> &'static str {
+        self.path
     }
 
-    /// The message for `field` from the latest submission, if it was refused for that field.
-    pub fn field_error(&self, field: &'static str) -> Signal<Option<String>> {
-        let value = self.value;
-        Signal::derive(move || match value.get() {
-            Some(Err(AppError::Invalid(errors))) => errors.get(field).map(str::to_owned),
+    /// The message the page starts with for `field`, if the post was refused for that field.
+    pub fn field_error(&self, field: &str) -> Option<String> {
+        match &self.error {
+            Some(AppError::Invalid(errors)) => errors.get(field).map(str::to_owned),
             _ => None,
-        })
-    }
-
-    /// The message of the latest submission's failure that belongs to no single field.
-    pub fn form_error(&self) -> Signal<Option<String>> {
-        let value = self.value;
-        Signal::derive(move || match value.get() {
-            Some(Err(AppError::Invalid(_))) | Some(Ok(_)) | None => None,
-            Some(Err(error)) => Some(error.to_string()),
-        })
-    }
-
-    /// Sends the submitted form's fields instead of letting the browser post them. A form
-    /// that cannot be read is left to the browser.
-    fn submit(self, event: SubmitEvent) {
-        if event.default_prevented() || self.pending.get_untracked() {
-            event.prevent_default();
-            return;
         }
-        let Some(fields) = fields_of(&event) else {
-            return;
-        };
-        event.prevent_default();
-        self.pending.set(true);
-        leptos::task::spawn_local(async move {
-            match server_call::post(self.path, &fields).await {
-                // The next page is loading: the form stays busy until it replaces this one.
-                Ok(Reply::Redirected) => {}
-                Ok(Reply::Body(_)) => self.finish(Ok(())),
-                Err(error) => self.finish(Err(error)),
-            }
-        });
     }
 
-    fn finish(self, outcome: Result<(), AppError>) {
-        self.value.set(Some(outcome));
-        self.pending.set(false);
+    /// The message the page starts with that belongs to no single field.
+    pub fn form_error(&self) -> Option<String> {
+        match &self.error {
+            Some(AppError::Invalid(_)) | None => None,
+            Some(error) => Some(error.to_string()),
+        }
     }
 }
 
-/// The fields of the form `event` submits, as the browser would send them.
-fn fields_of(event: &SubmitEvent) -> Option<UrlSearchParams> {
-    let form: HtmlFormElement = event.target()?.dyn_into().ok()?;
-    let data = FormData::new_with_form(&form).ok()?;
-    UrlSearchParams::new_with_str_sequence_sequence(&data).ok()
-}
-
-/// A form that posts to `action`'s server function.
+/// A form that posts to the server function at `action` (a [`FormAction::url`]).
 #[component]
-pub fn ServerForm(action: FormAction, children: Children) -> impl IntoView {
+pub fn ServerForm(action: &'static str, children: Children) -> impl IntoView {
     view! {
-        <form method="post" action=action.path on:submit=move |event| action.submit(event)>
+        <form method="post" action=action on:submit=move |event| submit(action, event)>
             {children()}
         </form>
     }
+}
+
+/// Sends the submitted form's fields to `path` instead of letting the browser post them, and
+/// shows the answer. A form that cannot be read is left to the browser.
+fn submit(path: &'static str, event: SubmitEvent) {
+    let Some(form) = form_of(&event) else {
+        return;
+    };
+    if event.default_prevented() || form_state::is_busy(&form) {
+        event.prevent_default();
+        return;
+    }
+    let Some(fields) = fields_of(&form) else {
+        return;
+    };
+    event.prevent_default();
+    form_state::set_busy(&form, true);
+    leptos::task::spawn_local(async move {
+        match server_call::post(path, &fields).await {
+            // The next page is loading: the form stays busy until it replaces this one.
+            Ok(Reply::Redirected) => {}
+            Ok(Reply::Body(_)) => {
+                form_state::show_error(&form, None);
+                form_state::set_busy(&form, false);
+            }
+            Err(error) => {
+                form_state::show_error(&form, Some(&error));
+                form_state::set_busy(&form, false);
+            }
+        }
+    });
+}
+
+/// Marks the form `event` submits as on its way, for a form the browser posts itself (a file
+/// upload).
+pub fn mark_busy(event: &SubmitEvent) {
+    if let Some(form) = form_of(event) {
+        form_state::set_busy(&form, true);
+    }
+}
+
+/// The form an event came from.
+fn form_of(event: &SubmitEvent) -> Option<HtmlFormElement> {
+    event.target()?.dyn_into().ok()
+}
+
+/// The fields of `form`, as the browser would send them.
+fn fields_of(form: &HtmlFormElement) -> Option<UrlSearchParams> {
+    let data = FormData::new_with_form(form).ok()?;
+    UrlSearchParams::new_with_str_sequence_sequence(&data).ok()
 }
 
 /// The error a script-free post of the form for `path` came back with, if this page shows one.
@@ -128,7 +141,33 @@ fn form_error_in(search: &str) -> Option<(String, String)> {
 
 #[cfg(test)]
 mod tests {
-    use super::form_error_in;
+    use super::{AppError, FormAction, form_error_in};
+    use crate::{error::FieldErrors, messages::TITLE_REQUIRED};
+
+    fn refused(error: AppError) -> FormAction {
+        FormAction {
+            path: "/api/create_post",
+            error: Some(error),
+        }
+    }
+
+    #[test]
+    fn a_field_refused_by_a_script_free_post_starts_with_its_message() {
+        let action = refused(AppError::Invalid(FieldErrors::single(
+            "title",
+            TITLE_REQUIRED,
+        )));
+        assert_eq!(action.field_error("title").as_deref(), Some(TITLE_REQUIRED));
+        assert_eq!(action.field_error("content"), None);
+        assert_eq!(action.form_error(), None);
+    }
+
+    #[test]
+    fn an_error_of_no_single_field_starts_above_the_fields() {
+        let action = refused(AppError::LoginFailed);
+        assert_eq!(action.form_error(), Some(AppError::LoginFailed.to_string()));
+        assert_eq!(action.field_error("email"), None);
+    }
 
     #[test]
     fn the_error_of_a_script_free_post_is_read_from_the_query_decoded() {

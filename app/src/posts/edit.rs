@@ -6,11 +6,11 @@ use leptos_router::{components::Redirect, hooks::use_params_map};
 
 use crate::{
     account::api::get_account,
-    auth::{context::Auth, pages::SubmitButton},
+    auth::context::Auth,
     codec::resource,
     components::{
         error_page::ErrorPage,
-        form::FormError,
+        form::{FormError, SubmitButton},
         page_title::PageTitle,
         server_form::{ServerForm, form_action},
     },
@@ -66,10 +66,10 @@ pub fn NewPostPage() -> impl IntoView {
 fn NewPostForm(draft: Draft) -> impl IntoView {
     let action = form_action::<CreatePost>();
     view! {
-        <ServerForm action=action>
+        <ServerForm action=action.url()>
             <FormError error=action.form_error()/>
             <PostFields draft title_error=action.field_error("title") content_error=action.field_error("content")/>
-            <SubmitButton label="Post" pending=action.pending()/>
+            <SubmitButton label="Post"/>
         </ServerForm>
     }
 }
@@ -126,11 +126,11 @@ pub fn UpdatePostPage() -> impl IntoView {
 fn UpdatePostForm(id: i64, draft: Draft) -> impl IntoView {
     let action = form_action::<UpdatePost>();
     view! {
-        <ServerForm action=action>
+        <ServerForm action=action.url()>
             <FormError error=action.form_error()/>
             <input type="hidden" name="id" value=id/>
             <PostFields draft title_error=action.field_error("title") content_error=action.field_error("content")/>
-            <SubmitButton label="Update" pending=action.pending()/>
+            <SubmitButton label="Update"/>
         </ServerForm>
     }
 }
@@ -162,10 +162,10 @@ fn DeleteConfirmation(id: i64, title: String) -> impl IntoView {
     let action = form_action::<DeletePost>();
     view! {
         <p>"Delete \u{201c}" {title} "\u{201d}? This cannot be undone."</p>
-        <ServerForm action=action>
+        <ServerForm action=action.url()>
             <FormError error=action.form_error()/>
             <input type="hidden" name="id" value=id/>
-            <button type="submit" class="button danger" disabled=move || action.pending().get()>"Delete"</button>
+            <SubmitButton label="Delete" class="button danger"/>
         </ServerForm>
     }
 }

@@ -5,11 +5,11 @@ use leptos::prelude::*;
 use leptos_router::{components::Redirect, hooks::use_params_map};
 
 use crate::{
-    auth::pages::{RedirectIfLoggedIn, SubmitButton},
+    auth::pages::RedirectIfLoggedIn,
     codec::resource,
     components::{
         error_page::ErrorPage,
-        form::{FormError, TextField},
+        form::{FormError, SubmitButton, TextField},
         page_title::PageTitle,
         server_form::{ServerForm, form_action},
     },
@@ -34,10 +34,10 @@ pub fn RequestResetPage() -> impl IntoView {
 fn RequestResetForm() -> impl IntoView {
     let action = form_action::<RequestPasswordReset>();
     view! {
-        <ServerForm action=action>
+        <ServerForm action=action.url()>
             <FormError error=action.form_error()/>
             <TextField label="Email" name="email" kind="email" autocomplete="email" error=action.field_error("email")/>
-            <SubmitButton label="Request Password Reset" pending=action.pending()/>
+            <SubmitButton label="Request Password Reset"/>
         </ServerForm>
     }
 }
@@ -74,12 +74,12 @@ pub fn ResetPasswordPage() -> impl IntoView {
 fn ResetPasswordForm(token: String) -> impl IntoView {
     let action = form_action::<ResetPassword>();
     view! {
-        <ServerForm action=action>
+        <ServerForm action=action.url()>
             <FormError error=action.form_error()/>
             <input type="hidden" name="token" value=token/>
             <TextField label="New Password" name="password" kind="password" autocomplete="new-password" error=action.field_error("password")/>
             <TextField label="Confirm Password" name="confirm_password" kind="password" autocomplete="new-password" error=action.field_error("confirm_password")/>
-            <SubmitButton label="Reset Password" pending=action.pending()/>
+            <SubmitButton label="Reset Password"/>
         </ServerForm>
     }
 }
