@@ -77,15 +77,11 @@ pub fn FieldError(#[prop(into)] id: String, error: Option<String>) -> impl IntoV
     view! { <p class="field-error" id=id>{error}</p> }
 }
 
-/// An error about the whole form (for example a failed log-in), announced when it appears.
+/// An error about the whole form (for example a failed log-in), announced when it appears: the
+/// alert is always there, empty (and not shown) until there is something to say.
 #[component]
 pub fn FormError(error: Option<String>) -> impl IntoView {
-    let hidden = error.is_none();
-    view! {
-        <div class="flash flash-danger form-error" role="alert" hidden=hidden>
-            {error}
-        </div>
-    }
+    view! { <div class="flash flash-danger form-error" role="alert">{error}</div> }
 }
 
 /// A labelled multi-line text box with its error message below it.

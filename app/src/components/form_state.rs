@@ -1,6 +1,6 @@
 //! How a form shows, in the browser, that it is on its way and why it was refused: set on the
 //! form's elements directly. The server renders the same elements in their first state (see
-//! [`form`](super::form)); reactive views for these few changes were 15 KB of every form page's
+//! [`form`](super::form)); reactive views for these few changes were 15–20 KB of every form page's
 //! bundle.
 
 use leptos::prelude::document;
@@ -59,7 +59,6 @@ pub fn show_error(form: &HtmlFormElement, error: Option<&AppError>) {
     if let Ok(Some(alert)) = form.query_selector(".form-error") {
         let message = error.filter(|error| !matches!(error, AppError::Invalid(_)));
         alert.set_text_content(message.map(ToString::to_string).as_deref());
-        let _ = alert.toggle_attribute_with_force("hidden", message.is_none());
     }
 }
 
