@@ -90,6 +90,23 @@ test('with JavaScript, a post on its way says so and is sent only once', async (
   expect(sent).toBe(1);
 });
 
+test('with JavaScript, a form left busy is usable again when Back restores its page', async ({ page }) => {
+  await logIn(page, 'writer3@example.com');
+  await page.goto('/post/new');
+  await waitForHydration(page);
+  // The answer never comes, as for a form whose next page was loading when the visitor left.
+  await page.route('**/api/create_post', () => {});
+  await page.getByLabel('Title').fill('Left behind');
+  await page.getByLabel('Content').fill('Some content');
+  const post = page.getByRole('button', { name: 'Post', exact: true });
+  await post.click();
+  await expect(post).toBeDisabled();
+  // What the browser fires when Back restores the page from its back-forward cache.
+  await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true })));
+  await expect(post).toBeEnabled();
+  await expect(page.locator('.pending-note')).toHaveText('');
+});
+
 test('with JavaScript, a post the server cannot be reached for says so and keeps the draft', async ({ page }) => {
   await logIn(page, 'writer3@example.com');
   await page.goto('/post/new');

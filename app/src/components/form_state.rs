@@ -3,7 +3,9 @@
 //! [`form`](super::form)); reactive views for these few changes were 15–20 KB of every form page's
 //! bundle.
 
-use leptos::prelude::document;
+use std::cell::Cell;
+
+use leptos::prelude::{document, window_event_listener};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlFormElement};
 
@@ -18,8 +20,11 @@ pub fn is_busy(form: &HtmlFormElement) -> bool {
 }
 
 /// Marks `form` as on its way (or back): its submit button (`data-submit`) disabled and the
-/// note beside it.
+/// note beside it. A form that led to another page stays busy until that page replaces this one.
 pub fn set_busy(form: &HtmlFormElement, busy: bool) {
+    if busy {
+        free_busy_forms_on_return();
+    }
     let flag = if busy { "true" } else { "false" };
     let _ = form.set_attribute("aria-busy", flag);
     if let Ok(Some(button)) = form.query_selector("[data-submit]") {
@@ -29,6 +34,31 @@ pub fn set_busy(form: &HtmlFormElement, busy: bool) {
     if let Ok(Some(note)) = form.query_selector(".pending-note") {
         note.set_text_content(busy.then_some(WORKING));
     }
+}
+
+/// Once per page: when the visitor comes back to this page with Back and the browser restores it
+/// as it was left (from its back-forward cache), the forms that led away are no longer busy.
+fn free_busy_forms_on_return() {
+    thread_local! {
+        static WATCHING: Cell<bool> = const { Cell::new(false) };
+    }
+    if WATCHING.with(|watching| watching.replace(true)) {
+        return;
+    }
+    // The listener lasts as long as the page, so its handle is never used to remove it.
+    let _ = window_event_listener(leptos::ev::pageshow, |event| {
+        if !event.persisted() {
+            return;
+        }
+        let Ok(forms) = document().query_selector_all("form[aria-busy='true']") else {
+            return;
+        };
+        for index in 0..forms.length() {
+            if let Some(form) = forms.item(index).and_then(|node| node.dyn_into().ok()) {
+                set_busy(&form, false);
+            }
+        }
+    });
 }
 
 /// Shows why `form` was refused (or, with `None`, clears what an earlier refusal showed): each
