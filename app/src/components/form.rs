@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use super::form_state::aria_flag;
+
 /// A labelled input with its error message below it.
 #[component]
 pub fn TextField(
@@ -37,16 +39,11 @@ pub fn TextField(
                 autocomplete=autocomplete
                 value=value
                 class=invalid.then_some("invalid")
-                aria-invalid=invalid_flag(invalid)
+                aria-invalid=aria_flag(invalid)
                 aria-describedby=error_id(id)
             />
         </FieldFrame>
     }
-}
-
-/// The `aria-invalid` value of a control.
-fn invalid_flag(invalid: bool) -> &'static str {
-    if invalid { "true" } else { "false" }
 }
 
 /// The id of a field's error message, which its control points to.
@@ -113,7 +110,7 @@ pub fn TextAreaField(
                 name=name
                 rows=rows
                 class=invalid.then_some("invalid")
-                aria-invalid=invalid_flag(invalid)
+                aria-invalid=aria_flag(invalid)
                 aria-describedby=error_id(name)
             >
                 {value}

@@ -12,7 +12,12 @@ use web_sys::{Element, HtmlFormElement};
 use crate::error::AppError;
 
 /// What the busy note under a submit button says.
-pub const WORKING: &str = "Working…";
+const WORKING: &str = "Working…";
+
+/// An ARIA state's value (`aria-invalid`, `aria-busy`, `aria-pressed`).
+pub fn aria_flag(on: bool) -> &'static str {
+    if on { "true" } else { "false" }
+}
 
 /// True while `form` is on its way.
 pub fn is_busy(form: &HtmlFormElement) -> bool {
@@ -25,7 +30,7 @@ pub fn set_busy(form: &HtmlFormElement, busy: bool) {
     if busy {
         free_busy_forms_on_return();
     }
-    let flag = if busy { "true" } else { "false" };
+    let flag = aria_flag(busy);
     let _ = form.set_attribute("aria-busy", flag);
     if let Ok(Some(button)) = form.query_selector("[data-submit]") {
         let _ = button.toggle_attribute_with_force("disabled", busy);
@@ -75,10 +80,7 @@ pub fn show_error(form: &HtmlFormElement, error: Option<&AppError>) {
         let _ = control
             .class_list()
             .toggle_with_force("invalid", message.is_some());
-        let _ = control.set_attribute(
-            "aria-invalid",
-            if message.is_some() { "true" } else { "false" },
-        );
+        let _ = control.set_attribute("aria-invalid", aria_flag(message.is_some()));
         let describer = control
             .get_attribute("aria-describedby")
             .and_then(|id| document().get_element_by_id(&id));

@@ -7,7 +7,10 @@ use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::{
     codec::resource,
-    components::form::{TextAreaField, TextField},
+    components::{
+        form::{TextAreaField, TextField},
+        form_state::aria_flag,
+    },
     error::AppError,
     posts::api::{PreviewPost, preview_post},
     server_call::{self, Reply},
@@ -146,8 +149,8 @@ impl PreviewSwitch {
         ) else {
             return;
         };
-        let _ = write_tab.set_attribute("aria-pressed", if preview { "false" } else { "true" });
-        let _ = preview_tab.set_attribute("aria-pressed", if preview { "true" } else { "false" });
+        let _ = write_tab.set_attribute("aria-pressed", aria_flag(!preview));
+        let _ = preview_tab.set_attribute("aria-pressed", aria_flag(preview));
         write_pane.set_hidden(preview);
         preview_pane.set_hidden(!preview);
     }
