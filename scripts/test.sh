@@ -8,6 +8,7 @@ ensure_build_tools
 ensure_test_tools
 ensure_release_tools
 ensure_flaskblog_fixture
+ensure_stress_tools
 echo "== Flaskblog fixture for the importer: $FLASKBLOG_FIXTURE"
 
 # Postgres: use TEST_POSTGRES_URL if given; otherwise the local server when one answers (starting

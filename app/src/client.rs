@@ -47,7 +47,7 @@ pub fn client_addr(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAd
         .map(str::trim)
         .collect();
     for hop in hops.iter().rev() {
-        let Ok(addr) = hop.parse::<IpAddr>().map(canonical) else {
+        let Some(addr) = parse_hop(hop) else {
             break;
         };
         client = addr;
@@ -56,6 +56,22 @@ pub fn client_addr(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAd
         }
     }
     client
+}
+
+/// One `X-Forwarded-For` hop as an address: `ip`, `ip:port`, `[v6]` or `[v6]:port` (proxies
+/// write all four); `None` for anything else.
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    let addr = hop
+        .parse::<IpAddr>()
+        .or_else(|_| hop.parse::<SocketAddr>().map(|socket| socket.ip()))
+        .ok()
+        .or_else(|| {
+            hop.strip_prefix('[')
+                .and_then(|rest| rest.strip_suffix(']'))
+                .and_then(|inner| inner.parse::<std::net::Ipv6Addr>().ok())
+                .map(IpAddr::V6)
+        })?;
+    Some(canonical(addr))
 }
 
 /// The rate-limit key of an address: IPv4 as it is, IPv6 by its /64 network (one household
@@ -137,6 +153,36 @@ mod tests {
         assert_eq!(
             client_addr(ip("10.0.0.2"), &headers, &trusted),
             ip("203.0.113.1")
+        );
+    }
+
+    #[test]
+    fn a_hop_with_a_port_is_its_address() {
+        let trusted = parse_trusted_proxies("10.0.0.2").expect("parses");
+        let headers = forwarded("203.0.113.1:51234");
+        assert_eq!(
+            client_addr(ip("10.0.0.2"), &headers, &trusted),
+            ip("203.0.113.1")
+        );
+    }
+
+    #[test]
+    fn a_bracketed_ipv6_hop_with_a_port_is_its_address() {
+        let trusted = parse_trusted_proxies("10.0.0.2").expect("parses");
+        let headers = forwarded("[2001:db8::7]:443");
+        assert_eq!(
+            client_addr(ip("10.0.0.2"), &headers, &trusted),
+            ip("2001:db8::7")
+        );
+    }
+
+    #[test]
+    fn a_bracketed_ipv6_hop_without_a_port_is_its_address() {
+        let trusted = parse_trusted_proxies("10.0.0.2").expect("parses");
+        let headers = forwarded("[2001:db8::7]");
+        assert_eq!(
+            client_addr(ip("10.0.0.2"), &headers, &trusted),
+            ip("2001:db8::7")
         );
     }
 

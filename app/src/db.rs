@@ -220,6 +220,8 @@ impl Db {
         };
         let before = self.applied_migrations().await?;
         with_pool!(self, |pool| migrator.run(pool).await)?;
+        // The identity keys are computed in Rust, so no SQL migration can fill them.
+        crate::users::repo::fill_identity_keys(self).await?;
         Ok(self.applied_migrations().await?.saturating_sub(before))
     }
 

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::{
     components::page_title::escape_html as escape, error::AppError, posts::repo as posts,
-    state::AppState, totals::read_totals, users::repo as users,
+    state::AppState, totals::read_totals, users::repo as users, xml_text::xml_safe,
 };
 
 /// Most addresses in one sitemap (the sitemap protocol's limit).
@@ -37,8 +37,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Response {
             let urls = part(&state, site, 0, totals.users).await?;
             return Ok(urlset(&urls));
         }
-        let parts = (count + SITEMAP_MAX - 1) / SITEMAP_MAX;
-        Ok(index(site, parts))
+        Ok(index(site, part_count(count)))
     }
     .await;
     answer(result)
@@ -54,8 +53,7 @@ pub async fn sitemap_part(State(state): State<AppState>, Path(name): Path<String
             .filter(|n| *n >= 1)
             .ok_or(AppError::NotFound)?;
         let totals = read_totals(&state.db).await?;
-        let count = 1 + totals.users + totals.posts;
-        if (number - 1) * SITEMAP_MAX >= count {
+        if number > part_count(1 + totals.users + totals.posts) {
             return Err(AppError::NotFound);
         }
         let urls = part(&state, site, number - 1, totals.users).await?;
@@ -63,6 +61,11 @@ pub async fn sitemap_part(State(state): State<AppState>, Path(name): Path<String
     }
     .await;
     answer(result)
+}
+
+/// How many sitemap parts `count` addresses take.
+fn part_count(count: i64) -> i64 {
+    count.max(0).saturating_add(SITEMAP_MAX - 1) / SITEMAP_MAX
 }
 
 /// One address and when it last changed.
@@ -118,7 +121,7 @@ fn urlset(urls: &[Address]) -> String {
     );
     for url in urls {
         xml.push_str("<url><loc>");
-        xml.push_str(&escape(&url.loc));
+        xml.push_str(&escape(&xml_safe(&url.loc)));
         xml.push_str("</loc>");
         if let Some(date) = url.lastmod {
             xml.push_str("<lastmod>");
@@ -160,6 +163,13 @@ fn answer(result: Result<String, AppError>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_fill_whole_parts_then_one_more() {
+        assert_eq!(part_count(1), 1);
+        assert_eq!(part_count(SITEMAP_MAX), 1);
+        assert_eq!(part_count(SITEMAP_MAX + 1), 2);
+    }
 
     #[test]
     fn an_index_names_every_part() {

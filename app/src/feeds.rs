@@ -15,6 +15,7 @@ use crate::{
     posts::{model::Post, repo as posts},
     state::AppState,
     users::repo as users,
+    xml_text::xml_safe,
 };
 
 /// How many posts a feed carries.
@@ -75,7 +76,7 @@ pub fn build(site: &str, title: &str, self_url: &str, page_url: &str, posts: &[P
         .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
     let entries = posts.iter().map(|post| entry(site, post)).collect();
     let feed = Feed {
-        title: title.into(),
+        title: xml_safe(title).as_ref().into(),
         id: self_url.to_owned(),
         updated: updated.fixed_offset(),
         links: vec![
@@ -92,18 +93,18 @@ fn entry(site: &str, post: &Post) -> Entry {
     let url = format!("{site}{}", post.url());
     let date = post.date_posted.fixed_offset();
     Entry {
-        title: post.title.as_str().into(),
+        title: xml_safe(&post.title).as_ref().into(),
         id: url.clone(),
         updated: date,
         published: Some(date),
         authors: vec![Person {
-            name: post.author.username.clone(),
+            name: xml_safe(&post.author.username).into_owned(),
             uri: Some(format!("{site}{}", post.author.page_url())),
             ..Person::default()
         }],
         links: vec![link(&url, "alternate", "text/html")],
         content: Some(Content {
-            value: Some(post.html.clone()),
+            value: Some(xml_safe(&post.html).into_owned()),
             content_type: Some("html".to_owned()),
             ..Content::default()
         }),

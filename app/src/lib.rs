@@ -81,6 +81,8 @@ pub mod server_call;
 /// Server state provided to every request (server only).
 #[cfg(feature = "ssr")]
 pub mod state;
+/// The fields of a refused script-free form post, to fill its form in again.
+pub mod submitted;
 /// A request's context for unit tests (server only).
 #[cfg(all(test, feature = "ssr"))]
 pub mod test_request;
@@ -92,5 +94,7 @@ pub mod users;
 /// Bounded off-thread work for heavy jobs (server only).
 #[cfg(feature = "ssr")]
 pub mod work_queue;
+/// Which characters XML can carry, and stored text filtered to them.
+pub mod xml_text;
 
 pub use app::{App, shell};

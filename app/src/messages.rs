@@ -37,10 +37,11 @@ pub const TITLE_LENGTH: &str = "Title must be at most 100 characters long.";
 pub const CONTENT_REQUIRED: &str = "Content is required.";
 /// Content over 100,000 characters.
 pub const CONTENT_LENGTH: &str = "Content must be at most 100000 characters long.";
-/// A title with a NUL character, which no database stores as text.
-pub const TITLE_NUL: &str = "Title may not contain NUL characters.";
-/// Content with a NUL character.
-pub const CONTENT_NUL: &str = "Content may not contain NUL characters.";
+/// A title with a control character (other than tab and line breaks): no feed reader could read it.
+pub const TITLE_CONTROL: &str = "Title may not contain control characters.";
+/// Content with a control character other than tab and line breaks.
+pub const CONTENT_CONTROL: &str =
+    "Content may not contain control characters (only tabs and line breaks).";
 
 /// Every message above.
 pub const ALL: &[&str] = &[
@@ -60,8 +61,8 @@ pub const ALL: &[&str] = &[
     TITLE_REQUIRED,
     TITLE_LENGTH,
     CONTENT_REQUIRED,
-    TITLE_NUL,
-    CONTENT_NUL,
+    TITLE_CONTROL,
+    CONTENT_CONTROL,
     CONTENT_LENGTH,
 ];
 

@@ -8,7 +8,10 @@ use leptos::prelude::*;
 use ipnet::IpNet;
 use tokio::sync::Notify;
 
-use crate::{db::Db, error::AppError, owner_hold::OwnerHold, reset::mail::Mailer};
+use crate::{
+    account::picture::UploadSlots, db::Db, error::AppError, owner_hold::OwnerHold,
+    reset::mail::Mailer,
+};
 
 /// Deployment settings the app needs at request time.
 #[derive(Clone, Debug)]
@@ -43,6 +46,8 @@ pub struct AppState {
     pub secret: Arc<[u8]>,
     /// Wakes this instance's mail task when a message is queued.
     pub mail_wakeup: Arc<Notify>,
+    /// The picture uploads in flight.
+    pub uploads: Arc<UploadSlots>,
 }
 
 impl AppState {
@@ -61,6 +66,7 @@ impl AppState {
             mailer: Arc::new(mailer),
             secret: secret.into(),
             mail_wakeup: Arc::default(),
+            uploads: Arc::default(),
         }
     }
 }

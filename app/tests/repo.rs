@@ -126,6 +126,12 @@ on_both_backends!(
     expired_rate_limit_counters_are_swept,
     a_claimed_message_is_not_claimed_again_while_leased,
     a_password_is_replaced_only_if_it_is_unchanged,
+    a_log_in_verified_against_a_replaced_password_starts_no_session,
+    a_log_in_rehash_never_writes_back_a_replaced_password,
+    a_log_in_verified_against_the_current_password_starts_a_session_and_rehashes,
+    a_look_alike_email_is_another_identity,
+    a_compatibility_form_of_a_username_is_the_same_identity,
+    accounts_written_before_identity_keys_get_them_when_migrated,
     every_page_read_from_either_end_matches_the_newest_first_order,
     pages_far_from_both_ends_match_the_newest_first_order,
     kept_day_counts_match_the_rows_after_parallel_creates_and_deletes,
@@ -522,6 +528,129 @@ async fn a_password_is_replaced_only_if_it_is_unchanged(db: Db) {
             .as_deref(),
         Some("$argon2id$first")
     );
+}
+
+/// Stores a log-in session for `user_id` as [`app::auth::repo::store_session`] does after a
+/// password check against `verified`; true when it was stored.
+async fn log_in(db: &Db, user_id: i64, verified: &str, rehash: Option<&str>) -> bool {
+    use app::auth::repo::{Replacing, store_session};
+    let now = Utc::now();
+    store_session(
+        db,
+        Replacing::LogIn {
+            old: None,
+            verified,
+            rehash,
+        },
+        &format!("{:064x}", now.timestamp_micros()),
+        user_id,
+        now,
+        now + Duration::hours(1),
+    )
+    .await
+    .expect("store session")
+}
+
+async fn a_log_in_verified_against_a_replaced_password_starts_no_session(db: Db) {
+    use app::auth::repo::{count_sessions_for_user, replace_password_if_unchanged};
+    let user = add_user(&db, "alice").await;
+    // The reset lands between the log-in's password check and its session.
+    assert!(
+        replace_password_if_unchanged(&db, user.id, HASH, "$argon2id$reset")
+            .await
+            .expect("reset")
+    );
+    assert!(!log_in(&db, user.id, HASH, None).await);
+    assert_eq!(
+        count_sessions_for_user(&db, user.id).await.expect("count"),
+        0
+    );
+}
+
+async fn a_log_in_rehash_never_writes_back_a_replaced_password(db: Db) {
+    use app::auth::repo::{find_password_hash, replace_password_if_unchanged};
+    let user = add_user(&db, "alice").await;
+    assert!(
+        replace_password_if_unchanged(&db, user.id, HASH, "$argon2id$reset")
+            .await
+            .expect("reset")
+    );
+    assert!(!log_in(&db, user.id, HASH, Some("$argon2id$rehash-of-old")).await);
+    assert_eq!(
+        find_password_hash(&db, user.id)
+            .await
+            .expect("query")
+            .as_deref(),
+        Some("$argon2id$reset")
+    );
+}
+
+async fn a_log_in_verified_against_the_current_password_starts_a_session_and_rehashes(db: Db) {
+    use app::auth::repo::{count_sessions_for_user, find_password_hash};
+    let user = add_user(&db, "alice").await;
+    assert!(log_in(&db, user.id, HASH, Some("$argon2id$rehashed")).await);
+    assert_eq!(
+        count_sessions_for_user(&db, user.id).await.expect("count"),
+        1
+    );
+    assert_eq!(
+        find_password_hash(&db, user.id)
+            .await
+            .expect("query")
+            .as_deref(),
+        Some("$argon2id$rehashed")
+    );
+}
+
+async fn a_look_alike_email_is_another_identity(db: Db) {
+    add_user(&db, "victim").await;
+    let found = users::find_user_by_email(&db, "victim@example.co\u{6D}")
+        .await
+        .expect("query");
+    assert!(found.is_some());
+    let look_alike = users::find_user_by_email(&db, "v\u{130}ctim@example.com")
+        .await
+        .expect("query");
+    assert!(look_alike.is_none(), "{look_alike:?}");
+    let sign_up = users::insert_user(
+        &db,
+        &UserRecord {
+            username: "other",
+            email: "V\u{130}CTIM@example.com",
+            password_hash: HASH,
+        },
+    )
+    .await;
+    assert!(sign_up.is_ok(), "{sign_up:?}");
+}
+
+async fn a_compatibility_form_of_a_username_is_the_same_identity(db: Db) {
+    add_user(&db, "corey").await;
+    let found = users::find_user_by_username(&db, "\u{FF23}OREY")
+        .await
+        .expect("query");
+    assert_eq!(found.map(|user| user.username).as_deref(), Some("corey"));
+}
+
+async fn accounts_written_before_identity_keys_get_them_when_migrated(db: Db) {
+    let user = add_user(&db, "Alice").await;
+    let forget = "update users set username_key = null, email_key = null";
+    match &db {
+        Db::Sqlite(pool) => sqlx::query(forget).execute(pool).await.map(|_| ()),
+        Db::Postgres(pool) => sqlx::query(forget).execute(pool).await.map(|_| ()),
+    }
+    .expect("forget the keys");
+    assert!(
+        users::find_user_by_email(&db, "ALICE@example.com")
+            .await
+            .expect("query")
+            .is_none()
+    );
+    db.migrate().await.expect("migrate again");
+    let found = users::find_user_by_email(&db, "ALICE@example.com")
+        .await
+        .expect("query");
+    assert_eq!(found.map(|found| found.id), Some(user.id));
 }
 
 async fn every_page_read_from_either_end_matches_the_newest_first_order(db: Db) {

@@ -80,6 +80,28 @@ test.describe('with JavaScript disabled', () => {
     await expect(page.locator('h1.account-name')).toHaveText(username);
   });
 
+  test('a refused sign-up comes back with the username and email, never the password', async ({ page }) => {
+    await page.goto('/register');
+    await page.getByLabel('Username').fill('writer1');
+    await page.getByLabel('Email').fill('kept-address@example.com');
+    await page.getByLabel('Password', { exact: true }).fill('a-secret-pass');
+    await page.getByLabel('Confirm Password').fill('a-secret-pass');
+    await page.getByRole('button', { name: 'Sign Up' }).click();
+    await expect(page.locator('#username-error')).toHaveText('That username is taken. Please choose a different one.');
+    await expect(page.getByLabel('Username')).toHaveValue('writer1');
+    await expect(page.getByLabel('Email')).toHaveValue('kept-address@example.com');
+    await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');
+  });
+
+  test('a failed log-in shows its message and keeps the email', async ({ page }) => {
+    await page.goto('/login');
+    await page.getByLabel('Email').fill('writer2@example.com');
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Login' }).click();
+    await expect(page.getByRole('alert')).toHaveText('Login Unsuccessful. Please check email and password');
+    await expect(page.getByLabel('Email')).toHaveValue('writer2@example.com');
+  });
+
   test('a failed log-in shows its message', async ({ page }) => {
     await page.goto('/login');
     await page.getByLabel('Email').fill('writer2@example.com');

@@ -204,3 +204,69 @@ test('a post written in Markdown shows its first paragraph on the home page and 
   const link = page.locator('.post-content a', { hasText: 'link' });
   await expect(link).toHaveAttribute('rel', 'nofollow ugc noopener');
 });
+
+test.describe('Enter in the title posts the form', () => {
+  for (const scripts of [true, false]) {
+    test.describe(scripts ? 'with JavaScript' : 'without JavaScript', () => {
+      test.use({ javaScriptEnabled: scripts });
+
+      test('Enter in the title of a new post posts it', async ({ page }) => {
+        const title = `Entered ${scripts ? 'js' : 'nojs'} ${Date.now()}`;
+        await logIn(page, 'writer2@example.com');
+        await page.goto('/post/new');
+        if (scripts) await waitForHydration(page);
+        await page.getByLabel('Content').fill('Posted with Enter');
+        await page.getByLabel('Title').fill(title);
+        await page.getByLabel('Title').press('Enter');
+        await expect(page).toHaveURL(/\/$/);
+        await expect(page.getByRole('status')).toHaveText('Your post has been created!');
+        await expect(page.locator('article.post .post-title').first()).toHaveText(title);
+      });
+
+      test('a submission naming no button posts the form', async ({ page }) => {
+        const title = `Requested ${scripts ? 'js' : 'nojs'} ${Date.now()}`;
+        await logIn(page, 'writer2@example.com');
+        await page.goto('/post/new');
+        if (scripts) await waitForHydration(page);
+        await page.getByLabel('Title').fill(title);
+        await page.getByLabel('Content').fill('Posted by requestSubmit()');
+        if (scripts) {
+          await page.locator('form:has(#title)').evaluate((form: HTMLFormElement) => form.requestSubmit());
+        } else {
+          // Without scripts, the form's default button is what a browser's Enter uses.
+          await page.getByLabel('Title').press('Enter');
+        }
+        await expect(page).toHaveURL(/\/$/);
+        await expect(page.getByRole('status')).toHaveText('Your post has been created!');
+      });
+    });
+  }
+});
+
+test.describe('a refused form without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('comes back with the title and content as they were typed', async ({ page }) => {
+    await logIn(page, 'writer2@example.com');
+    await page.goto('/post/new');
+    const long = 'x'.repeat(101);
+    await page.getByLabel('Title').fill(long);
+    await page.getByLabel('Content').fill('A draft\nthat must not be lost');
+    await page.getByRole('button', { name: 'Post', exact: true }).click();
+    await expect(page.locator('#title-error')).toHaveText('Title must be at most 100 characters long.');
+    await expect(page.getByLabel('Title')).toHaveValue(long);
+    await expect(page.getByLabel('Content')).toHaveValue('A draft\nthat must not be lost');
+  });
+});
+
+test('a table aligned in Markdown is aligned on the page', async ({ page }) => {
+  const title = `Table ${Date.now()}`;
+  await page.goto('/');
+  await waitForHydration(page);
+  await logIn(page, 'writer2@example.com');
+  await createPost(page, title, '| left | middle | right |\n|:--|:-:|--:|\n| 1 | 2 | 3 |');
+  await page.locator('article.post .post-title a', { hasText: title }).first().click();
+  const cells = page.locator('.post-content th');
+  await expect(cells.nth(1)).toHaveCSS('text-align', 'center');
+  await expect(cells.nth(2)).toHaveCSS('text-align', 'right');
+});

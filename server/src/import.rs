@@ -4,7 +4,7 @@
 use app::{
     db::{Db, mask_password},
     import::{
-        check::{Existing, plan},
+        check::{Existing, Plan, plan},
         pictures::load_pictures,
         repo,
         source::{parse_source_url, read},
@@ -54,12 +54,7 @@ pub async fn run_import(db: &Db, url: &str, command: ImportCommand) -> Result<()
     for warning in &warnings {
         println!("warning: {warning}");
     }
-    if plan.skipped_users + plan.skipped_posts > 0 {
-        println!(
-            "Already in Quire, skipped: {} user(s), {} post(s).",
-            plan.skipped_users, plan.skipped_posts
-        );
-    }
+    report_merge(&plan);
     if !plan.problems.is_empty() {
         println!("Rows Quire cannot take:");
         for problem in &plan.problems {
@@ -100,4 +95,33 @@ pub async fn run_import(db: &Db, url: &str, command: ImportCommand) -> Result<()
         plan.posts.len()
     );
     Ok(())
+}
+
+/// Says what a merge does with the rows Quire has already: users matched by email, rows given
+/// new ids, posts already imported.
+fn report_merge(plan: &Plan) {
+    for matched in &plan.matched_users {
+        println!(
+            "User {} {:?} has the email of Quire user {} {:?}: their posts go to that user.",
+            matched.source_id, matched.source_username, matched.quire.id, matched.quire.username
+        );
+    }
+    for renumbered in &plan.renumbered_users {
+        println!(
+            "User {} is written as user {} (Quire has another user {}).",
+            renumbered.from, renumbered.to, renumbered.from
+        );
+    }
+    for renumbered in &plan.renumbered_posts {
+        println!(
+            "Post {} is written as post {} (Quire has another post {}).",
+            renumbered.from, renumbered.to, renumbered.from
+        );
+    }
+    if plan.skipped_posts > 0 {
+        println!(
+            "Already in Quire (same id, author and title), skipped: {} post(s).",
+            plan.skipped_posts
+        );
+    }
 }

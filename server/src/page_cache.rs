@@ -3,14 +3,12 @@
 //! own transaction, and every request reads it, so a page is never older than the last write
 //! on any instance sharing the database. Each answer gets a fresh CSP nonce.
 
-use std::{
-    collections::HashMap,
-    sync::{Arc, PoisonError, RwLock},
-};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use app::{
     db::Db,
     error::AppError,
+    pagination::parse_page,
     totals::{TotalsRead, read_totals},
 };
 use axum::{
@@ -21,9 +19,10 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use leptos::nonce::Nonce;
+use lru::LruCache;
 
-/// Most bytes of pages kept; past it the cache starts over, so crawling every page number
-/// cannot grow the process.
+/// Most bytes of pages kept; past it the least recently served pages go first, so crawling
+/// every page number cannot grow the process, nor push out the pages people read.
 const MAX_BYTES: usize = 8 * 1024 * 1024;
 /// Larger pages are served but not kept.
 const MAX_PAGE: usize = 512 * 1024;
@@ -32,15 +31,24 @@ const MAX_PAGE: usize = 512 * 1024;
 #[derive(Clone)]
 pub struct PageCache {
     db: Db,
-    pages: Arc<RwLock<Pages>>,
+    pages: Arc<Mutex<Pages>>,
 }
 
-/// Pages rendered under one change stamp.
-#[derive(Default)]
+/// Pages rendered under one change stamp, least recently served first out.
 struct Pages {
     stamp: i64,
-    by_address: HashMap<String, Arc<KeptPage>>,
+    by_address: LruCache<String, Arc<KeptPage>>,
     bytes: usize,
+}
+
+impl Pages {
+    fn new(stamp: i64) -> Self {
+        Self {
+            stamp,
+            by_address: LruCache::unbounded(),
+            bytes: 0,
+        }
+    }
 }
 
 /// One rendered page: its headers and its body cut wherever the render's nonce stood.
@@ -50,37 +58,64 @@ struct KeptPage {
     pieces: Vec<Bytes>,
 }
 
+impl KeptPage {
+    /// Bytes this page takes in the cache under `address`.
+    fn size(&self, address: &str) -> usize {
+        self.pieces.iter().map(Bytes::len).sum::<usize>() + address.len()
+    }
+}
+
 impl PageCache {
     /// An empty cache for pages read from `db`.
     pub fn new(db: Db) -> Self {
         Self {
             db,
-            pages: Arc::default(),
+            pages: Arc::new(Mutex::new(Pages::new(0))),
         }
     }
 
     fn get(&self, stamp: i64, address: &str) -> Option<Arc<KeptPage>> {
-        let pages = self.pages.read().unwrap_or_else(PoisonError::into_inner);
-        (pages.stamp == stamp)
-            .then(|| pages.by_address.get(address).cloned())
-            .flatten()
+        let mut pages = self.pages.lock().unwrap_or_else(PoisonError::into_inner);
+        if pages.stamp != stamp {
+            return None;
+        }
+        pages.by_address.get(address).cloned()
     }
 
     fn keep(&self, stamp: i64, address: String, page: KeptPage) {
-        let size = page.pieces.iter().map(Bytes::len).sum::<usize>() + address.len();
-        let mut pages = self.pages.write().unwrap_or_else(PoisonError::into_inner);
+        let size = page.size(&address);
+        if size > MAX_BYTES {
+            return;
+        }
+        let mut pages = self.pages.lock().unwrap_or_else(PoisonError::into_inner);
         // A render that read an older stamp than the kept pages is already out of date.
         if stamp < pages.stamp {
             return;
         }
-        if stamp > pages.stamp || pages.bytes + size > MAX_BYTES {
-            *pages = Pages {
-                stamp,
-                ..Pages::default()
+        if stamp > pages.stamp {
+            *pages = Pages::new(stamp);
+        }
+        if let Some(old) = pages.by_address.pop(&address) {
+            pages.bytes -= old.size(&address);
+        }
+        while pages.bytes + size > MAX_BYTES {
+            let Some((evicted, old)) = pages.by_address.pop_lru() else {
+                break;
             };
+            pages.bytes -= old.size(&evicted);
         }
         pages.bytes += size;
-        pages.by_address.insert(address, Arc::new(page));
+        pages.by_address.put(address, Arc::new(page));
+    }
+
+    /// How many pages are kept (for tests).
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.pages
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .by_address
+            .len()
     }
 }
 
@@ -182,23 +217,44 @@ fn cacheable_address(request: &Request) -> Option<String> {
         return None;
     }
     let uri = request.uri();
-    is_public_page(uri.path()).then(|| {
-        uri.path_and_query()
-            .map_or_else(|| uri.path().to_owned(), |whole| whole.as_str().to_owned())
+    cache_key(uri.path(), uri.query().unwrap_or(""))
+}
+
+/// The key of a public page: its path with only what the page reads of the query (the page
+/// number, as the page parses it, left out for page 1) and a post id as a number, so that
+/// `/?x=1`, `/?x=2`, … are one page and cannot crowd the others out. `None` when the page is
+/// not public, or the query is ambiguous (two page numbers).
+fn cache_key(path: &str, query: &str) -> Option<String> {
+    let path = public_page(path)?;
+    let mut numbers = form_urlencoded::parse(query.as_bytes())
+        .filter(|(name, _)| name == "page")
+        .map(|(_, value)| parse_page(Some(&value)));
+    let page = numbers.next().unwrap_or(1);
+    if numbers.next().is_some() {
+        return None;
+    }
+    Some(if page == 1 {
+        path
+    } else {
+        format!("{path}?page={page}")
     })
 }
 
-/// Pages whose HTML is the same for every anonymous visitor and changes only with posts and
-/// users.
-fn is_public_page(path: &str) -> bool {
+/// The canonical path of a page whose HTML is the same for every anonymous visitor and changes
+/// only with posts and users; `None` for any other path.
+fn public_page(path: &str) -> Option<String> {
     if matches!(path, "/" | "/home" | "/users") {
-        return true;
+        return Some(path.to_owned());
     }
     if let Some(id) = path.strip_prefix("/post/") {
-        return !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit());
+        return (!id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| id.parse::<i64>().ok())
+            .flatten()
+            .map(|id| format!("/post/{id}"));
     }
     path.strip_prefix("/user/")
-        .is_some_and(|name| !name.is_empty() && !name.contains('/'))
+        .filter(|name| !name.is_empty() && !name.contains('/'))
+        .map(|_| path.to_owned())
 }
 
 /// A session or flash cookie makes the page personal.
@@ -254,19 +310,98 @@ mod tests {
 
     #[test]
     fn post_and_user_pages_are_public() {
-        assert!(is_public_page("/post/42"));
-        assert!(is_public_page("/user/alice"));
-        assert!(is_public_page("/"));
+        assert_eq!(cache_key("/post/42", ""), Some("/post/42".to_owned()));
+        assert_eq!(cache_key("/user/alice", ""), Some("/user/alice".to_owned()));
+        assert_eq!(cache_key("/", ""), Some("/".to_owned()));
     }
 
     #[test]
     fn forms_and_other_paths_are_not_kept() {
-        assert!(!is_public_page("/post/new"));
-        assert!(!is_public_page("/post/42/update"));
-        assert!(!is_public_page("/account"));
-        assert!(!is_public_page("/about"));
-        assert!(!is_public_page("/readyz"));
-        assert!(!is_public_page("/user/"));
+        for path in [
+            "/post/new",
+            "/post/42/update",
+            "/account",
+            "/about",
+            "/readyz",
+            "/user/",
+        ] {
+            assert_eq!(cache_key(path, ""), None, "{path}");
+        }
+    }
+
+    #[test]
+    fn a_query_the_page_does_not_read_is_one_key() {
+        assert_eq!(cache_key("/", "x=1"), cache_key("/", "x=2"));
+        assert_eq!(cache_key("/", "x=1"), Some("/".to_owned()));
+    }
+
+    #[test]
+    fn page_numbers_are_keyed_as_the_page_reads_them() {
+        assert_eq!(
+            cache_key("/users", "page=02&utm=a"),
+            Some("/users?page=2".to_owned())
+        );
+        assert_eq!(cache_key("/", "page=1"), Some("/".to_owned()));
+        assert_eq!(cache_key("/", "page=nonsense"), Some("/".to_owned()));
+    }
+
+    #[test]
+    fn two_page_numbers_are_not_kept() {
+        assert_eq!(cache_key("/", "page=2&page=3"), None);
+    }
+
+    #[test]
+    fn a_post_id_is_keyed_as_a_number() {
+        assert_eq!(cache_key("/post/0042", ""), Some("/post/42".to_owned()));
+        assert_eq!(cache_key("/post/99999999999999999999", ""), None);
+    }
+
+    fn page_of(bytes: usize) -> KeptPage {
+        KeptPage {
+            headers: HeaderMap::new(),
+            nonce: None,
+            pieces: vec![Bytes::from(vec![b'x'; bytes])],
+        }
+    }
+
+    async fn cache() -> PageCache {
+        let db = Db::connect("sqlite::memory:")
+            .await
+            .expect("in-memory database");
+        PageCache::new(db)
+    }
+
+    #[tokio::test]
+    async fn a_full_cache_drops_the_least_recently_served_page() {
+        let cache = cache().await;
+        let third = MAX_BYTES / 3;
+        cache.keep(1, "/a".into(), page_of(third));
+        cache.keep(1, "/b".into(), page_of(third));
+        assert!(cache.get(1, "/a").is_some());
+        cache.keep(1, "/c".into(), page_of(third));
+        assert!(cache.get(1, "/a").is_some());
+        assert!(cache.get(1, "/b").is_none());
+        assert!(cache.get(1, "/c").is_some());
+    }
+
+    #[tokio::test]
+    async fn a_full_cache_is_not_wiped_whole() {
+        let cache = cache().await;
+        let tenth = MAX_BYTES / 10;
+        for n in 0..12 {
+            cache.keep(1, format!("/user/{n}"), page_of(tenth));
+        }
+        assert_eq!(cache.len(), 9);
+        assert!(cache.get(1, "/user/11").is_some());
+    }
+
+    #[tokio::test]
+    async fn a_new_stamp_starts_over() {
+        let cache = cache().await;
+        cache.keep(1, "/a".into(), page_of(10));
+        cache.keep(2, "/b".into(), page_of(10));
+        assert!(cache.get(2, "/a").is_none());
+        assert!(cache.get(2, "/b").is_some());
     }
 
     #[test]

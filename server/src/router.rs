@@ -42,7 +42,7 @@ use crate::{
     access_log::log_requests,
     api_status::status_from_error,
     cross_site::reject_cross_site,
-    form_refusal::show_refusals,
+    form_refusal::{keep_submitted_fields, show_refusals},
     headers::{HeaderPolicy, add_headers},
     health::{healthz, readyz},
     long_paths::can_name_a_file,
@@ -138,6 +138,7 @@ pub fn app(state: AppState, limits: Limits) -> Router {
             render_shell(&state),
         )
         .fallback_service(files)
+        .layer(middleware::from_fn(keep_submitted_fields))
         .layer(middleware::from_fn(take_search_turns))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(RequestBodyTimeoutLayer::new(limits.client_idle))
@@ -154,7 +155,7 @@ pub fn app(state: AppState, limits: Limits) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             limits.upload,
         ));
-    // The same pages, without the layers, for rendering the error page of a refused form post.
+    // The same pages, without the layers, for rendering the page of a refused form post.
     let error_pages = Router::new()
         .leptos_routes_with_context(&state, routes, provide_state(&state), render_shell(&state))
         .with_state(state.clone());

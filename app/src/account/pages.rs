@@ -16,6 +16,7 @@ use crate::{
         server_form::{ServerForm, form_action, mark_busy},
     },
     error::AppError,
+    submitted::submitted,
     users::model::{User, avatar_url},
 };
 
@@ -35,7 +36,11 @@ pub fn AccountPage() -> impl IntoView {
                 let picture_error = picture_error.clone();
                 Suspend::new(async move {
                     match account.await {
-                        Ok(user) => view! { <AccountForms user picture_error/> }.into_any(),
+                        Ok(user) => {
+                            let username = submitted("username").unwrap_or_else(|| user.username.clone());
+                            let email = submitted("email").unwrap_or_else(|| user.email.clone());
+                            view! { <AccountForms user username email picture_error/> }.into_any()
+                        }
                         Err(AppError::Unauthorized) => view! { <Redirect path="/login?next=/account"/> }.into_any(),
                         Err(error) => view! { <ErrorPage error/> }.into_any(),
                     }
@@ -45,9 +50,15 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
-/// The profile, picture and password forms; `picture_error` is why the last upload was refused.
+/// The profile, picture and password forms; the profile form starts with `username` and
+/// `email`; `picture_error` is why the last upload was refused.
 #[island(lazy)]
-fn AccountForms(user: User, picture_error: Option<String>) -> impl IntoView {
+fn AccountForms(
+    user: User,
+    username: String,
+    email: String,
+    picture_error: Option<String>,
+) -> impl IntoView {
     let update = form_action::<UpdateAccount>();
     let password = form_action::<ChangePassword>();
     view! {
@@ -63,8 +74,8 @@ fn AccountForms(user: User, picture_error: Option<String>) -> impl IntoView {
             <h2>"Account Info"</h2>
             <ServerForm action=update.url()>
                 <FormError error=update.form_error()/>
-                <TextField label="Username" name="username" autocomplete="username" value=user.username.clone() error=update.field_error("username")/>
-                <TextField label="Email" name="email" kind="email" autocomplete="email" value=user.email.clone() error=update.field_error("email")/>
+                <TextField label="Username" name="username" autocomplete="username" value=username error=update.field_error("username")/>
+                <TextField label="Email" name="email" kind="email" autocomplete="email" value=email error=update.field_error("email")/>
                 <TextField label="Current Password (to change your email)" name="current_password" id="account_current_password" kind="password" autocomplete="current-password" error=update.field_error("current_password")/>
                 <SubmitButton label="Update"/>
             </ServerForm>

@@ -1,6 +1,10 @@
 //! Profile pictures: checking, shrinking and re-encoding an upload, and serving stored pictures.
 
-use std::{io::Cursor, sync::LazyLock};
+use std::{
+    collections::HashSet,
+    io::Cursor,
+    sync::{Arc, LazyLock, Mutex, PoisonError},
+};
 
 use axum::{
     extract::{Multipart, Path, State},
@@ -33,11 +37,64 @@ pub const MAX_DIMENSION: u32 = 4096;
 /// Most memory the decoder may allocate for one picture.
 pub const MAX_DECODE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Decoding runs one picture at a time, with a few waiting; it is bounded by memory more than
-/// by cores (a 4096×4096 picture takes 64 MiB while it is decoded).
-static DECODING: LazyLock<WorkQueue> = LazyLock::new(|| WorkQueue::new("picture decoding", 1, 3));
+/// Uploads in flight at once, across all users: each holds its picture (at most 5 MB) in
+/// memory until it is stored, so this and [`DECODING`] bound what uploads can take.
+pub const UPLOADS_AT_ONCE: usize = 2;
 
-/// [`process_picture`] on the blocking pool, through the bounded decoding queue.
+/// Decoding runs one picture at a time, with the other admitted upload waiting; it is bounded
+/// by memory more than by cores (a 4096×4096 picture takes 64 MiB while it is decoded).
+static DECODING: LazyLock<WorkQueue> =
+    LazyLock::new(|| WorkQueue::new("picture decoding", 1, UPLOADS_AT_ONCE - 1));
+
+/// The users whose uploads are in flight on this instance: at most [`UPLOADS_AT_ONCE`], one
+/// per user; and the refused uploads being read to their end, a few at a time.
+#[derive(Debug)]
+pub struct UploadSlots {
+    uploading: Mutex<HashSet<i64>>,
+    discarding: tokio::sync::Semaphore,
+}
+
+impl Default for UploadSlots {
+    fn default() -> Self {
+        Self {
+            uploading: Mutex::default(),
+            discarding: tokio::sync::Semaphore::new(UPLOADS_AT_ONCE),
+        }
+    }
+}
+
+impl UploadSlots {
+    /// A slot for `user_id`, or `None` when every slot is taken or the user holds one already.
+    pub fn take(self: &Arc<Self>, user_id: i64) -> Option<UploadSlot> {
+        let mut uploading = self
+            .uploading
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        (uploading.len() < UPLOADS_AT_ONCE && uploading.insert(user_id)).then(|| UploadSlot {
+            slots: Arc::clone(self),
+            user_id,
+        })
+    }
+}
+
+/// A taken slot of [`UploadSlots`], given back when dropped.
+pub struct UploadSlot {
+    slots: Arc<UploadSlots>,
+    user_id: i64,
+}
+
+impl Drop for UploadSlot {
+    fn drop(&mut self) {
+        self.slots
+            .uploading
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&self.user_id);
+    }
+}
+
+/// [`process_picture`] on the blocking pool, through the bounded decoding queue. The buffer
+/// moves to the decoding thread as it is, without a copy.
 pub async fn process_picture_off_thread(
     bytes: Vec<u8>,
     file_name: String,
@@ -148,6 +205,14 @@ pub async fn upload_picture(
         Ok(None) => return Redirect::to("/login?next=/account").into_response(),
         Err(error) => return error_response(error),
     };
+    let Some(_slot) = state.uploads.take(user.id) else {
+        discard(&state.uploads, multipart).await;
+        return Redirect::to(&format!(
+            "/account?picture_error={}",
+            PictureError::Busy.code()
+        ))
+        .into_response();
+    };
     let picture = match read_picture(multipart).await {
         Ok((bytes, name)) => process_picture_off_thread(bytes, name).await,
         Err(refused) => Err(refused),
@@ -184,15 +249,34 @@ pub async fn upload_picture(
     response
 }
 
-/// The `picture` file of the form: its bytes and file name.
+/// Reads a refused upload to its end a chunk at a time, keeping nothing: the browser then hears
+/// the answer instead of a connection reset. A few are read at once, so that many refusals
+/// cost no more memory than a few (each reading connection buffers about a megabyte).
+async fn discard(slots: &UploadSlots, mut multipart: Multipart) {
+    let Ok(_turn) = slots.discarding.acquire().await else {
+        return;
+    };
+    while let Ok(Some(mut field)) = multipart.next_field().await {
+        while let Ok(Some(_)) = field.chunk().await {}
+    }
+}
+
+/// The `picture` file of the form: its bytes and file name. The file is read a chunk at a
+/// time into one buffer, and refused as soon as it passes [`PICTURE_MAX_BYTES`].
 async fn read_picture(mut multipart: Multipart) -> Result<(Vec<u8>, String), PictureError> {
-    while let Ok(Some(field)) = multipart.next_field().await {
+    while let Ok(Some(mut field)) = multipart.next_field().await {
         if field.name() != Some("picture") {
             continue;
         }
         let name = field.file_name().unwrap_or_default().to_owned();
-        let bytes = field.bytes().await.map_err(|_| PictureError::TooLarge)?;
-        return Ok((bytes.to_vec(), name));
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(|_| PictureError::TooLarge)? {
+            if bytes.len() + chunk.len() > PICTURE_MAX_BYTES {
+                return Err(PictureError::TooLarge);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        return Ok((bytes, name));
     }
     Err(PictureError::Missing)
 }

@@ -69,8 +69,10 @@ pub async fn register(
 
 /// Checks email and password; on success starts a new session and goes to `next` (a path on
 /// this site) or home. Wrong email and wrong password get the same answer, in the same time.
-/// Every attempt is counted against the account and the client before the password is
-/// checked, so a burst of guesses cannot get past the limit by arriving together.
+/// Every attempt is counted before the password is checked, so a burst of guesses cannot get
+/// past the limits by arriving together: first against the client (so a client over its limit
+/// uses up no account's attempts), then against the account from that client, then against
+/// the account from anywhere. The account is the one the email matches, whatever its case.
 #[server(endpoint = "login")]
 pub async fn login(
     email: String,
@@ -82,22 +84,28 @@ pub async fn login(
         auth::{
             model::{safe_next, validate_login},
             password::{hash_password, needs_rehash, verify_password},
-            repo::{find_credentials_by_email, update_password_hash},
-            session::start_session,
+            repo::find_credentials_by_email,
+            session::{Verified, start_session},
         },
         client::current_client_key,
-        rate_limit::{LOGIN_ACCOUNT, LOGIN_CLIENT, hit, refund, reset},
+        rate_limit::{LOGIN_ACCOUNT, LOGIN_ACCOUNT_CLIENT, LOGIN_CLIENT, hit, refund, reset},
         state::{db, with_status},
+        users::identity::identity_key,
     };
     with_status(async {
         let db = &db()?;
         let email = email.trim().to_owned();
         validate_login(&email, &password)?;
         let client = current_client_key().await;
-        let account = email.to_lowercase();
-        hit(db, LOGIN_ACCOUNT, &account).await?;
         hit(db, LOGIN_CLIENT, &client).await?;
         let credentials = find_credentials_by_email(db, &email).await?;
+        let account = match &credentials {
+            Some(credentials) => format!("user {}", credentials.user_id),
+            None => format!("email {}", identity_key(&email)),
+        };
+        let account_from_client = format!("{account} from {client}");
+        hit(db, LOGIN_ACCOUNT_CLIENT, &account_from_client).await?;
+        hit(db, LOGIN_ACCOUNT, &account).await?;
         let stored = match &credentials {
             Some(credentials) => credentials.password_hash.clone(),
             None => dummy_hash().await?,
@@ -106,12 +114,21 @@ pub async fn login(
         let Some(credentials) = credentials.filter(|_| verified) else {
             return Err(AppError::LoginFailed);
         };
-        reset(db, LOGIN_ACCOUNT, &account).await?;
-        refund(db, LOGIN_CLIENT, &client).await?;
-        if needs_rehash(&stored) {
-            update_password_hash(db, credentials.user_id, &hash_password(password).await?).await?;
+        let rehash = if needs_rehash(&stored) {
+            Some(hash_password(password).await?)
+        } else {
+            None
+        };
+        let verified = Verified {
+            hash: &stored,
+            rehash: rehash.as_deref(),
+        };
+        if !start_session(db, credentials.user_id, remember.unwrap_or(false), verified).await? {
+            return Err(AppError::LoginFailed);
         }
-        start_session(db, credentials.user_id, remember.unwrap_or(false)).await?;
+        reset(db, LOGIN_ACCOUNT_CLIENT, &account_from_client).await?;
+        refund(db, LOGIN_ACCOUNT, &account).await?;
+        refund(db, LOGIN_CLIENT, &client).await?;
         leptos_axum::redirect(safe_next(next.as_deref()).unwrap_or("/"));
         Ok(())
     })

@@ -13,6 +13,7 @@ use crate::{
         page_title::PageTitle,
         server_form::{ServerForm, form_action},
     },
+    submitted::submitted,
 };
 
 /// Sends a logged-in visitor home: the sign-up and log-in pages are for visitors only.
@@ -36,21 +37,24 @@ pub fn RegisterPage() -> impl IntoView {
         <RedirectIfLoggedIn/>
         <section class="form-card">
             <h1>"Join Today"</h1>
-            <RegisterForm/>
+            <RegisterForm
+                username=submitted("username").unwrap_or_default()
+                email=submitted("email").unwrap_or_default()
+            />
             <p class="form-footer">"Already have an account? " <a href="/login">"Sign In"</a></p>
         </section>
     }
 }
 
-/// The sign-up form, with each field's error under it.
+/// The sign-up form, with each field's error under it, starting with `username` and `email`.
 #[island(lazy)]
-fn RegisterForm() -> impl IntoView {
+fn RegisterForm(username: String, email: String) -> impl IntoView {
     let action = form_action::<Register>();
     view! {
             <ServerForm action=action.url()>
                 <FormError error=action.form_error()/>
-                <TextField label="Username" name="username" autocomplete="username" error=action.field_error("username")/>
-                <TextField label="Email" name="email" kind="email" autocomplete="email" error=action.field_error("email")/>
+                <TextField label="Username" name="username" autocomplete="username" value=username error=action.field_error("username")/>
+                <TextField label="Email" name="email" kind="email" autocomplete="email" value=email error=action.field_error("email")/>
                 <TextField label="Password" name="password" kind="password" autocomplete="new-password" error=action.field_error("password")/>
                 <TextField label="Confirm Password" name="confirm_password" kind="password" autocomplete="new-password" error=action.field_error("confirm_password")/>
                 <SubmitButton label="Sign Up"/>
@@ -67,22 +71,22 @@ pub fn LoginPage() -> impl IntoView {
         <RedirectIfLoggedIn/>
         <section class="form-card">
             <h1>"Log In"</h1>
-            <LoginForm next/>
+            <LoginForm next email=submitted("email").unwrap_or_default()/>
             <p class="form-footer"><a href="/reset_password">"Forgot Password?"</a></p>
             <p class="form-footer">"Need an account? " <a href="/register">"Sign Up Now"</a></p>
         </section>
     }
 }
 
-/// The log-in form; `next` is where a successful log-in goes.
+/// The log-in form, starting with `email`; `next` is where a successful log-in goes.
 #[island(lazy)]
-fn LoginForm(next: String) -> impl IntoView {
+fn LoginForm(next: String, email: String) -> impl IntoView {
     let action = form_action::<Login>();
     view! {
             <ServerForm action=action.url()>
                 <FormError error=action.form_error()/>
                 <input type="hidden" name="next" value=next/>
-                <TextField label="Email" name="email" kind="email" autocomplete="email" error=action.field_error("email")/>
+                <TextField label="Email" name="email" kind="email" autocomplete="email" value=email error=action.field_error("email")/>
                 <TextField label="Password" name="password" kind="password" autocomplete="current-password" error=action.field_error("password")/>
                 <div class="field checkbox">
                     <input id="remember" type="checkbox" name="remember" value="true"/>

@@ -73,6 +73,10 @@ pub async fn verify_password(password: String, stored: String) -> Result<bool, P
     HASHING
         .run(move || {
             if is_bcrypt(&stored) {
+                // A cost past the limit would hold a hashing thread for minutes or hours.
+                if bcrypt_cost(&stored).is_none_or(|cost| cost > BCRYPT_MAX_COST) {
+                    return Ok(false);
+                }
                 return bcrypt::verify(&password, &stored)
                     .map_err(|e| PasswordError::Hash(e.to_string()));
             }
@@ -90,10 +94,23 @@ pub fn needs_rehash(stored: &str) -> bool {
     !stored.starts_with(&current)
 }
 
-fn is_bcrypt(stored: &str) -> bool {
+/// True for a bcrypt hash (`$2a$`, `$2b$` or `$2y$`), as Flask-Bcrypt writes them.
+pub fn is_bcrypt(stored: &str) -> bool {
     ["$2a$", "$2b$", "$2y$"]
         .iter()
         .any(|prefix| stored.starts_with(prefix))
+}
+
+/// Highest bcrypt cost Quire checks: each step doubles the work, and at 14 one check already
+/// takes about a second; Flask-Bcrypt's default is 12.
+pub const BCRYPT_MAX_COST: u32 = 14;
+
+/// The cost of a bcrypt hash (the two digits after its prefix), if it has one.
+pub fn bcrypt_cost(stored: &str) -> Option<u32> {
+    let digits = stored.get(4..6)?;
+    (stored.as_bytes().get(6) == Some(&b'$') && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
 }
 
 #[cfg(test)]
@@ -137,6 +154,19 @@ mod tests {
                 .expect("verify")
         );
         assert!(needs_rehash(&hash));
+    }
+
+    #[test]
+    fn the_cost_of_a_bcrypt_hash_is_read() {
+        assert_eq!(bcrypt_cost("$2b$12$abcdefghijklmnopqrstuv"), Some(12));
+        assert_eq!(bcrypt_cost("$2b$1x$abc"), None);
+        assert_eq!(bcrypt_cost("$2b$"), None);
+    }
+
+    #[tokio::test]
+    async fn a_bcrypt_hash_past_the_cost_limit_never_matches_and_is_not_run() {
+        let hash = format!("$2b$31${}", "a".repeat(53));
+        assert!(!verify_password("x".into(), hash).await.expect("verify"));
     }
 
     #[tokio::test]

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::{
     db::{Db, DbError},
-    users::model::User,
+    users::{identity::identity_key, model::User},
     with_pool,
 };
 
@@ -17,17 +17,17 @@ pub struct Credentials {
     pub password_hash: String,
 }
 
-/// The account with this email, regardless of case, with its password hash.
+/// The account with this email, regardless of case (by its identity key), with its password
+/// hash.
 pub async fn find_credentials_by_email(
     db: &Db,
     email: &str,
 ) -> Result<Option<Credentials>, DbError> {
-    let sql = "select id as user_id, password as password_hash from users \
-               where lower(email) = lower($1)";
+    let sql = "select id as user_id, password as password_hash from users where email_key = $1";
     Ok(with_pool!(db, |pool| sqlx::query_as::<_, Credentials>(
         sql
     )
-    .bind(email)
+    .bind(identity_key(email))
     .fetch_optional(pool)
     .await)?)
 }
@@ -52,17 +52,18 @@ pub struct ResetIdentity {
     pub email: String,
 }
 
-/// The reset identity of the account with this email, regardless of case.
+/// The reset identity of the account with this email, regardless of case (by its identity
+/// key). Mail goes to the identity's own `email`, never to the address as it was typed.
 pub async fn find_reset_identity_by_email(
     db: &Db,
     email: &str,
 ) -> Result<Option<ResetIdentity>, DbError> {
     let sql = "select id as user_id, password as password_hash, email from users \
-               where lower(email) = lower($1)";
+               where email_key = $1";
     Ok(with_pool!(db, |pool| sqlx::query_as::<_, ResetIdentity>(
         sql
     )
-    .bind(email)
+    .bind(identity_key(email))
     .fetch_optional(pool)
     .await)?)
 }
@@ -107,29 +108,29 @@ pub async fn replace_password_if_unchanged(
     Ok(replaced)
 }
 
-/// Replaces a user's password hash.
-pub async fn update_password_hash(db: &Db, user_id: i64, hash: &str) -> Result<(), DbError> {
-    let sql = "update users set password = $1 where id = $2";
-    with_pool!(db, |pool| sqlx::query(sql)
-        .bind(hash)
-        .bind(user_id)
-        .execute(pool)
-        .await
-        .map(|_| ()))?;
-    Ok(())
-}
-
 /// Which sessions a new session replaces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Replacing<'a> {
-    /// The session the browser came with, if any (a log-in).
-    Browser(Option<&'a str>),
+    /// A log-in: the session the browser came with, if any. The session starts only while the
+    /// user's password hash is still `verified`, the one the password was checked against; a
+    /// `rehash` (a stronger hash of the same password) then replaces it.
+    LogIn {
+        /// The browser's previous session.
+        old: Option<&'a str>,
+        /// The hash the password was verified against.
+        verified: &'a str,
+        /// A new hash of the same password, to store instead.
+        rehash: Option<&'a str>,
+    },
     /// Every session of the user, setting this new password hash (a password change).
     AllOfUserWithPassword(&'a str),
 }
 
 /// Stores a session under the hash of its token, in one transaction with deleting what it
 /// replaces (and, for a password change, setting the new hash) and every expired session.
+/// False, with nothing stored, when a log-in's password changed since it was verified: a
+/// password change or reset racing the log-in ends every session, and this one must not
+/// outlive it.
 pub async fn store_session(
     db: &Db,
     replacing: Replacing<'_>,
@@ -137,17 +138,53 @@ pub async fn store_session(
     user_id: i64,
     created_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
-) -> Result<(), DbError> {
+) -> Result<bool, DbError> {
+    // Postgres locks the row, so a password change waits for this log-in and then ends its
+    // session; SQLite's `begin immediate` already holds the only write lock.
+    let still_verified = if matches!(db, Db::Postgres(_)) {
+        "select 1 from users where id = $1 and password = $2 for share"
+    } else {
+        "select 1 from users where id = $1 and password = $2"
+    };
     with_pool!(db, |pool| {
         let mut tx = crate::db::begin_write(pool).await?;
         match replacing {
-            Replacing::Browser(Some(old)) => {
-                sqlx::query("delete from sessions where id = $1")
-                    .bind(old)
-                    .execute(&mut *tx)
-                    .await?;
+            Replacing::LogIn {
+                old,
+                verified,
+                rehash,
+            } => {
+                let unchanged = match rehash {
+                    Some(rehash) => {
+                        sqlx::query(
+                            "update users set password = $1 where id = $2 and password = $3",
+                        )
+                        .bind(rehash)
+                        .bind(user_id)
+                        .bind(verified)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected()
+                            == 1
+                    }
+                    None => sqlx::query_scalar::<_, i32>(sqlx::AssertSqlSafe(still_verified))
+                        .bind(user_id)
+                        .bind(verified)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .is_some(),
+                };
+                if !unchanged {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+                if let Some(old) = old {
+                    sqlx::query("delete from sessions where id = $1")
+                        .bind(old)
+                        .execute(&mut *tx)
+                        .await?;
+                }
             }
-            Replacing::Browser(None) => {}
             Replacing::AllOfUserWithPassword(hash) => {
                 sqlx::query("update users set password = $1 where id = $2")
                     .bind(hash)
@@ -175,7 +212,7 @@ pub async fn store_session(
         .await?;
         tx.commit().await?;
     });
-    Ok(())
+    Ok(true)
 }
 
 /// When the session with this id ends.

@@ -63,24 +63,45 @@ pub async fn require_user(db: &Db) -> Result<User, AppError> {
     current_user(db).await?.ok_or(AppError::Unauthorized)
 }
 
+/// How a log-in's password was checked: the hash it matched, and a stronger hash of the same
+/// password to store instead, if the old one is due for one.
+pub struct Verified<'a> {
+    /// The stored hash the password matched.
+    pub hash: &'a str,
+    /// Its replacement, for a hash of an older scheme or cost.
+    pub rehash: Option<&'a str>,
+}
+
 /// Starts a new session for `user_id`, replacing any session the request came with, so a
-/// session id is never carried across a log-in.
-pub async fn start_session(db: &Db, user_id: i64, remember: bool) -> Result<(), AppError> {
+/// session id is never carried across a log-in. Only while the password is still the one
+/// `verified` was checked against: false, with no session, when it changed meanwhile.
+pub async fn start_session(
+    db: &Db,
+    user_id: i64,
+    remember: bool,
+    verified: Verified<'_>,
+) -> Result<bool, AppError> {
     let created_at = now();
     let lifetime = if remember { REMEMBER_FOR } else { SESSION_FOR };
     let token = new_token();
     let old = request_token().map(|old| token_id(&old));
-    repo::store_session(
+    let started = repo::store_session(
         db,
-        repo::Replacing::Browser(old.as_deref()),
+        repo::Replacing::LogIn {
+            old: old.as_deref(),
+            verified: verified.hash,
+            rehash: verified.rehash,
+        },
         &token_id(&token),
         user_id,
         created_at,
         created_at + lifetime,
     )
     .await?;
-    set_session_cookie(token, remember.then_some(lifetime));
-    Ok(())
+    if started {
+        set_session_cookie(token, remember.then_some(lifetime));
+    }
+    Ok(started)
 }
 
 /// Changes the password of `user_id` to `new_hash` and, in the same transaction, ends every

@@ -1,45 +1,45 @@
 //! SQL for the import: what the target holds already, and writing the checked rows with their
 //! ids in one transaction, moving Postgres' id sequences past them.
 
-use std::collections::HashSet;
-
 use sqlx::QueryBuilder;
 
 use crate::{
     db::{Db, DbError, begin_write},
     import::{
-        check::Existing,
+        check::{Existing, ExistingPost},
         pictures::Picture,
         source::{FlaskPost, FlaskUser},
     },
+    users::identity::identity_key,
     with_pool,
 };
 
-/// Users per insert statement (5 values each, under SQLite's bind limit).
+/// Users per insert statement (7 values each, under SQLite's bind limit).
 const USER_BATCH: usize = 1_000;
 /// Posts per insert statement (5 values each).
 const POST_BATCH: usize = 2_000;
 
-/// Ids, lower-cased names and emails of the users, and ids of the posts, in `db`.
+/// The users and posts in `db`, as the import's check needs them.
 pub async fn existing(db: &Db) -> Result<Existing, DbError> {
-    let (users, post_ids): (Vec<(i64, String, String)>, Vec<i64>) = with_pool!(db, |pool| {
-        let users = sqlx::query_as("select id, lower(username), lower(email) from users")
+    type UserRow = (i64, String, String);
+    type PostRow = (i64, i64, String);
+    let (users, posts): (Vec<UserRow>, Vec<PostRow>) = with_pool!(db, |pool| {
+        let users = sqlx::query_as("select id, username, email from users")
             .fetch_all(pool)
             .await?;
-        let posts = sqlx::query_scalar("select id from posts")
+        let posts = sqlx::query_as("select id, user_id, title from posts")
             .fetch_all(pool)
             .await?;
         (users, posts)
     });
-    let mut existing = Existing {
-        post_ids: post_ids.into_iter().collect::<HashSet<_>>(),
-        ..Existing::default()
-    };
+    let mut existing = Existing::default();
     for (id, username, email) in users {
-        existing.user_ids.insert(id);
-        existing.usernames.insert(username);
-        existing.emails.insert(email);
+        existing.add_user(id, &username, &email);
     }
+    existing.posts = posts
+        .into_iter()
+        .map(|(id, user_id, title)| (id, ExistingPost { user_id, title }))
+        .collect();
     Ok(existing)
 }
 
@@ -65,14 +65,17 @@ pub async fn write(
         }
         for batch in users.chunks(USER_BATCH) {
             let mut query = QueryBuilder::<Backend>::new(
-                "insert into users (id, username, email, image_file, password) ",
+                "insert into users \
+                 (id, username, email, image_file, password, username_key, email_key) ",
             );
             query.push_values(batch, |mut row, user| {
                 row.push_bind(user.id)
                     .push_bind(&user.username)
                     .push_bind(&user.email)
                     .push_bind(&user.image_file)
-                    .push_bind(&user.password);
+                    .push_bind(&user.password)
+                    .push_bind(identity_key(&user.username))
+                    .push_bind(identity_key(&user.email));
             });
             query.build().execute(&mut *tx).await?;
         }

@@ -90,11 +90,15 @@ async fn deliver(
     policy: &RetryPolicy,
     mail: &repo::QueuedMail,
 ) -> Result<Outcome, DbError> {
-    let Some((subject, body)) = render(state, mail).await? else {
+    let Some(letter) = render(state, mail).await? else {
         repo::delete(&state.db, mail.id).await?;
         return Ok(Outcome::Dropped);
     };
-    match state.mailer.send(&mail.recipient, subject, body).await {
+    match state
+        .mailer
+        .send(&letter.to, letter.subject, letter.body)
+        .await
+    {
         Ok(Some(path)) => {
             tracing::info!(id = mail.id, path = %path.display(), "email written to the outbox");
             repo::mark_sent(&state.db, mail.id, unix_now()).await?;
@@ -119,11 +123,18 @@ async fn deliver(
     }
 }
 
-/// The subject and body of a queued message, or `None` when there is nothing to send.
-async fn render(
-    state: &AppState,
-    mail: &repo::QueuedMail,
-) -> Result<Option<(&'static str, String)>, DbError> {
+/// A message ready to send.
+struct Letter {
+    /// The account's own address, as stored: never the address as someone typed it.
+    to: String,
+    subject: &'static str,
+    body: String,
+}
+
+/// The message a queued request becomes, or `None` when there is nothing to send. The queue
+/// keeps the address as it was typed, only to find the account by; the message goes to the
+/// address the account has.
+async fn render(state: &AppState, mail: &repo::QueuedMail) -> Result<Option<Letter>, DbError> {
     if mail.kind != PASSWORD_RESET {
         tracing::error!(id = mail.id, kind = %mail.kind, "unknown kind of queued email dropped");
         return Ok(None);
@@ -144,7 +155,11 @@ async fn render(
          The link works for 30 minutes, once.\n\
          If you did not make this request, simply ignore this email and no changes will be made.\n"
     );
-    Ok(Some(("Password Reset Request", body)))
+    Ok(Some(Letter {
+        to: identity.email,
+        subject: "Password Reset Request",
+        body,
+    }))
 }
 
 /// Runs forever: delivers due messages, then sleeps until woken by a new message or until

@@ -68,7 +68,7 @@ fn NewPostForm(draft: Draft) -> impl IntoView {
     view! {
         <ServerForm action=action.url()>
             <FormError error=action.form_error()/>
-            <PostFields draft title_error=action.field_error("title") content_error=action.field_error("content")/>
+            <PostFields draft action_label="Post" title_error=action.field_error("title") content_error=action.field_error("content")/>
             <SubmitButton label="Post"/>
         </ServerForm>
     }
@@ -129,7 +129,7 @@ fn UpdatePostForm(id: i64, draft: Draft) -> impl IntoView {
         <ServerForm action=action.url()>
             <FormError error=action.form_error()/>
             <input type="hidden" name="id" value=id/>
-            <PostFields draft title_error=action.field_error("title") content_error=action.field_error("content")/>
+            <PostFields draft action_label="Update" title_error=action.field_error("title") content_error=action.field_error("content")/>
             <SubmitButton label="Update"/>
         </ServerForm>
     }

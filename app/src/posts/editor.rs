@@ -14,6 +14,7 @@ use crate::{
     error::AppError,
     posts::api::{PreviewPost, preview_post},
     server_call::{self, Reply},
+    submitted::submitted,
 };
 
 /// What the preview shows: nothing yet, the rendered draft, or why it could not be rendered.
@@ -35,9 +36,17 @@ pub struct Draft {
 
 impl Draft {
     /// The draft for the current page (server side): the one in the URL after a script-free
-    /// Preview, otherwise `title` and `content`.
+    /// Preview, the one a refused script-free post sent, otherwise `title` and `content`.
     pub fn from_request(title: String, content: String) -> Self {
         let here = use_location().pathname.get_untracked();
+        if let (Some(title), Some(content)) = (submitted("title"), submitted("content")) {
+            return Self {
+                title,
+                content,
+                here,
+                previewed: false,
+            };
+        }
         use_query_map().with_untracked(|q| match q.get_str("preview") {
             Some(_) => Self {
                 title: q.get("title").unwrap_or_default(),
@@ -72,12 +81,17 @@ pub fn draft_preview(draft: &Draft) -> impl IntoView + use<> {
 
 /// The title and content fields, prefilled from `draft`, and the Write/Preview switch.
 ///
+/// Enter in the title, like any submission that names no button, uses the form's first submit
+/// button; Preview comes before the form's own button, so a hidden copy of that button
+/// (`action_label`) comes first, and the form's main action stays its default.
+///
 /// The switch changes the page through its elements directly instead of through reactive views:
 /// the views it needed (a tab that appears, panes that swap, a panel with three states) cost
 /// every post form about 4 KB more of the bundle.
 #[component]
 pub fn PostFields(
     draft: Draft,
+    action_label: &'static str,
     title_error: Option<String>,
     content_error: Option<String>,
 ) -> impl IntoView {
@@ -103,6 +117,7 @@ pub fn PostFields(
         });
     };
     view! {
+        <button type="submit" class="default-action" tabindex="-1" aria-hidden="true">{action_label}</button>
         <TextField label="Title" name="title" value=title error=title_error/>
         <div class="editor-tabs" role="group" aria-label="Write or preview">
             <button type="button" class="tab" hidden aria-pressed="true" node_ref=switch.write_tab

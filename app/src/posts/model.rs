@@ -10,6 +10,7 @@ use crate::{
     messages,
     pagination::Pager,
     users::model::Author,
+    xml_text::is_xml_char,
 };
 
 /// Longest title (the database enforces it too).
@@ -103,15 +104,15 @@ impl NewPost {
             errors.add("title", messages::TITLE_REQUIRED);
         } else if self.title.chars().count() > TITLE_MAX {
             errors.add("title", messages::TITLE_LENGTH);
-        } else if self.title.contains('\0') {
-            errors.add("title", messages::TITLE_NUL);
+        } else if !self.title.chars().all(is_xml_char) {
+            errors.add("title", messages::TITLE_CONTROL);
         }
         if self.content.trim().is_empty() {
             errors.add("content", messages::CONTENT_REQUIRED);
         } else if self.content.chars().count() > CONTENT_MAX {
             errors.add("content", messages::CONTENT_LENGTH);
-        } else if self.content.contains('\0') {
-            errors.add("content", messages::CONTENT_NUL);
+        } else if !self.content.chars().all(is_xml_char) {
+            errors.add("content", messages::CONTENT_CONTROL);
         }
         errors.into_result()
     }
@@ -150,15 +151,34 @@ mod tests {
     #[test]
     fn a_title_with_a_nul_character_is_rejected() {
         assert!(
-            matches!(post("a\0b", "text").validate(), Err(AppError::Invalid(e)) if e.get("title") == Some(messages::TITLE_NUL))
+            matches!(post("a\0b", "text").validate(), Err(AppError::Invalid(e)) if e.get("title") == Some(messages::TITLE_CONTROL))
         );
     }
 
     #[test]
-    fn content_with_a_nul_character_is_rejected() {
+    fn a_title_with_a_control_character_is_rejected() {
         assert!(
-            matches!(post("Title", "a\0b").validate(), Err(AppError::Invalid(e)) if e.get("content") == Some(messages::CONTENT_NUL))
+            matches!(post("a\u{1}b", "text").validate(), Err(AppError::Invalid(e)) if e.get("title") == Some(messages::TITLE_CONTROL))
         );
+    }
+
+    #[test]
+    fn content_with_a_vertical_tab_is_rejected() {
+        assert!(
+            matches!(post("Title", "a\u{b}b").validate(), Err(AppError::Invalid(e)) if e.get("content") == Some(messages::CONTENT_CONTROL))
+        );
+    }
+
+    #[test]
+    fn content_with_a_non_character_is_rejected() {
+        assert!(
+            matches!(post("Title", "a\u{FFFF}b").validate(), Err(AppError::Invalid(e)) if e.get("content") == Some(messages::CONTENT_CONTROL))
+        );
+    }
+
+    #[test]
+    fn content_with_tabs_and_browser_line_breaks_is_valid() {
+        assert_eq!(post("Title", "a\tb\r\nc").validate(), Ok(()));
     }
 
     #[test]

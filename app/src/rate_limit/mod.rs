@@ -19,13 +19,20 @@ pub struct Limit {
 
 const FIFTEEN_MINUTES: i64 = 15 * 60;
 
-/// Log-in attempts per account (by email, regardless of case); a success starts over.
-pub const LOGIN_ACCOUNT: Limit = Limit {
-    name: "login-account",
+/// Log-in attempts on one account from one client address; a success starts over.
+pub const LOGIN_ACCOUNT_CLIENT: Limit = Limit {
+    name: "login-account-client",
     max: 5,
     window_secs: FIFTEEN_MINUTES,
 };
-/// Failed log-in attempts per client address.
+/// Log-in attempts on one account from every address together. It is above
+/// [`LOGIN_CLIENT`]'s, so that no one address can lock an account against its owner.
+pub const LOGIN_ACCOUNT: Limit = Limit {
+    name: "login-account",
+    max: 50,
+    window_secs: FIFTEEN_MINUTES,
+};
+/// Failed log-in attempts per client address, on any account; counted first.
 pub const LOGIN_CLIENT: Limit = Limit {
     name: "login-client",
     max: 20,
@@ -95,6 +102,11 @@ mod tests {
     use super::*;
 
     #[test]
+    fn one_address_cannot_use_up_an_account_s_attempts() {
+        assert!(LOGIN_CLIENT.max < LOGIN_ACCOUNT.max);
+    }
+
+    #[test]
     fn keys_name_their_limit() {
         assert_eq!(SIGNUP.key("203.0.113.9"), "signup:203.0.113.9");
     }
@@ -102,6 +114,7 @@ mod tests {
     #[test]
     fn no_limit_has_a_longer_window_than_the_sweep_keeps() {
         for limit in [
+            LOGIN_ACCOUNT_CLIENT,
             LOGIN_ACCOUNT,
             LOGIN_CLIENT,
             SIGNUP,

@@ -30,6 +30,17 @@ pub async fn hit(db: &Db, key: &str, now: i64, window_secs: i64) -> Result<Count
         .await)?)
 }
 
+/// Requests counted for `key` in its latest window (0 when there is no counter).
+pub async fn hits(db: &Db, key: &str) -> Result<i64, DbError> {
+    let counted: Option<i64> = with_pool!(db, |pool| sqlx::query_scalar(
+        "select hits from rate_limits where key = $1"
+    )
+    .bind(key)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(counted.unwrap_or(0))
+}
+
 /// Takes one request back from `key`'s count.
 pub async fn refund(db: &Db, key: &str) -> Result<(), DbError> {
     with_pool!(db, |pool| sqlx::query(

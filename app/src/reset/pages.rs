@@ -14,6 +14,7 @@ use crate::{
         server_form::{ServerForm, form_action},
     },
     reset::api::{RequestPasswordReset, ResetPassword, check_reset_token},
+    submitted::submitted,
 };
 
 /// `/reset_password`: ask for a reset link.
@@ -24,19 +25,19 @@ pub fn RequestResetPage() -> impl IntoView {
         <RedirectIfLoggedIn/>
         <section class="form-card">
             <h1>"Reset Password"</h1>
-            <RequestResetForm/>
+            <RequestResetForm email=submitted("email").unwrap_or_default()/>
         </section>
     }
 }
 
-/// The form that asks for a reset link.
+/// The form that asks for a reset link, starting with `email`.
 #[island(lazy)]
-fn RequestResetForm() -> impl IntoView {
+fn RequestResetForm(email: String) -> impl IntoView {
     let action = form_action::<RequestPasswordReset>();
     view! {
         <ServerForm action=action.url()>
             <FormError error=action.form_error()/>
-            <TextField label="Email" name="email" kind="email" autocomplete="email" error=action.field_error("email")/>
+            <TextField label="Email" name="email" kind="email" autocomplete="email" value=email error=action.field_error("email")/>
             <SubmitButton label="Request Password Reset"/>
         </ServerForm>
     }

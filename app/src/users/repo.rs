@@ -4,7 +4,10 @@ use sqlx::QueryBuilder;
 
 use crate::{
     db::{Db, DbError, is_unique_violation, violated_constraint},
-    users::model::{User, UserSummary},
+    users::{
+        identity::identity_key,
+        model::{User, UserSummary},
+    },
     with_pool,
 };
 
@@ -28,13 +31,16 @@ pub struct UserRecord<'a> {
 /// Inserts one user; a taken username or email becomes [`DbError::Taken`].
 pub async fn insert_user(db: &Db, user: &UserRecord<'_>) -> Result<User, DbError> {
     let sql = concat!(
-        "insert into users (username, email, password) values ($1, $2, $3) returning ",
+        "insert into users (username, email, password, username_key, email_key) \
+         values ($1, $2, $3, $4, $5) returning ",
         user_columns!()
     );
     let inserted = with_pool!(db, |pool| sqlx::query_as::<_, User>(sql)
         .bind(user.username)
         .bind(user.email)
         .bind(user.password_hash)
+        .bind(identity_key(user.username))
+        .bind(identity_key(user.email))
         .fetch_one(pool)
         .await);
     match inserted {
@@ -51,12 +57,15 @@ pub async fn update_user(
     email: &str,
 ) -> Result<Option<User>, DbError> {
     let sql = concat!(
-        "update users set username = $1, email = $2 where id = $3 returning ",
+        "update users set username = $1, email = $2, username_key = $3, email_key = $4 \
+         where id = $5 returning ",
         user_columns!()
     );
     let updated = with_pool!(db, |pool| sqlx::query_as::<_, User>(sql)
         .bind(username)
         .bind(email)
+        .bind(identity_key(username))
+        .bind(identity_key(email))
         .bind(id)
         .fetch_optional(pool)
         .await);
@@ -74,8 +83,8 @@ async fn unique_error(db: &Db, err: sqlx::Error, username: &str, own_id: Option<
         return err.into();
     }
     match violated_constraint(&err) {
-        Some("users_username_key" | "users_username_lower_key") => DbError::Taken("username"),
-        Some("users_email_key" | "users_email_lower_key") => DbError::Taken("email"),
+        Some("users_username_key" | "users_username_identity_key") => DbError::Taken("username"),
+        Some("users_email_key" | "users_email_identity_key") => DbError::Taken("email"),
         _ => match find_user_by_username(db, username).await {
             Ok(Some(holder)) if Some(holder.id) != own_id => DbError::Taken("username"),
             Ok(_) => DbError::Taken("email"),
@@ -90,12 +99,15 @@ pub async fn insert_users(db: &Db, users: &[UserRecord<'_>]) -> Result<u64, DbEr
         return Ok(0);
     }
     let done = with_pool!(db, |pool, Backend| {
-        let mut query =
-            QueryBuilder::<Backend>::new("insert into users (username, email, password) ");
+        let mut query = QueryBuilder::<Backend>::new(
+            "insert into users (username, email, password, username_key, email_key) ",
+        );
         query.push_values(users, |mut row, user| {
             row.push_bind(user.username)
                 .push_bind(user.email)
-                .push_bind(user.password_hash);
+                .push_bind(user.password_hash)
+                .push_bind(identity_key(user.username))
+                .push_bind(identity_key(user.email));
         });
         query.build().execute(pool).await?.rows_affected()
     });
@@ -151,7 +163,7 @@ pub async fn find_user_by_id(db: &Db, id: i64) -> Result<Option<User>, DbError> 
         .await)?)
 }
 
-/// The user with this username, regardless of case.
+/// The user with this username, regardless of case (by its [`identity_key`]).
 pub async fn find_user_by_username(db: &Db, username: &str) -> Result<Option<User>, DbError> {
     // No username has a NUL character, and Postgres refuses to compare text holding one.
     if username.contains('\0') {
@@ -160,23 +172,26 @@ pub async fn find_user_by_username(db: &Db, username: &str) -> Result<Option<Use
     let sql = concat!(
         "select ",
         user_columns!(),
-        " from users where lower(username) = lower($1)"
+        " from users where username_key = $1"
     );
     Ok(with_pool!(db, |pool| sqlx::query_as::<_, User>(sql)
-        .bind(username)
+        .bind(identity_key(username))
         .fetch_optional(pool)
         .await)?)
 }
 
-/// The user with this email address, regardless of case.
+/// The user with this email address, regardless of case (by its [`identity_key`]).
 pub async fn find_user_by_email(db: &Db, email: &str) -> Result<Option<User>, DbError> {
+    if email.contains('\0') {
+        return Ok(None);
+    }
     let sql = concat!(
         "select ",
         user_columns!(),
-        " from users where lower(email) = lower($1)"
+        " from users where email_key = $1"
     );
     Ok(with_pool!(db, |pool| sqlx::query_as::<_, User>(sql)
-        .bind(email)
+        .bind(identity_key(email))
         .fetch_optional(pool)
         .await)?)
 }
@@ -206,4 +221,47 @@ pub async fn list_user_summaries(
     .bind(offset)
     .fetch_all(pool)
     .await)?)
+}
+
+/// A user whose identity keys are not filled in yet.
+#[derive(sqlx::FromRow)]
+struct Unkeyed {
+    id: i64,
+    username: String,
+    email: String,
+}
+
+/// Fills the identity keys of the users that have none (accounts written before the keys
+/// existed); returns how many were filled. Two accounts whose keys collide keep the first
+/// account's key only, and the other is logged, since it cannot log in until renamed.
+pub async fn fill_identity_keys(db: &Db) -> Result<u64, DbError> {
+    let unkeyed = with_pool!(db, |pool| sqlx::query_as::<_, Unkeyed>(
+        "select id, username, email from users \
+         where username_key is null or email_key is null order by id"
+    )
+    .fetch_all(pool)
+    .await)?;
+    let mut filled = 0;
+    for user in unkeyed {
+        let stored = with_pool!(db, |pool| sqlx::query(
+            "update users set username_key = $1, email_key = $2 where id = $3"
+        )
+        .bind(identity_key(&user.username))
+        .bind(identity_key(&user.email))
+        .bind(user.id)
+        .execute(pool)
+        .await
+        .map(|_| ()));
+        match stored {
+            Ok(()) => filled += 1,
+            Err(error) if is_unique_violation(&error) => tracing::error!(
+                user_id = user.id,
+                username = %user.username,
+                "this account's username or email matches another account's once case and \
+                 Unicode forms are folded; it cannot log in until one of them is changed"
+            ),
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Ok(filled)
 }

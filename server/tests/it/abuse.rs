@@ -6,11 +6,12 @@
 use std::{collections::HashMap, sync::Arc};
 
 use crate::support::{
-    Backend, Options, TestServer, get_with_cookie, login, post_form, post_form_with, request,
-    start, start_on, start_second, start_with,
+    Backend, Options, TestServer, get_with_cookie, login, peak_rss_kib, post_form, post_form_with,
+    request, reset_peak_rss_kib, start, start_on, start_second, start_with,
 };
 use app::{
-    auth::repo::count_sessions_for_user, posts::repo::find_post, users::repo::find_user_by_username,
+    auth::repo::count_sessions_for_user, posts::repo::find_post, rate_limit::LOGIN_ACCOUNT,
+    users::repo::find_user_by_username,
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE};
 
@@ -52,19 +53,6 @@ fn statuses(responses: &[crate::support::Response]) -> HashMap<u16, usize> {
     counts
 }
 
-/// The process's peak resident memory, in KiB.
-fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|line| line.strip_prefix("VmHWM:"))
-                .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
-
 // The hashing queue and the memory measured are the whole process's: beside other tests this
 // would turn their log-ins away and count their memory. `scripts/test.sh` runs it alone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -73,9 +61,7 @@ async fn a_flood_of_log_ins_is_turned_away_with_503_and_memory_stays_bounded() {
     let server = behind_proxy().await;
     // Warm up: the first unknown email creates the dummy hash.
     wrong_login_from(&server, "warm@example.com", "198.51.100.1").await;
-    // Start measuring the peak from here (Linux: writing 5 resets VmHWM).
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-    let before = peak_rss_kib();
+    let before = reset_peak_rss_kib();
     let attempts = (0..150)
         .map(|i| {
             (
@@ -117,12 +103,92 @@ async fn wrong_logins_at_once(
 
 async fn guesses_arriving_together_are_counted_before_any_is_checked(backend: Backend) {
     let server = behind_proxy_on(&backend).await;
-    let guesses = (0..50)
-        .map(|i| ("C@demo.com".to_owned(), format!("203.0.113.{}", i + 1)))
+    let allowed = usize::try_from(LOGIN_ACCOUNT.max).expect("a small limit");
+    let guesses = (0..allowed + 10)
+        .map(|i| {
+            (
+                "C@demo.com".to_owned(),
+                format!("203.0.{}.{}", i / 200, i % 200 + 1),
+            )
+        })
         .collect();
     let counts = statuses(&wrong_logins_at_once(server, guesses).await);
-    assert_eq!(counts.get(&401).copied(), Some(5), "{counts:?}");
-    assert_eq!(counts.get(&429).copied(), Some(45), "{counts:?}");
+    // Counted guesses are checked (401) or, past the hashing queue, turned away (503).
+    let checked = counts.get(&401).copied().unwrap_or(0) + counts.get(&503).copied().unwrap_or(0);
+    assert_eq!(checked, allowed, "{counts:?}");
+    assert_eq!(counts.get(&429).copied(), Some(10), "{counts:?}");
+}
+
+async fn one_address_cannot_lock_an_account_against_its_owner(backend: Backend) {
+    let server = behind_proxy_on(&backend).await;
+    for _ in 0..30 {
+        let status = wrong_login_from(&server, "C@demo.com", "203.0.113.66")
+            .await
+            .status;
+        assert!(status == 401 || status == 429, "{status}");
+    }
+    let owner = post_form_with(
+        &server,
+        "/api/login",
+        &[("email", "C@demo.com"), ("password", "password")],
+        None,
+        &[("X-Forwarded-For", "198.51.100.20")],
+    )
+    .await;
+    assert!(
+        owner.cookie("quire_session").is_some(),
+        "{}: {}",
+        owner.status,
+        owner.body
+    );
+}
+
+async fn a_client_over_its_limit_uses_up_no_account_s_attempts(backend: Backend) {
+    let server = behind_proxy_on(&backend).await;
+    for i in 0..20 {
+        let email = format!("nobody{i}@example.com");
+        assert_eq!(
+            wrong_login_from(&server, &email, "203.0.113.5")
+                .await
+                .status,
+            401
+        );
+    }
+    for _ in 0..10 {
+        assert_eq!(
+            wrong_login_from(&server, "C@demo.com", "203.0.113.5")
+                .await
+                .status,
+            429
+        );
+    }
+    let attempts = app::rate_limit::repo::hits(&server.db, &LOGIN_ACCOUNT.key("user 1"))
+        .await
+        .expect("read the counter");
+    assert_eq!(attempts, 0);
+}
+
+async fn case_and_width_variants_of_an_email_count_against_one_account(backend: Backend) {
+    let server = start_on(&backend).await;
+    for email in [
+        "C@demo.com",
+        "c@DEMO.com",
+        "\u{FF23}@demo.com",
+        "c@demo.COM",
+        "C@\u{FF24}emo.com",
+    ] {
+        assert_eq!(
+            wrong_login_from(&server, email, "x").await.status,
+            401,
+            "{email}"
+        );
+    }
+    assert_eq!(
+        wrong_login_from(&server, "\u{FF43}@demo.com", "x")
+            .await
+            .status,
+        429
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -560,9 +626,24 @@ async fn content_with_a_nul_character_gets_the_field_error(backend: Backend) {
         post_form_with(&server, "/api/create_post", &form, Some(&session), &accept).await;
     assert_eq!(response.status, 422);
     assert!(
-        response
-            .body
-            .contains("Content may not contain NUL characters."),
+        response.body.contains(app::messages::CONTENT_CONTROL),
+        "{}",
+        response.body
+    );
+}
+
+async fn a_title_with_a_control_character_gets_the_field_error(backend: Backend) {
+    let server = start_on(&backend).await;
+    let session = login(&server, "C@demo.com", "password")
+        .await
+        .expect("log in");
+    let form = [("title", "bell\u{7}"), ("content", "text")];
+    let accept = [("Accept", "application/json")];
+    let response =
+        post_form_with(&server, "/api/create_post", &form, Some(&session), &accept).await;
+    assert_eq!(response.status, 422);
+    assert!(
+        response.body.contains(app::messages::TITLE_CONTROL),
         "{}",
         response.body
     );
@@ -571,7 +652,11 @@ async fn content_with_a_nul_character_gets_the_field_error(backend: Backend) {
 on_both_backends!(
     a_nul_character_in_a_user_address_is_not_found,
     content_with_a_nul_character_gets_the_field_error,
+    a_title_with_a_control_character_gets_the_field_error,
     guesses_arriving_together_are_counted_before_any_is_checked,
+    one_address_cannot_lock_an_account_against_its_owner,
+    a_client_over_its_limit_uses_up_no_account_s_attempts,
+    case_and_width_variants_of_an_email_count_against_one_account,
     two_instances_count_toward_one_limit,
     a_case_changed_email_logs_in,
     an_email_differing_only_in_case_cannot_sign_up_again,

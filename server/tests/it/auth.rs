@@ -1,7 +1,7 @@
 //! Accounts through the real router: sign-up rules, log-in, sessions, log-out, the cross-site
 //! check and the log-in throttle.
 
-use crate::support::{get_with_cookie, login, post_form, register, request, start};
+use crate::support::{TestServer, get_with_cookie, login, post_form, register, request, start};
 use app::{
     auth::repo::{count_sessions_for_user, find_password_hash},
     users::repo::{UserRecord, find_user_by_email, find_user_by_username, insert_user},
@@ -414,9 +414,8 @@ async fn a_logged_in_user_opening_register_or_login_goes_home() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_plain_form_post_with_an_error_goes_back_to_the_form() {
-    let server = start().await;
+/// A script-free sign-up with the fields in `body`, from the register page.
+async fn plain_register(server: &TestServer, body: &[u8]) -> crate::support::Response {
     let referer = format!("http://{}/register", server.addr);
     let headers = [
         ("Content-Type", "application/x-www-form-urlencoded"),
@@ -424,14 +423,64 @@ async fn a_plain_form_post_with_an_error_goes_back_to_the_form() {
         ("Referer", referer.as_str()),
         ("Sec-Fetch-Site", "same-origin"),
     ];
-    let body = b"username=a&email=x&password=1&confirm_password=2";
-    let response = request(&server, "POST", "/api/register", &headers, body).await;
-    assert_eq!(response.status, 302);
-    let location = response.header("location").unwrap_or_default();
+    request(server, "POST", "/api/register", &headers, body).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plain_form_post_with_an_error_comes_back_as_the_form_with_its_errors() {
+    let server = start().await;
+    let response = plain_register(
+        &server,
+        b"username=a&email=not-an-address&password=hunter2-secret&confirm_password=other",
+    )
+    .await;
+    assert_eq!(response.status, 422);
     assert!(
-        location.starts_with(&format!("{referer}?")) && location.contains("__err="),
-        "{location}"
+        response.body.contains("Invalid email address."),
+        "{}",
+        response.body
     );
+    assert!(
+        response.body.contains("Passwords must match."),
+        "{}",
+        response.body
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_plain_form_keeps_what_was_typed_but_the_password() {
+    let server = start().await;
+    let response = plain_register(
+        &server,
+        b"username=Corey&email=kept%40example.com&password=hunter2-secret&confirm_password=hunter2-secret",
+    )
+    .await;
+    assert_eq!(response.status, 422);
+    assert!(
+        response.body.contains(r#"value="Corey""#),
+        "{}",
+        response.body
+    );
+    assert!(
+        response.body.contains(r#"value="kept@example.com""#),
+        "{}",
+        response.body
+    );
+    assert!(
+        !response.body.contains("hunter2-secret"),
+        "{}",
+        response.body
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_plain_form_takes_the_address_of_its_form() {
+    let server = start().await;
+    let response =
+        plain_register(&server, b"username=a&email=x&password=1&confirm_password=2").await;
+    let replaced = "history.replaceState(null,\"\",\"/register?";
+    assert!(response.body.contains(replaced), "{}", response.body);
+    assert!(response.body.contains("__err="), "{}", response.body);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

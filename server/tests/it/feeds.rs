@@ -209,6 +209,20 @@ async fn a_sitemap_past_50000_addresses_is_split_under_an_index() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sitemap_part_number_too_large_to_multiply_is_not_found() {
+    let server = start().await;
+    let (status, _) = get(&server, "/sitemaps/9223372036854775807.xml").await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sitemap_part_number_past_every_integer_is_not_found() {
+    let server = start().await;
+    let (status, _) = get(&server, "/sitemaps/99999999999999999999999.xml").await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_post_page_describes_itself_for_sharing() {
     let server = start().await;
     let id = write_post(&server, "Corey", "Shared", "A *first* sentence.\n\nMore.").await;

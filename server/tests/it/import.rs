@@ -205,6 +205,71 @@ async fn merging_twice_skips_what_is_there() {
     assert_eq!(count_posts(&db).await.expect("count"), 23);
 }
 
+/// Every post's title with its author's name.
+async fn titles_by_author(db: &Db) -> std::collections::BTreeSet<(String, String)> {
+    let sql = "select p.title, u.username from posts p join users u on u.id = p.user_id";
+    let rows: Vec<(String, String)> = match db {
+        Db::Sqlite(pool) => sqlx::query_as(sql).fetch_all(pool).await,
+        Db::Postgres(pool) => sqlx::query_as(sql).fetch_all(pool).await,
+    }
+    .expect("posts with authors");
+    rows.into_iter().collect()
+}
+
+on_both_backends!(merging_into_other_users_with_the_same_ids_keeps_every_post_with_its_author);
+
+async fn merging_into_other_users_with_the_same_ids_keeps_every_post_with_its_author(
+    backend: Backend,
+) {
+    let fixture = with_fixture!();
+    let (url, _dir) = empty_database(&backend).await;
+    let db = Db::connect(&url).await.expect("open");
+    db.migrate().await.expect("migrate");
+    for (name, email) in [("alice", "alice@example.net"), ("bob", "bob@example.net")] {
+        let record = app::users::repo::UserRecord {
+            username: name,
+            email,
+            password_hash: "$argon2id$unused",
+        };
+        let user = app::users::repo::insert_user(&db, &record)
+            .await
+            .expect("a Quire user");
+        let post = NewPost {
+            title: format!("By {name}"),
+            content: "Written in Quire.".into(),
+        };
+        insert_post(&db, user.id, &post)
+            .await
+            .expect("a Quire post");
+    }
+    let before = titles_by_author(&db).await;
+    import(&url, &["--from", &from_arg(fixture.path()), "--merge"])
+        .await
+        .expect("merge");
+    let source = app::import::source::read(&app::import::source::SourceUrl::Sqlite(
+        fixture.path().join("site.db"),
+    ))
+    .await
+    .expect("read fixture");
+    let names: std::collections::HashMap<i64, String> = source
+        .users
+        .iter()
+        .map(|user| (user.id, user.username.clone()))
+        .collect();
+    let after = titles_by_author(&db).await;
+    for flask in &source.posts {
+        let pair = (flask.title.clone(), names[&flask.user_id].clone());
+        assert!(
+            after.contains(&pair),
+            "post {} {pair:?} lost or misattributed",
+            flask.id
+        );
+    }
+    assert!(after.is_superset(&before));
+    assert_eq!(count_posts(&db).await.expect("count"), 2 + 23);
+    assert_eq!(count_users(&db).await.expect("count"), 2 + 4);
+}
+
 #[tokio::test]
 async fn a_dry_run_writes_nothing() {
     let fixture = with_fixture!();

@@ -14,5 +14,6 @@ mod import;
 mod page_cache;
 mod pages;
 mod posts;
+mod properties;
 mod reset;
 mod serving;

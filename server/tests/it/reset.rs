@@ -383,7 +383,38 @@ async fn one_link_used_twice_at_once_succeeds_once(backend: Backend) {
     assert!(first != second, "exactly one new password holds");
 }
 
+async fn a_reset_asked_in_another_case_is_mailed_to_the_stored_address(backend: Backend) {
+    let server = start_on(&backend).await;
+    request_reset(&server, "c@DEMO.COM").await;
+    deliver_mail(&server).await;
+    let mails = outbox(&server);
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].contains("To: C@demo.com"), "{}", mails[0]);
+    assert!(!mails[0].contains("DEMO.COM"), "{}", mails[0]);
+}
+
+async fn a_look_alike_address_gets_no_reset_link(backend: Backend) {
+    let server = start_on(&backend).await;
+    crate::support::register(&server, "victim", "victim@gmail.com").await;
+    request_reset(&server, "victim@gma\u{130}l.com").await;
+    assert_eq!(deliver_mail(&server).await, [Outcome::Dropped]);
+    assert!(outbox(&server).is_empty(), "{:?}", outbox(&server));
+}
+
+async fn a_look_alike_address_does_not_log_in(backend: Backend) {
+    let server = start_on(&backend).await;
+    crate::support::register(&server, "victim", "victim@gmail.com").await;
+    assert!(
+        login(&server, "victim@gma\u{130}l.com", "secret123")
+            .await
+            .is_none()
+    );
+}
+
 on_both_backends!(
+    a_reset_asked_in_another_case_is_mailed_to_the_stored_address,
+    a_look_alike_address_gets_no_reset_link,
+    a_look_alike_address_does_not_log_in,
     one_link_used_twice_at_once_succeeds_once,
     a_queued_message_is_delivered_by_one_instance_only,
     a_link_sent_before_an_email_change_stops_working,

@@ -439,3 +439,23 @@ pub async fn write_post(server: &TestServer, author: &str, title: &str, content:
         .await
         .expect("insert")
 }
+
+/// The process's peak resident memory, in KiB.
+pub fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmHWM:"))
+                .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Starts measuring the peak resident memory from now (Linux: writing 5 resets VmHWM); returns
+/// the current peak.
+pub fn reset_peak_rss_kib() -> u64 {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    peak_rss_kib()
+}
