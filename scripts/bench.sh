@@ -134,6 +134,14 @@ echo "Quire benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ {
 echo "wrk: $threads threads, $connections connections (1 for the '1 client' row), ${duration} s per row; 'served' is what anonymous visitors get (kept pages),"
 echo "'rendered' bypasses the page cache (a cookie named quire_*), so every request renders the page."
 bypass='Cookie: quire_bench=1'
+# wrk posts list_posts' arguments as the app's own client does: JSON, from the same site.
+cat >"$dir/list_posts.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"page":1}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Accept"] = "application/json"
+wrk.headers["Sec-Fetch-Site"] = "same-origin"
+LUA
 for posts in $sizes; do
   db="$dir/bench-$posts.db"
   echo
@@ -161,6 +169,9 @@ for posts in $sizes; do
   row "home page, served" "$served_rps" $rest
   read -r rendered_rps rest <<<"$(measure "http://$quire_addr/" -H "$bypass")"
   row "home page, rendered" "$rendered_rps" $rest
+  # What the app in the browser asks for when it shows the home page: the same page as JSON.
+  read -r json_rps rest <<<"$(measure "http://$quire_addr/api/list_posts" -s "$dir/list_posts.lua")"
+  row "list_posts page 1, JSON (browser navigation)" "$json_rps" $rest
   row "deepest page ($last), served" $(measure "http://$quire_addr/?page=$last")
   row "deepest page ($last), rendered" $(measure "http://$quire_addr/?page=$last" -H "$bypass")
   row "middle page ($middle), rendered" $(measure "http://$quire_addr/?page=$middle" -H "$bypass")
@@ -179,7 +190,7 @@ for posts in $sizes; do
   row "/search, two words, page 3, 1 client" $(threads=1 connections=1 measure "http://$quire_addr/search?q=chess%20patience&page=3")
   row "/search, a word in one post ($posts)" $(measure "http://$quire_addr/search?q=$posts")
   row "/search, a word in no post" $(measure "http://$quire_addr/search?q=zyzzyva")
-  echo "ratio to the hand-written handler: served $(ratio "$served_rps" "$plain_rps")x, rendered $(ratio "$rendered_rps" "$plain_rps")x"
+  echo "ratio to the hand-written handler: served $(ratio "$served_rps" "$plain_rps")x, rendered $(ratio "$rendered_rps" "$plain_rps")x, list_posts JSON $(ratio "$json_rps" "$plain_rps")x"
   echo "memory: Quire's peak RSS $(memory_mb) MB, now $(memory_mb VmRSS) MB"
   kill "$quire_pid" "$plain_pid"
   wait "$quire_pid" "$plain_pid" 2>/dev/null || true

@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 ensure_build_tools
-# --split: the forms are lazily loaded islands (see build_debug in setup.sh).
+# --split: the pages are lazily loaded routes (see build_debug in setup.sh).
 exec cargo leptos serve --split "$@"

@@ -41,14 +41,14 @@ ensure_release_tools() {
   fi
 }
 
-# The forms are lazily loaded islands: every build splits the WASM (--split), since without it the
+# The pages are lazily loaded routes: every build splits the WASM (--split), since without it the
 # browser cannot load them (the lazy loader's module name stays a placeholder).
 build_debug() {
   cargo leptos build --split
 }
 
 # The release build: optimized WASM (wasm-opt) split into a base module and one lazily loaded
-# part per island (--split), content-hashed asset names, brotli and gzip copies of every site file
+# part per route (--split), content-hashed asset names, brotli and gzip copies of every site file
 # made at build time, in its own site folder.
 export RELEASE_SITE_ROOT=target/site-release
 
@@ -130,19 +130,19 @@ ensure_stress_tools() {
 }
 
 # Prints the release bundle's sizes, raw and brotli (-q 11): the base every page loads (the main
-# WASM module and its JS; a page without a form loads nothing else) and, for each island (a form,
-# or the author's Delete dialog), its lazily loaded part (the files the split manifest lists for it,
-# some shared with other islands) and the total of a first visit to a page that shows it.
+# WASM module and its JS) and, for each lazily loaded part (a page's route, split out by
+# `--split`), its files (as the split manifest lists them, some shared with other parts) and the
+# total of a first visit to a page that shows it: the base, then that page's part.
 report_bundle() {
-  local pkg="$RELEASE_SITE_ROOT/pkg" manifest base_raw base_br island files raw br
+  local pkg="$RELEASE_SITE_ROOT/pkg" manifest base_raw base_br part files raw br
   local base=("$pkg"/quire.*.wasm "$pkg"/quire.*.js "$pkg"/__wasm_split.*.js)
   read -r base_raw base_br <<<"$(bundle_sizes "${base[@]}")"
   printf '%-44s %10s %10s\n' "part" "raw" "brotli"
   printf '%-44s %10s %10s\n' "base: $(basename "${base[0]}") + JS" "$base_raw" "$base_br"
   manifest=$(ls "$pkg"/__wasm_split_manifest.*.json)
-  while read -r island files; do
+  while read -r part files; do
     read -r raw br <<<"$(bundle_sizes $(for f in $files; do echo "$pkg/$f.wasm"; done))"
-    printf '%-44s %10s %10s   first visit: %s raw, %s brotli\n' "island $island" "$raw" "$br" \
+    printf '%-44s %10s %10s   first visit: %s raw, %s brotli\n' "part $part" "$raw" "$br" \
       "$((base_raw + raw))" "$((base_br + br))"
   done < <(python3 -c '
 import json, sys

@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
+    Lazy, LazyRoute, SsrMode,
     components::{Route, Router, Routes},
-    path,
+    lazy_route, path,
 };
 
 use crate::{
@@ -18,7 +18,7 @@ use crate::{
     components::{
         error_page::{ErrorStatusPage, NotFound},
         hydration_mark::HydrationMark,
-        layout::Layout,
+        layout::{Layout, Routing},
     },
     posts::{
         edit::{DeletePostPage, NewPostPage, UpdatePostPage},
@@ -44,7 +44,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="alternate" type="application/atom+xml" title="Quire: newest posts" href="/feed.xml"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options islands=true/>
+                <HydrationScripts options/>
                 <MetaTags/>
             </head>
             <body>
@@ -54,16 +54,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The whole app: every route inside the shared layout. Pages are rendered on the server only,
-/// and wait for their data (`SsrMode::Async`), so the HTML is complete even without JavaScript;
-/// the browser hydrates just the islands (`#[island]`: the forms and the delete dialog), and
-/// links are ordinary page loads.
+/// The whole app: every route inside the shared layout. Pages wait for their data on the
+/// server (`SsrMode::Async`), so the first page is complete even without JavaScript; the browser
+/// then hydrates it, and from there on the router navigates in the browser, each page loading
+/// its data from its server functions and its code as a lazily loaded route.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let routing = RwSignal::new(false);
+    provide_context(Routing(routing));
     view! {
         <Title text="Quire"/>
-        <Router>
+        <Router set_is_routing=routing>
             <Pages/>
         </Router>
         <HydrationMark/>
@@ -79,23 +81,65 @@ fn Pages() -> impl IntoView {
     view! {
         <Layout>
             <Routes fallback=NotFound>
-                <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                <Route path=path!("/home") view=HomePage ssr=SsrMode::Async/>
-                <Route path=path!("/post/new") view=NewPostPage ssr=SsrMode::Async/>
-                <Route path=path!("/post/:id") view=PostPage ssr=SsrMode::Async/>
-                <Route path=path!("/post/:id/update") view=UpdatePostPage ssr=SsrMode::Async/>
-                <Route path=path!("/post/:id/delete") view=DeletePostPage ssr=SsrMode::Async/>
-                <Route path=path!("/user/:username") view=UserPostsPage ssr=SsrMode::Async/>
-                <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async/>
-                <Route path=path!("/about") view=AboutPage ssr=SsrMode::Async/>
-                <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
-                <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
-                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
-                <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
-                <Route path=path!("/reset_password") view=RequestResetPage ssr=SsrMode::Async/>
-                <Route path=path!("/reset_password/:token") view=ResetPasswordPage ssr=SsrMode::Async/>
-                <Route path=path!("/error/:status") view=ErrorStatusPage ssr=SsrMode::Async/>
+                <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/home") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/post/new") view={Lazy::<NewPostRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/post/:id") view={Lazy::<PostRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/post/:id/update") view={Lazy::<UpdatePostRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/post/:id/delete") view={Lazy::<DeletePostRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/user/:username") view={Lazy::<UserPostsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/about") view={Lazy::<AboutRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/reset_password") view={Lazy::<RequestResetRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/reset_password/:token") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/error/:status") view={Lazy::<ErrorStatusRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </Layout>
     }
 }
+
+/// Declares a route whose view is loaded lazily: in a split build (`cargo leptos --split`, as every
+/// build script runs it) each page's code is its own WASM part, fetched when the page is first
+/// shown. The page fetches its own data, so a route has no separate data half.
+macro_rules! lazy_page {
+    ($($route:ident => $page:ident),* $(,)?) => {
+        $(
+            #[doc = concat!("The lazily loaded route of [`", stringify!($page), "`].")]
+            struct $route;
+
+            #[lazy_route]
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                fn view(this: Self) -> AnyView {
+                    let _ = this;
+                    view! { <$page/> }.into_any()
+                }
+            }
+        )*
+    };
+}
+
+lazy_page!(
+    HomeRoute => HomePage,
+    NewPostRoute => NewPostPage,
+    PostRoute => PostPage,
+    UpdatePostRoute => UpdatePostPage,
+    DeletePostRoute => DeletePostPage,
+    UserPostsRoute => UserPostsPage,
+    UsersRoute => UsersPage,
+    AboutRoute => AboutPage,
+    SearchRoute => SearchPage,
+    RegisterRoute => RegisterPage,
+    LoginRoute => LoginPage,
+    AccountRoute => AccountPage,
+    RequestResetRoute => RequestResetPage,
+    ResetPasswordRoute => ResetPasswordPage,
+    ErrorStatusRoute => ErrorStatusPage,
+);

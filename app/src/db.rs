@@ -134,8 +134,8 @@ pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// SQLite connections in the pool: two per core, at least four. SQLite's work is CPU on a local
 /// file, so connections beyond the cores only queue, and each one keeps its own page cache,
-/// prepared statements and worker thread: on two cores, eight connections peaked about 15 MB
-/// higher than four under the benchmark's pages and searches.
+/// prepared statements and worker thread, so more connections only cost memory (see
+/// BENCHMARKS.md).
 pub fn sqlite_connections() -> u32 {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     u32::try_from(cores.saturating_mul(2)).map_or(u32::MAX, |n| n.max(4))
@@ -176,7 +176,7 @@ impl Db {
 
     /// Opens SQLite with WAL, a busy timeout and foreign keys enforced. Each connection keeps a
     /// 1 MB page cache (half SQLite's default): deep pages scan far more than any cache holds, and
-    /// eight connections' caches were a third of the process under that load. The pool holds
+    /// the connections' caches were a large part of the process under that load. The pool holds
     /// [`sqlite_connections`] connections.
     pub async fn connect_sqlite(options: SqliteConnectOptions) -> Result<Self, sqlx::Error> {
         let options = options

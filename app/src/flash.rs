@@ -2,6 +2,8 @@
 //! server function that hands it to the page once.
 
 use leptos::prelude::*;
+
+use crate::server_call::JsonRead;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -73,7 +75,7 @@ impl Flash {
 }
 
 /// Takes (reads and clears) the flash message waiting for this browser, if any.
-#[server(endpoint = "take_flash")]
+#[server(endpoint = "take_flash", input = JsonRead)]
 pub async fn take_flash() -> Result<Option<Flash>, AppError> {
     Ok(cookie::take_flash())
 }

@@ -11,16 +11,21 @@ use web_sys::{Headers, RequestInit, Response, UrlSearchParams};
 
 use crate::error::AppError;
 
+/// The encoding of every server function that reads: arguments and answer as JSON in a `POST`,
+/// which the browser reads with the JSON reader it has anyway; Leptos' default (form fields)
+/// would compile a query-string writer into the bundle for the router's reads.
+pub type JsonRead = leptos::server_fn::codec::Json;
+
 /// What a server function answered when it succeeded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reply {
     /// Its JSON-encoded result.
     Body(String),
-    /// It sent the browser to another page, which is now loading.
-    Redirected,
+    /// It sent the browser to this address (a path on this site), for the caller to show.
+    Redirect(String),
 }
 
-/// Posts `fields` to the server function at `path`. Follows the redirect the function asks for
+/// Posts `fields` to the server function at `path`. Reports the redirect the function asks for
 /// (a log-in that goes home, a post that was saved); a call that never reached the server is
 /// [`AppError::Unreachable`].
 pub async fn post(path: &str, fields: &UrlSearchParams) -> Result<Reply, AppError> {
@@ -38,11 +43,7 @@ pub async fn post(path: &str, fields: &UrlSearchParams) -> Result<Reply, AppErro
     let location = headers.get("location").ok().flatten();
     match location {
         Some(location) if headers.has(REDIRECT_HEADER).unwrap_or(false) => {
-            window()
-                .location()
-                .set_href(&location)
-                .map_err(|_| AppError::Unreachable)?;
-            Ok(Reply::Redirected)
+            Ok(Reply::Redirect(location))
         }
         _ => Ok(Reply::Body(body)),
     }

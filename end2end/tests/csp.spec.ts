@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { waitForHydration } from './helpers';
 
-test('pages hydrate their islands under their Content-Security-Policy without a violation', async ({ page }) => {
+test('the page hydrates, navigates and posts a form under its Content-Security-Policy without a violation', async ({ page }) => {
   const violations: string[] = [];
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
@@ -12,10 +12,11 @@ test('pages hydrate their islands under their Content-Security-Policy without a 
   expect(policy).not.toContain('unsafe-inline');
   await waitForHydration(page);
 
+  await page.evaluate(() => ((window as unknown as { __marker: string }).__marker = 'still here'));
   await page.getByRole('link', { name: 'Login' }).click();
   await expect(page).toHaveURL('/login');
-  await waitForHydration(page);
   await page.getByRole('button', { name: 'Login' }).click();
   await expect(page.locator('#email-error')).not.toBeEmpty();
+  expect(await page.evaluate(() => (window as unknown as { __marker?: string }).__marker)).toBe('still here');
   expect(violations).toEqual([]);
 });

@@ -18,8 +18,8 @@ export async function pageLinks(page: Page): Promise<{ links: string[]; current:
 }
 
 /**
- * Waits until the current page's islands run, so its forms answer without a page load. Every
- * link is a page load: call it again on each page whose script-driven behaviour a test checks.
+ * Waits until the app has hydrated the page it was loaded with, so its links and forms answer
+ * without a page load; later pages are shown by the app itself and need no wait.
  */
 export async function waitForHydration(page: Page): Promise<void> {
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
@@ -42,9 +42,9 @@ export function newAccount(prefix: string) {
   return { username, email: `${username}@example.com` };
 }
 
-/** Signs up through the form and waits for the log-in page it leads to. */
+/** Signs up through the form (opening it unless it is open) and waits for the log-in page. */
 export async function register(page: Page, username: string, email: string, password: string) {
-  await page.goto('/register');
+  if (!page.url().endsWith('/register')) await page.goto('/register');
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);

@@ -37,7 +37,7 @@ test('with JavaScript, an author creates, edits and deletes a post (confirming i
   await createPost(page, title, 'First line\nSecond line');
   await updatePost(page, title, `${title} (edited)`);
 
-  // The dialog is the author buttons' island; before it runs, Delete is a link to a page.
+  // Before the app has hydrated, Delete is a link to a page; after, it opens the dialog.
   await waitForHydration(page);
   await page.getByRole('link', { name: 'Delete' }).click();
   const dialog = page.getByRole('dialog');

@@ -1,12 +1,9 @@
-//! The browser entry point: makes the server-rendered page's islands (its forms) interactive.
+//! The browser entry point: hydrates the server-rendered page with the app's components.
 
-// The islands' hydration functions live in `app`; naming the crate links it into the bundle.
-extern crate app as _;
-
-/// Called by the generated JS loader once the WASM module is ready; the loader then hydrates
-/// each `<leptos-island>` of the page with its function.
+/// Called by the generated JS loader once the WASM module is ready.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_islands();
+    // Pages are lazily loaded routes, which only the asynchronous hydration can wait for.
+    leptos::mount::hydrate_lazy(app::App);
 }

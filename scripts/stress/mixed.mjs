@@ -1,6 +1,6 @@
 // Every kind of page and the read-only server functions, logged in and logged out, over many
 // connections at once: each must come back whole, within the client's time limit.
-import { agent, form, formHeaders, login, pool, send } from './http.mjs';
+import { agent, formHeaders, login, pool, send } from './http.mjs';
 import { counts, summary } from './figures.mjs';
 
 /** The request number `i` of the mix, for a site seeded with `users` writers and `posts` posts. */
@@ -23,10 +23,10 @@ function pick(i, { users, posts }) {
     { path: '/register' },
     { path: '/reset_password' },
     { path: '/no/such/page' },
-    { path: '/api/list_posts', body: form({ page }) },
-    { path: '/api/get_post', body: form({ id: post }) },
-    { path: '/api/list_user_posts', body: form({ username: writer, page: 1 }) },
-    { path: '/api/current_user', body: '' },
+    { path: '/api/list_posts', body: JSON.stringify({ page }) },
+    { path: '/api/get_post', body: JSON.stringify({ id: post }) },
+    { path: '/api/list_user_posts', body: JSON.stringify({ username: writer, page: 1 }) },
+    { path: '/api/current_user', body: '{}' },
   ];
   return kinds[i % kinds.length];
 }
@@ -44,7 +44,7 @@ export async function mixedLoad(base, { requests, connections, users, posts }) {
     const cookie = i % 2 === 0 ? sessions[i % sessions.length] : undefined;
     const options = kind.body === undefined
       ? { path: kind.path, headers: cookie ? { Accept: 'text/html', Cookie: cookie } : { Accept: 'text/html' } }
-      : { method: 'POST', path: kind.path, headers: { ...formHeaders(cookie), Accept: 'application/json' }, body: kind.body };
+      : { method: 'POST', path: kind.path, headers: { ...formHeaders(cookie), 'Content-Type': 'application/json', Accept: 'application/json' }, body: kind.body };
     const res = await send(base, { ...options, agent: via, timeoutMs: 10_000 });
     outcomes.push(res.failure ?? `${Math.floor(res.status / 100)}xx`);
     if (!res.failure) times.push(res.ms);

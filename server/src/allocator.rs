@@ -10,9 +10,8 @@ use libmimalloc_sys::{mi_option_get, mi_option_set, mi_option_t};
 const PURGE_DELAY: mi_option_t = 15;
 
 /// How long mimalloc keeps freed memory before giving it back, in milliseconds. Its default,
-/// 1,000, keeps the heap of every burst of renders for a second: measured here at a million
-/// posts, 10 ms took peak memory over the benchmark's rows from 45.7 to 42.7 MB with no change in
-/// throughput beyond noise, where 0 cost about 30% of rendered pages' throughput.
+/// 1,000, keeps the heap of every burst of renders for a second; 10 ms lowers peak memory at no
+/// cost in throughput, where 0 slows rendered pages (see BENCHMARKS.md).
 pub const PURGE_DELAY_MS: c_long = 10;
 
 /// The environment variable that overrides [`PURGE_DELAY_MS`], read by mimalloc itself.
@@ -21,9 +20,8 @@ const PURGE_DELAY_VAR: &str = "MIMALLOC_PURGE_DELAY";
 /// How many heaps ("arenas") glibc's malloc may keep. Rust's allocations go to mimalloc; glibc's
 /// malloc serves the C code, which is SQLite, whose every connection runs on a thread of its own.
 /// glibc gives such threads heaps of their own (up to eight per core), and each keeps what its
-/// connection's busiest search freed: measured here at a million posts, one shared heap took the
-/// peak over the searches from 40.6 to 38.1 MB, for about 5% of search throughput and nothing
-/// measurable on pages.
+/// connection's busiest search freed; one shared heap lowers the peak over searches for a little
+/// search throughput (see BENCHMARKS.md).
 pub const GLIBC_ARENAS: i32 = 1;
 
 /// The environment variable that overrides [`GLIBC_ARENAS`], read by glibc itself.

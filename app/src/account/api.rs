@@ -2,10 +2,12 @@
 
 use leptos::prelude::*;
 
+use crate::server_call::JsonRead;
+
 use crate::{error::AppError, users::model::User};
 
 /// The logged-in user. Anyone else gets `Unauthorized` and a flash asking them to log in.
-#[server(endpoint = "account")]
+#[server(endpoint = "account", input = JsonRead)]
 pub async fn get_account() -> Result<User, AppError> {
     use crate::{
         auth::session::current_user,

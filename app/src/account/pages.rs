@@ -1,4 +1,4 @@
-//! `/account`: the logged-in user's profile, picture and password; the forms are one island.
+//! `/account`: the logged-in user's profile, picture and password.
 
 use leptos::prelude::*;
 use leptos_router::{components::Redirect, hooks::use_query_map};
@@ -8,6 +8,7 @@ use crate::{
         api::{ChangePassword, UpdateAccount, get_account},
         model::PictureError,
     },
+    auth::context::Auth,
     codec::resource,
     components::{
         error_page::ErrorPage,
@@ -23,7 +24,9 @@ use crate::{
 /// The account page; visitors who are not logged in are sent to log in first.
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let account = resource(|| (), |_| get_account());
+    // Read again after a form of this page succeeds: it leads back here, with no new address.
+    let saved = Auth::expect().same_page_runs;
+    let account = resource(move || saved.get(), |_| get_account());
     let picture_error = use_query_map().with_untracked(|q| {
         q.get_str("picture_error")
             .and_then(PictureError::from_code)
@@ -52,7 +55,7 @@ pub fn AccountPage() -> impl IntoView {
 
 /// The profile, picture and password forms; the profile form starts with `username` and
 /// `email`; `picture_error` is why the last upload was refused.
-#[island(lazy)]
+#[component]
 fn AccountForms(
     user: User,
     username: String,

@@ -2,10 +2,12 @@
 
 use leptos::prelude::*;
 
+use crate::server_call::JsonRead;
+
 use crate::{error::AppError, users::model::User};
 
 /// The logged-in user, if any.
-#[server(endpoint = "current_user")]
+#[server(endpoint = "current_user", input = JsonRead)]
 pub async fn get_current_user() -> Result<Option<User>, AppError> {
     use crate::{
         auth::session::current_user,

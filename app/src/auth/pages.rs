@@ -1,13 +1,11 @@
-//! The sign-up and log-in pages; their forms are islands.
+//! The sign-up and log-in pages.
 
 use leptos::prelude::*;
 use leptos_router::{components::Redirect, hooks::use_query_map};
 
 use crate::{
-    auth::{
-        api::{Login, Register},
-        context::Auth,
-    },
+    auth::api::{Login, Register, get_current_user},
+    codec::resource,
     components::{
         form::{FormError, SubmitButton, TextField},
         page_title::PageTitle,
@@ -16,14 +14,16 @@ use crate::{
     submitted::submitted,
 };
 
-/// Sends a logged-in visitor home: the sign-up and log-in pages are for visitors only.
+/// Sends a logged-in visitor home: the sign-up and log-in pages are for visitors only. Who is
+/// logged in is read once, when the page opens: a log-in made on the page goes where its form
+/// says, not home.
 #[component]
 pub fn RedirectIfLoggedIn() -> impl IntoView {
-    let auth = Auth::expect();
+    let user = resource(|| (), |_| get_current_user());
     view! {
         <Transition>
             {move || Suspend::new(async move {
-                matches!(auth.user.await, Ok(Some(_))).then(|| view! { <Redirect path="/"/> })
+                matches!(user.await, Ok(Some(_))).then(|| view! { <Redirect path="/"/> })
             })}
         </Transition>
     }
@@ -47,7 +47,7 @@ pub fn RegisterPage() -> impl IntoView {
 }
 
 /// The sign-up form, with each field's error under it, starting with `username` and `email`.
-#[island(lazy)]
+#[component]
 fn RegisterForm(username: String, email: String) -> impl IntoView {
     let action = form_action::<Register>();
     view! {
@@ -79,7 +79,7 @@ pub fn LoginPage() -> impl IntoView {
 }
 
 /// The log-in form, starting with `email`; `next` is where a successful log-in goes.
-#[island(lazy)]
+#[component]
 fn LoginForm(next: String, email: String) -> impl IntoView {
     let action = form_action::<Login>();
     view! {

@@ -1,8 +1,10 @@
-//! The flash message of the page, taken while the page is rendered and announced to screen readers.
+//! The flash message of the page, looked up after every navigation and announced to screen readers.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
 use crate::{
+    auth::context::Auth,
     codec::resource,
     flash::{FlashKind, take_flash},
 };
@@ -10,7 +12,19 @@ use crate::{
 /// The flash message for this page, announced to screen readers.
 #[component]
 pub fn FlashMessages() -> impl IntoView {
-    let flash = resource(|| (), |_| take_flash());
+    let location = use_location();
+    // Also after a form that leads back to its own page: that changes no address.
+    let submissions = Auth::expect().same_page_runs;
+    let flash = resource(
+        move || {
+            (
+                location.pathname.get(),
+                location.search.get(),
+                submissions.get(),
+            )
+        },
+        |_| take_flash(),
+    );
     view! {
         <Transition>
             {move || Suspend::new(async move {

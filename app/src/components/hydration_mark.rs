@@ -1,11 +1,10 @@
-//! The mark a page gets once its islands are interactive.
+//! The mark a page gets once it is interactive.
 
 use leptos::prelude::*;
 
-/// The last island of every page. Islands are hydrated in document order, so when this one's
-/// effect runs the forms above it are interactive: it marks `<body data-hydrated="true">`, which
-/// end-to-end tests wait for before they click.
-#[island]
+/// Marks `<body data-hydrated="true">` once the app has hydrated (effects run only in the
+/// browser, after hydration), which end-to-end tests wait for before they click.
+#[component]
 pub fn HydrationMark() -> impl IntoView {
     Effect::new(|_| {
         if let Some(body) = document().body() {

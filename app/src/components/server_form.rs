@@ -1,13 +1,18 @@
 //! A form that posts to a server function: a plain `<form>` that works without JavaScript, and
-//! that in the browser sends its fields with [`server_call::post`] and shows the answer in place
-//! (through [`form_state`]).
+//! that in the browser sends its fields with [`server_call::post`], shows a refusal in place
+//! (through [`form_state`]) and follows a success to its next page inside the app.
 
 use leptos::{ev::SubmitEvent, prelude::*, server_fn::ServerFn};
+use leptos_router::{
+    NavigateOptions,
+    hooks::{use_location, use_navigate},
+};
 use wasm_bindgen::JsCast;
 use web_sys::{FormData, HtmlFormElement, UrlSearchParams};
 
 use super::form_state;
 use crate::{
+    auth::context::Auth,
     error::AppError,
     server_call::{self, Reply},
 };
@@ -20,7 +25,7 @@ pub struct FormAction {
     error: Option<AppError>,
 }
 
-/// The action behind a form for server function `S`, made inside the form's island.
+/// The action behind a form for server function `S`, made inside the form's page.
 pub fn form_action<S: ServerFn>() -> FormAction {
     FormAction {
         path: S::PATH,
@@ -53,17 +58,65 @@ impl FormAction {
 
 /// A form that posts to the server function at `action` (a [`FormAction::url`]).
 #[component]
-pub fn ServerForm(action: &'static str, children: Children) -> impl IntoView {
+pub fn ServerForm(
+    action: &'static str,
+    /// The form's classes.
+    #[prop(optional)]
+    class: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    let next_page = NextPage::new();
     view! {
-        <form method="post" action=action on:submit=move |event| submit(action, event)>
+        <form method="post" action=action class=class on:submit=move |event| submit(action, next_page.clone(), event)>
             {children()}
         </form>
     }
 }
 
+/// Where a form goes after it succeeded: the page its server function names, shown by the
+/// router without a page load, with the log-in state and the flash looked up again.
+#[derive(Clone)]
+struct NextPage {
+    auth: Option<Auth>,
+    navigate: std::sync::Arc<dyn Fn(&str, NavigateOptions) + Send + Sync>,
+    here: Memo<String>,
+}
+
+impl NextPage {
+    fn new() -> Self {
+        let location = use_location();
+        let here = Memo::new(move |_| {
+            let (path, search) = (location.pathname.get(), location.search.get());
+            if search.is_empty() {
+                path
+            } else {
+                format!("{path}?{search}")
+            }
+        });
+        Self {
+            auth: use_context::<Auth>(),
+            navigate: std::sync::Arc::new(use_navigate()),
+            here,
+        }
+    }
+
+    /// Shows `address` (absolute on this site, or a path) in place of the form's page.
+    fn show(&self, address: &str) {
+        let origin = window().location().origin().unwrap_or_default();
+        let path = address.strip_prefix(origin.as_str()).unwrap_or(address);
+        let same_page = path == self.here.get_untracked();
+        if let Some(auth) = self.auth {
+            auth.changed(same_page);
+        }
+        if !same_page {
+            (self.navigate)(path, NavigateOptions::default());
+        }
+    }
+}
+
 /// Sends the submitted form's fields to `path` instead of letting the browser post them, and
 /// shows the answer. A form that cannot be read is left to the browser.
-fn submit(path: &'static str, event: SubmitEvent) {
+fn submit(path: &'static str, next_page: NextPage, event: SubmitEvent) {
     let Some(form) = form_of(&event) else {
         return;
     };
@@ -78,8 +131,10 @@ fn submit(path: &'static str, event: SubmitEvent) {
     form_state::set_busy(&form, true);
     leptos::task::spawn_local(async move {
         match server_call::post(path, &fields).await {
-            // The next page is loading: the form stays busy until it replaces this one.
-            Ok(Reply::Redirected) => {}
+            Ok(Reply::Redirect(address)) => {
+                form_state::set_busy(&form, false);
+                next_page.show(&address);
+            }
             Ok(Reply::Body(_)) => {
                 form_state::show_error(&form, None);
                 form_state::set_busy(&form, false);
@@ -113,7 +168,7 @@ fn fields_of(form: &HtmlFormElement) -> Option<UrlSearchParams> {
 
 /// The error a script-free post of the form for `path` came back with, if this page shows one.
 /// On the server the router provides it; in the browser it is read from the page's URL
-/// (`__path` and `__err`, as Leptos sends it), because an island cannot see the router's context.
+/// (`__path` and `__err`, as Leptos sends it), where the first page's script put it.
 fn script_free_error(path: &str) -> Option<AppError> {
     #[cfg(feature = "hydrate")]
     let found = form_error_in(&window().location().search().unwrap_or_default());

@@ -2,13 +2,15 @@
 
 use leptos::prelude::*;
 
+use crate::server_call::JsonRead;
+
 use crate::{
     error::AppError,
     posts::model::{Post, PostPage},
 };
 
 /// Page `page` (from 1) of all posts, newest first; a page that does not exist is `NotFound`.
-#[server(endpoint = "list_posts")]
+#[server(endpoint = "list_posts", input = JsonRead)]
 pub async fn list_posts(page: i64) -> Result<PostPage, AppError> {
     use crate::{
         pagination::{PER_PAGE, Pager},
@@ -30,7 +32,7 @@ pub async fn list_posts(page: i64) -> Result<PostPage, AppError> {
 }
 
 /// The post with this id, with its author.
-#[server(endpoint = "get_post")]
+#[server(endpoint = "get_post", input = JsonRead)]
 pub async fn get_post(id: i64) -> Result<Post, AppError> {
     use crate::{
         posts::repo,
@@ -41,7 +43,7 @@ pub async fn get_post(id: i64) -> Result<Post, AppError> {
 
 /// The post with this id, if the logged-in user wrote it: `NotFound` if there is no such post,
 /// `Unauthorized` for visitors (with a flash asking them to log in), `Forbidden` for anyone else.
-#[server(endpoint = "editable_post")]
+#[server(endpoint = "editable_post", input = JsonRead)]
 pub async fn get_editable_post(id: i64) -> Result<Post, AppError> {
     use crate::state::{db, with_status};
     with_status(async { ssr::editable_post(&db()?, id, true).await }).await

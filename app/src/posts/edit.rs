@@ -1,5 +1,5 @@
-//! Writing: the new-post, update-post and delete-confirmation pages. The forms, and the Delete
-//! button with its dialog, are islands.
+//! Writing: the new-post, update-post and delete-confirmation pages, and the Delete button
+//! with its dialog.
 
 use leptos::prelude::*;
 use leptos_router::{components::Redirect, hooks::use_params_map};
@@ -62,7 +62,7 @@ pub fn NewPostPage() -> impl IntoView {
 }
 
 /// The new-post form, starting from `draft`.
-#[island(lazy)]
+#[component]
 fn NewPostForm(draft: Draft) -> impl IntoView {
     let action = form_action::<CreatePost>();
     view! {
@@ -122,7 +122,7 @@ pub fn UpdatePostPage() -> impl IntoView {
 }
 
 /// The form that updates post `id`, starting from `draft`.
-#[island(lazy)]
+#[component]
 fn UpdatePostForm(id: i64, draft: Draft) -> impl IntoView {
     let action = form_action::<UpdatePost>();
     view! {
@@ -151,7 +151,7 @@ pub fn DeletePostPage() -> impl IntoView {
 }
 
 /// The confirmation page's question and answer.
-#[island(lazy)]
+#[component]
 fn DeleteForm(id: i64, title: String) -> impl IntoView {
     view! { <DeleteConfirmation id title/> }
 }
@@ -189,7 +189,7 @@ pub fn AuthorControls(post: Post) -> impl IntoView {
 
 /// The author's Update and Delete buttons for post `id`. With JavaScript, Delete asks in a
 /// dialog; without it, the link leads to the confirmation page.
-#[island(lazy)]
+#[component]
 fn AuthorButtons(id: i64, title: String) -> impl IntoView {
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     let open_dialog = move |event: leptos::ev::MouseEvent| {

@@ -86,8 +86,8 @@ pub fn draft_preview(draft: &Draft) -> impl IntoView + use<> {
 /// (`action_label`) comes first, and the form's main action stays its default.
 ///
 /// The switch changes the page through its elements directly instead of through reactive views:
-/// the views it needed (a tab that appears, panes that swap, a panel with three states) cost
-/// every post form about 4 KB more of the bundle.
+/// the views it needed (a tab that appears, panes that swap, a panel with three states) made every
+/// post form's bundle larger (see BENCHMARKS.md).
 #[component]
 pub fn PostFields(
     draft: Draft,
@@ -212,8 +212,8 @@ async fn render_in_browser(content: &str) -> Result<String, AppError> {
     fields.append("content", content);
     match server_call::post(PreviewPost::PATH, &fields).await? {
         Reply::Body(json) => serde_json::from_str(&json).map_err(|_| AppError::Internal),
-        // Only a page that is being left is redirected; nothing is left to show.
-        Reply::Redirected => Ok(String::new()),
+        // Only a visitor who is no longer logged in is sent elsewhere; nothing is left to show.
+        Reply::Redirect(_) => Ok(String::new()),
     }
 }
 

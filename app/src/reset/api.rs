@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::server_call::JsonRead;
+
 use crate::error::AppError;
 
 /// The flash every reset request gets, whether or not the account exists.
@@ -45,7 +47,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 
 /// Whether a reset token is still good; if not, the flash says so (the page then goes back to
 /// the request form).
-#[server(endpoint = "check_reset_token")]
+#[server(endpoint = "check_reset_token", input = JsonRead)]
 pub async fn check_reset_token(token: String) -> Result<bool, AppError> {
     use crate::state::{db, with_status};
     with_status(async {

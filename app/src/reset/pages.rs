@@ -1,5 +1,4 @@
-//! The "forgot password" pages: ask for a link, then set a new password with it; the forms
-//! are islands.
+//! The "forgot password" pages: ask for a link, then set a new password with it.
 
 use leptos::prelude::*;
 use leptos_router::{components::Redirect, hooks::use_params_map};
@@ -31,7 +30,7 @@ pub fn RequestResetPage() -> impl IntoView {
 }
 
 /// The form that asks for a reset link, starting with `email`.
-#[island(lazy)]
+#[component]
 fn RequestResetForm(email: String) -> impl IntoView {
     let action = form_action::<RequestPasswordReset>();
     view! {
@@ -71,7 +70,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
 }
 
 /// The new-password form for the reset link's `token`.
-#[island(lazy)]
+#[component]
 fn ResetPasswordForm(token: String) -> impl IntoView {
     let action = form_action::<ResetPassword>();
     view! {

@@ -2,10 +2,12 @@
 
 use leptos::prelude::*;
 
+use crate::server_call::JsonRead;
+
 use crate::{error::AppError, search::model::SearchResults};
 
 /// Page `page` of the posts matching `q`, five per page; a blank query finds nothing.
-#[server(endpoint = "search_posts")]
+#[server(endpoint = "search_posts", input = JsonRead)]
 pub async fn search_posts(q: String, page: i64) -> Result<SearchResults, AppError> {
     use crate::{
         client_gone::unless_gone,

@@ -5,7 +5,10 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     codec::resource,
-    components::{error_page::ErrorPage, page_links::PageLinks, page_title::PageTitle},
+    components::{
+        error_page::ErrorPage, page_links::PageLinks, page_title::PageTitle,
+        search_form::SearchForm,
+    },
     pagination::parse_page,
     search::{
         api::search_posts,
@@ -29,12 +32,12 @@ pub fn SearchPage() -> impl IntoView {
     view! {
         <PageTitle text="Search"/>
         <h1>"Search"</h1>
-        <form class="search-form" method="get" action="/search" role="search">
+        <SearchForm class="search-form">
             <label for="search-page-q" class="visually-hidden">"Search posts"</label>
             <input id="search-page-q" type="search" name="q" maxlength="200"
                 value=move || query.with(|q| q.get("q").unwrap_or_default())/>
             <button type="submit" class="button">"Search"</button>
-        </form>
+        </SearchForm>
         <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
             {move || Suspend::new(async move {
                 match results.await {

@@ -2,10 +2,12 @@
 
 use leptos::prelude::*;
 
+use crate::server_call::JsonRead;
+
 use crate::{error::AppError, posts::model::AuthorPostPage, users::model::UserPage};
 
 /// Page `page` of the users, by name, with their post counts.
-#[server(endpoint = "list_users")]
+#[server(endpoint = "list_users", input = JsonRead)]
 pub async fn list_users(page: i64) -> Result<UserPage, AppError> {
     use crate::{
         pagination::Pager,
@@ -27,7 +29,7 @@ pub async fn list_users(page: i64) -> Result<UserPage, AppError> {
 }
 
 /// Page `page` of one user's posts, newest first.
-#[server(endpoint = "list_user_posts")]
+#[server(endpoint = "list_user_posts", input = JsonRead)]
 pub async fn list_user_posts(username: String, page: i64) -> Result<AuthorPostPage, AppError> {
     use crate::{
         pagination::{PER_PAGE, Pager},
