@@ -4,16 +4,35 @@
 //! on the shared types) and are shown as a day built from its numbers, so the browser bundle
 //! carries neither chrono's RFC 3339/2822 parsers nor its format-string machinery.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 
 /// The day as readers see it, e.g. `2026-11-25` (UTC).
 pub fn day(at: &DateTime<Utc>) -> String {
     format!("{:04}-{:02}-{:02}", at.year(), at.month(), at.day())
 }
 
+/// The moment as a machine reads it (`<time datetime>`), to the second, e.g.
+/// `2026-11-25T09:05:03Z`.
+pub fn machine_time(at: &DateTime<Utc>) -> String {
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        day(at),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_machine_time_is_utc_to_the_second() {
+        let at = DateTime::from_timestamp(1_767_312_000 + 9 * 3600 + 5 * 60 + 3, 7_000)
+            .unwrap_or_default();
+        assert_eq!(machine_time(&at), "2026-01-02T09:05:03Z");
+    }
 
     #[test]
     fn a_day_is_zero_padded() {

@@ -49,7 +49,7 @@ impl fmt::Debug for Post {
             f,
             "Post('{}', '{}')",
             self.title,
-            self.date_posted.to_rfc3339()
+            crate::dates::machine_time(&self.date_posted)
         )
     }
 }
@@ -206,7 +206,7 @@ mod tests {
         };
         assert_eq!(
             format!("{post:?}"),
-            "Post('Blog 1', '1970-01-01T00:00:00+00:00')"
+            "Post('Blog 1', '1970-01-01T00:00:00Z')"
         );
     }
 }

@@ -90,7 +90,7 @@ fn SearchHit(hit: Hit) -> impl IntoView {
             <h2 class="post-title"><a href=hit.url()>{hit.title.clone()}</a></h2>
             <div class="post-meta">
                 <a class="author" href=hit.author.page_url()>{hit.author.username.clone()}</a>
-                <time datetime=hit.date_posted.to_rfc3339()>{crate::dates::day(&hit.date_posted)}</time>
+                <time datetime=crate::dates::machine_time(&hit.date_posted)>{crate::dates::day(&hit.date_posted)}</time>
             </div>
             <p class="snippet">{snippet}</p>
         </li>
