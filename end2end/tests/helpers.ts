@@ -18,11 +18,13 @@ export async function pageLinks(page: Page): Promise<{ links: string[]; current:
 }
 
 /**
- * Waits until the app has hydrated the page it was loaded with, so its links and forms answer
- * without a page load; later pages are shown by the app itself and need no wait.
+ * Waits until the app has hydrated the page it was loaded with, its forms included (a page's
+ * content hydrates after its data, a little after the page around it), so its links and forms
+ * answer without a page load; later pages are shown by the app itself and need no wait.
  */
 export async function waitForHydration(page: Page): Promise<void> {
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+  await expect(page.locator('form[data-server-form]:not([data-interactive="true"])')).toHaveCount(0);
 }
 
 /** Logs in through the form (works with JavaScript on or off) and waits for the home page. */

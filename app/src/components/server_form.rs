@@ -56,7 +56,10 @@ impl FormAction {
     }
 }
 
-/// A form that posts to the server function at `action` (a [`FormAction::url`]).
+/// A form that posts to the server function at `action` (a [`FormAction::url`]). Once the
+/// browser has hydrated it, it is marked `data-interactive="true"`: a page's content hydrates
+/// after its data, a little later than the page around it, and a form used before that posts
+/// the script-free way.
 #[component]
 pub fn ServerForm(
     action: &'static str,
@@ -66,8 +69,15 @@ pub fn ServerForm(
     children: Children,
 ) -> impl IntoView {
     let next_page = NextPage::new();
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if let Some(form) = form.get() {
+            let _ = form.set_attribute("data-interactive", "true");
+        }
+    });
     view! {
-        <form method="post" action=action class=class on:submit=move |event| submit(action, next_page.clone(), event)>
+        <form method="post" action=action class=class data-server-form="" node_ref=form
+            on:submit=move |event| submit(action, next_page.clone(), event)>
             {children()}
         </form>
     }
