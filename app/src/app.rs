@@ -32,7 +32,7 @@ use crate::{
 /// The HTML document the server renders around the app, with its Content-Security-Policy.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::csp::set_page_policy();
+    crate::server_only::csp::set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 
-use crate::server_call::JsonRead;
+use crate::shared::server_call::JsonRead;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::shared::error::AppError;
 
 /// How a flash message looks and is announced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,7 +77,8 @@ impl Flash {
 /// Takes (reads and clears) the flash message waiting for this browser, if any.
 #[server(endpoint = "take_flash", input = JsonRead)]
 pub async fn take_flash() -> Result<Option<Flash>, AppError> {
-    Ok(cookie::take_flash())
+    use crate::server_only::server_fn::run_server_fn;
+    run_server_fn(async { Ok(cookie::take_flash()) }).await
 }
 
 /// Server side of flash messages: the cookie.
@@ -86,7 +87,7 @@ pub mod cookie {
     use ::cookie::Cookie;
 
     use super::{Flash, FlashKind};
-    use crate::cookies;
+    use crate::server_only::cookies;
 
     /// The cookie that carries `flash` to the next page, `Secure` when `secure`.
     pub fn flash_cookie(flash: &Flash, secure: bool) -> Cookie<'static> {

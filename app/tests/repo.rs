@@ -7,13 +7,13 @@ use std::{
 };
 
 use app::{
-    db::{Db, DbError},
     posts::{
         model::NewPost,
         repo::{self as posts, PostRecord},
     },
     search::{model as search_model, repo as search},
-    seed::{SeedError, seed_demo, seed_sample},
+    server_only::db::{Db, DbError},
+    server_only::seed::{SeedError, seed_demo, seed_sample},
     users::repo::{self as users, UserRecord},
 };
 use chrono::{Duration, TimeZone, Utc};
@@ -88,7 +88,7 @@ macro_rules! on_both_backends {
                         return;
                     };
                     super::$scenario(test_db.db.clone()).await;
-                    if let app::db::Db::Postgres(pool) = &test_db.db {
+                    if let app::server_only::db::Db::Postgres(pool) = &test_db.db {
                         let schema: Option<String> = sqlx::query_scalar("select current_schema()").fetch_one(pool).await.ok();
                         if let Some(schema) = schema {
                             let _ = sqlx::query(sqlx::AssertSqlSafe(format!("drop schema if exists {schema} cascade"))).execute(pool).await;
@@ -433,7 +433,7 @@ async fn drop_all_then_migrate_gives_an_empty_schema(db: Db) {
 
 async fn a_post_date_round_trips_exactly(db: Db) {
     let user = add_user(&db, "Corey").await;
-    let before = app::clock::now();
+    let before = app::server_only::clock::now();
     let id = posts::insert_post(
         &db,
         user.id,
@@ -448,7 +448,7 @@ async fn a_post_date_round_trips_exactly(db: Db) {
         .await
         .expect("find")
         .expect("exists");
-    assert!(post.date_posted >= before && post.date_posted <= app::clock::now());
+    assert!(post.date_posted >= before && post.date_posted <= app::server_only::clock::now());
 }
 
 async fn an_email_differing_only_in_case_is_taken(db: Db) {
@@ -478,7 +478,7 @@ async fn a_username_differing_only_in_case_is_taken(db: Db) {
 }
 
 async fn a_rate_limit_counts_hits_and_restarts_after_its_window(db: Db) {
-    use app::rate_limit::repo::hit;
+    use app::server_only::rate_limit::repo::hit;
     assert_eq!(hit(&db, "k", 1000, 60).await.expect("hit").hits, 1);
     assert_eq!(hit(&db, "k", 1010, 60).await.expect("hit").hits, 2);
     let restarted = hit(&db, "k", 1060, 60).await.expect("hit");
@@ -486,7 +486,7 @@ async fn a_rate_limit_counts_hits_and_restarts_after_its_window(db: Db) {
 }
 
 async fn expired_rate_limit_counters_are_swept(db: Db) {
-    use app::rate_limit::repo::{delete_expired, hit};
+    use app::server_only::rate_limit::repo::{delete_expired, hit};
     hit(&db, "old", 1000, 60).await.expect("hit");
     hit(&db, "new", 5000, 60).await.expect("hit");
     assert_eq!(delete_expired(&db, 4000).await.expect("sweep"), 1);
@@ -494,7 +494,7 @@ async fn expired_rate_limit_counters_are_swept(db: Db) {
 }
 
 async fn a_claimed_message_is_not_claimed_again_while_leased(db: Db) {
-    use app::mail_queue::repo::{claim_due, enqueue};
+    use app::server_only::mail_queue::repo::{claim_due, enqueue};
     let id = enqueue(&db, "password_reset", "c@demo.com", 100)
         .await
         .expect("enqueue");
@@ -868,7 +868,10 @@ async fn users_are_listed_a_page_at_a_time_by_name_regardless_of_case(db: Db) {
 }
 
 async fn stamp(db: &Db) -> i64 {
-    app::totals::read_totals(db).await.expect("totals").stamp
+    app::server_only::totals::read_totals(db)
+        .await
+        .expect("totals")
+        .stamp
 }
 
 async fn the_change_stamp_moves_with_every_write_to_a_post(db: Db) {
@@ -904,7 +907,9 @@ async fn the_totals_read_with_the_stamp_match_the_rows(db: Db) {
     let corey = add_user(&db, "Corey").await;
     add_user(&db, "JohnDoe").await;
     add_posts(&db, corey.id, 3).await;
-    let totals = app::totals::read_totals(&db).await.expect("totals");
+    let totals = app::server_only::totals::read_totals(&db)
+        .await
+        .expect("totals");
     assert_eq!((totals.posts, totals.users), (3, 2));
 }
 

@@ -3,10 +3,10 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use app::{
-    db::{Db, mask_password},
-    mail_queue::repo as mail,
     posts::{model::NewPost, repo as posts},
-    seed::{seed_demo, seed_sample},
+    server_only::db::{Db, mask_password},
+    server_only::mail_queue::repo as mail,
+    server_only::seed::{seed_demo, seed_sample},
     users::repo as users,
 };
 

@@ -165,7 +165,7 @@ pub struct Config {
 pub struct TrustedProxies(pub Vec<ipnet::IpNet>);
 
 fn parse_proxies(list: &str) -> Result<TrustedProxies, String> {
-    app::client::parse_trusted_proxies(list).map(TrustedProxies)
+    app::server_only::client::parse_trusted_proxies(list).map(TrustedProxies)
 }
 
 /// How log lines are written.

@@ -1,6 +1,6 @@
 //! `CliError`: why a command failed, printed as one line before a non-zero exit.
 
-use app::{db::DbError, error::AppError, seed::SeedError};
+use app::{server_only::db::DbError, server_only::seed::SeedError, shared::error::AppError};
 
 /// Everything that can stop a `quire` command.
 #[derive(Debug, thiserror::Error)]

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use app::state::AppState;
+use app::server_only::state::AppState;
 use axum::{
     extract::State,
     http::{StatusCode, header},

@@ -2,8 +2,8 @@
 //! everything in one transaction (or nothing, with `--dry-run` or when a row cannot be taken).
 
 use app::{
-    db::{Db, mask_password},
-    import::{
+    server_only::db::{Db, mask_password},
+    server_only::import::{
         check::{Existing, Plan, plan},
         pictures::load_pictures,
         repo,

@@ -4,46 +4,31 @@
 // whole document shell is deeper than the default limit allows.
 #![recursion_limit = "256"]
 
-/// The access log and request ids.
-pub mod access_log;
 /// mimalloc's settings.
 pub mod allocator;
-/// HTTP statuses for server-function errors raised before the function runs.
-pub mod api_status;
 /// The `db` and `post` commands.
 pub mod cli;
 /// Command-line options and environment variables.
 pub mod config;
-/// The cross-site request check.
-pub mod cross_site;
 /// Why a command failed.
 pub mod error;
-/// Error pages for refused script-free form posts.
-pub mod form_refusal;
-/// Security and caching headers.
-pub mod headers;
 /// `/healthz` and `/readyz`.
 pub mod health;
-/// Response bodies that keep a value alive until they have been sent.
-pub mod held_body;
 /// The `import` command.
 pub mod import;
-/// Paths too long to name a file.
-pub mod long_paths;
-/// Pages kept for anonymous visitors until the next write.
-pub mod page_cache;
+/// The layers every request passes: request ids and the access log, headers, the cross-site
+/// check, the page cache, search slots, refused-form pages.
+pub mod middleware;
 /// The axum router.
 pub mod router;
-/// Turns to search, taken before a search is rendered, and the signal that its client has gone.
-pub mod search_turns;
 
 use app::{
-    db::Db,
-    mail_queue::RetryPolicy,
-    maintenance::spawn_background,
     reset::mail::Mailer,
-    secret::load_secret_key,
-    state::{AppState, Settings},
+    server_only::db::Db,
+    server_only::mail_queue::RetryPolicy,
+    server_only::maintenance::spawn_background,
+    server_only::secret::load_secret_key,
+    server_only::state::{AppState, Settings},
 };
 use tokio::net::TcpListener;
 

@@ -8,10 +8,10 @@ use std::{convert::Infallible, future::Future, sync::OnceLock, time::Duration};
 use app::{
     App,
     account::picture::{serve_avatar, upload_picture},
-    discovery::{robots, sitemap, sitemap_part},
-    feeds::{author_feed, site_feed},
+    server_only::discovery::{robots, sitemap, sitemap_part},
+    server_only::feeds::{author_feed, site_feed},
+    server_only::state::AppState,
     shell,
-    state::AppState,
 };
 use axum::handler::Handler;
 use axum::{
@@ -39,15 +39,15 @@ use tower_http::{
 };
 
 use crate::{
-    access_log::log_requests,
-    api_status::status_from_error,
-    cross_site::reject_cross_site,
-    form_refusal::{keep_submitted_fields, show_refusals},
-    headers::{HeaderPolicy, add_headers},
     health::{healthz, readyz},
-    long_paths::can_name_a_file,
-    page_cache::{PageCache, serve_cached},
-    search_turns::take_search_turns,
+    middleware::access_log::log_requests,
+    middleware::api_status::status_from_error,
+    middleware::cross_site::reject_cross_site,
+    middleware::form_refusal::{keep_submitted_fields, refill_refused_form},
+    middleware::headers::{HeaderPolicy, add_headers},
+    middleware::page_cache::{PageCache, serve_cached},
+    middleware::path_length::can_name_a_file,
+    middleware::search_slots::take_search_slot,
 };
 
 /// Largest request body for forms and server functions: room for a 100,000-character post
@@ -139,7 +139,7 @@ pub fn app(state: AppState, limits: Limits) -> Router {
         )
         .fallback_service(files)
         .layer(middleware::from_fn(keep_submitted_fields))
-        .layer(middleware::from_fn(take_search_turns))
+        .layer(middleware::from_fn(take_search_slot))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(RequestBodyTimeoutLayer::new(limits.client_idle))
         .layer(TimeoutLayer::with_status_code(
@@ -161,7 +161,10 @@ pub fn app(state: AppState, limits: Limits) -> Router {
         .with_state(state.clone());
     pages
         .merge(uploads)
-        .layer(middleware::from_fn_with_state(error_pages, show_refusals))
+        .layer(middleware::from_fn_with_state(
+            error_pages,
+            refill_refused_form,
+        ))
         .layer(middleware::from_fn(status_from_error))
         .layer(middleware::from_fn_with_state(
             PageCache::new(state.db.clone()),

@@ -2,9 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::server_call::JsonRead;
+use crate::shared::server_call::JsonRead;
 
-use crate::{error::AppError, users::model::User};
+use crate::{shared::error::AppError, users::model::User};
 
 /// The logged-in user. Anyone else gets `Unauthorized` and a flash asking them to log in.
 #[server(endpoint = "account", input = JsonRead)]
@@ -12,18 +12,18 @@ pub async fn get_account() -> Result<User, AppError> {
     use crate::{
         auth::session::current_user,
         flash::{FlashKind, cookie::set_flash},
-        owner_hold::OwnerHold,
-        state::db,
+        server_only::{server_fn::run_server_fn, state::db},
     };
-    // The flash is set after an `await`: the request's owners must still be reachable then.
-    let _owners = OwnerHold::current();
-    match current_user(&db()?).await? {
-        Some(user) => Ok(user),
-        None => {
-            set_flash(FlashKind::Info, "Please log in to access this page.");
-            Err(AppError::Unauthorized)
+    run_server_fn(async {
+        match current_user(&db()?).await? {
+            Some(user) => Ok(user),
+            None => {
+                set_flash(FlashKind::Info, "Please log in to access this page.");
+                Err(AppError::Unauthorized)
+            }
         }
-    }
+    })
+    .await
 }
 
 /// Changes the logged-in user's username and email. A new email needs the current password:
@@ -36,16 +36,16 @@ pub async fn update_account(
 ) -> Result<(), AppError> {
     use crate::{
         auth::session::require_user,
-        error::FieldErrors,
         flash::{FlashKind, cookie::set_flash},
-        messages,
-        state::{db, with_status},
+        server_only::{server_fn::run_server_fn, state::db},
+        shared::error::FieldErrors,
+        shared::messages,
         users::{
             model::{email_error, normalize_username, username_error},
             repo::update_user,
         },
     };
-    with_status(async {
+    run_server_fn(async {
         let db = db()?;
         let user = require_user(&db).await?;
         let (username, email) = (normalize_username(&username), email.trim().to_owned());
@@ -92,10 +92,10 @@ pub async fn change_password(
             session::{change_password_and_restart_sessions, require_user},
         },
         flash::{FlashKind, cookie::set_flash},
-        messages,
-        state::{db, with_status},
+        server_only::{server_fn::run_server_fn, state::db},
+        shared::messages,
     };
-    with_status(async {
+    run_server_fn(async {
         let db = db()?;
         let user = require_user(&db).await?;
         let mut errors = validate_new_password(&new_password, &confirm_password);
@@ -116,9 +116,9 @@ pub async fn change_password(
 mod ssr {
     use crate::{
         auth::{password::verify_password, repo::find_password_hash},
-        db::Db,
-        error::AppError,
-        rate_limit::{PASSWORD_CHECK, hit},
+        server_only::db::Db,
+        server_only::rate_limit::{PASSWORD_CHECK, hit},
+        shared::error::AppError,
     };
 
     /// Whether `password` is the user's current one; checks are counted per account, so a

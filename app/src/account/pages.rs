@@ -9,15 +9,15 @@ use crate::{
         model::PictureError,
     },
     auth::context::Auth,
-    codec::resource,
     components::{
         error_page::ErrorPage,
         form::{FieldError, FormError, SubmitButton, TextField},
         page_title::PageTitle,
         server_form::{ServerForm, form_action, mark_busy},
     },
-    error::AppError,
-    submitted::submitted,
+    shared::codec::resource,
+    shared::error::AppError,
+    shared::submitted::submitted,
     users::model::{User, avatar_url},
 };
 

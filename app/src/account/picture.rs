@@ -19,12 +19,12 @@ use crate::{
         repo,
     },
     auth::session::{find_user_by_token, token_from_headers},
-    cookies,
     flash::{Flash, FlashKind, cookie::flash_cookie},
-    random::random_hex,
-    state::AppState,
+    server_only::cookies,
+    server_only::random::random_hex,
+    server_only::state::AppState,
+    server_only::work_queue::{WorkError, WorkQueue},
     users::model::DEFAULT_IMAGE,
-    work_queue::{WorkError, WorkQueue},
 };
 
 /// Cache policy of stored pictures: their names are unique per upload.
@@ -281,7 +281,7 @@ async fn read_picture(mut multipart: Multipart) -> Result<(Vec<u8>, String), Pic
     Err(PictureError::Missing)
 }
 
-fn error_response(error: crate::db::DbError) -> Response {
+fn error_response(error: crate::server_only::db::DbError) -> Response {
     tracing::error!(%error, "profile picture request failed");
     (
         StatusCode::INTERNAL_SERVER_ERROR,

@@ -1,7 +1,7 @@
 //! SQL for uploaded profile pictures.
 
 use crate::{
-    db::{Db, DbError},
+    server_only::db::{Db, DbError},
     with_pool,
 };
 
@@ -25,7 +25,7 @@ pub async fn replace_avatar(
     old: Option<&str>,
 ) -> Result<(), DbError> {
     with_pool!(db, |pool| {
-        let mut tx = crate::db::begin_write(pool).await?;
+        let mut tx = crate::server_only::db::begin_write(pool).await?;
         sqlx::query("insert into avatars (name, content_type, data) values ($1, $2, $3)")
             .bind(name)
             .bind(content_type)

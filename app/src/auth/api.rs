@@ -2,18 +2,18 @@
 
 use leptos::prelude::*;
 
-use crate::server_call::JsonRead;
+use crate::shared::server_call::JsonRead;
 
-use crate::{error::AppError, users::model::User};
+use crate::{shared::error::AppError, users::model::User};
 
 /// The logged-in user, if any.
 #[server(endpoint = "current_user", input = JsonRead)]
 pub async fn get_current_user() -> Result<Option<User>, AppError> {
     use crate::{
         auth::session::current_user,
-        state::{db, with_status},
+        server_only::{server_fn::run_server_fn, state::db},
     };
-    with_status(async { current_user(&db()?).await }).await
+    run_server_fn(async { current_user(&db()?).await }).await
 }
 
 /// Creates an account, then sends the visitor to the log-in page. Sign-ups are counted per
@@ -27,16 +27,16 @@ pub async fn register(
 ) -> Result<(), AppError> {
     use crate::{
         auth::{model::validate_registration, password::hash_password, session::current_user},
-        client::current_client_key,
         flash::{FlashKind, cookie::set_flash},
-        rate_limit::{SIGNUP, hit},
-        state::{db, with_status},
+        server_only::client::current_client_key,
+        server_only::rate_limit::{SIGNUP, hit},
+        server_only::{server_fn::run_server_fn, state::db},
         users::{
             model::{NewUser, normalize_username},
             repo::{UserRecord, insert_user},
         },
     };
-    with_status(async {
+    run_server_fn(async {
         let db = db()?;
         if current_user(&db).await?.is_some() {
             leptos_axum::redirect("/");
@@ -89,12 +89,14 @@ pub async fn login(
             repo::find_credentials_by_email,
             session::{Verified, start_session},
         },
-        client::current_client_key,
-        rate_limit::{LOGIN_ACCOUNT, LOGIN_ACCOUNT_CLIENT, LOGIN_CLIENT, hit, refund, reset},
-        state::{db, with_status},
+        server_only::client::current_client_key,
+        server_only::rate_limit::{
+            LOGIN_ACCOUNT, LOGIN_ACCOUNT_CLIENT, LOGIN_CLIENT, hit, refund, reset,
+        },
+        server_only::{server_fn::run_server_fn, state::db},
         users::identity::identity_key,
     };
-    with_status(async {
+    run_server_fn(async {
         let db = &db()?;
         let email = email.trim().to_owned();
         validate_login(&email, &password)?;
@@ -140,7 +142,7 @@ pub async fn login(
 /// A real argon2id hash to check unknown emails against, so they take as long as known ones.
 #[cfg(feature = "ssr")]
 async fn dummy_hash() -> Result<String, AppError> {
-    use crate::{auth::password::hash_password, random::new_token};
+    use crate::{auth::password::hash_password, server_only::random::new_token};
     use std::sync::OnceLock;
     static DUMMY_HASH: OnceLock<String> = OnceLock::new();
     if let Some(hash) = DUMMY_HASH.get() {
@@ -155,9 +157,9 @@ async fn dummy_hash() -> Result<String, AppError> {
 pub async fn logout() -> Result<(), AppError> {
     use crate::{
         auth::session::end_session,
-        state::{db, with_status},
+        server_only::{server_fn::run_server_fn, state::db},
     };
-    with_status(async {
+    run_server_fn(async {
         end_session(&db()?).await?;
         leptos_axum::redirect("/");
         Ok(())

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 
 use crate::{
     auth::api::get_current_user,
-    codec::{JsonResource, resource},
-    error::AppError,
+    shared::codec::{JsonResource, resource},
+    shared::error::AppError,
     users::model::User,
 };
 

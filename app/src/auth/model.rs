@@ -1,8 +1,8 @@
 //! Rules for the sign-up and log-in forms, shared by browser and server.
 
 use crate::{
-    error::{AppError, FieldErrors},
-    messages,
+    shared::error::{AppError, FieldErrors},
+    shared::messages,
     users::model::{NewUser, email_error, password_error},
 };
 

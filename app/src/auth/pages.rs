@@ -5,13 +5,13 @@ use leptos_router::{components::Redirect, hooks::use_query_map};
 
 use crate::{
     auth::api::{Login, Register, get_current_user},
-    codec::resource,
     components::{
         form::{FormError, SubmitButton, TextField},
         page_title::PageTitle,
         server_form::{ServerForm, form_action},
     },
-    submitted::submitted,
+    shared::codec::resource,
+    shared::submitted::submitted,
 };
 
 /// Sends a logged-in visitor home: the sign-up and log-in pages are for visitors only. Who is

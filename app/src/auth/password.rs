@@ -9,7 +9,7 @@ use argon2::{
     password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
 };
 
-use crate::work_queue::{WorkError, WorkQueue};
+use crate::server_only::work_queue::{WorkError, WorkQueue};
 
 /// OWASP's argon2id minimum: 19 MiB of memory, 2 iterations, 1 lane.
 const MEMORY_KIB: u32 = 19 * 1024;

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::{
-    db::{Db, DbError},
+    server_only::db::{Db, DbError},
     users::{identity::identity_key, model::User},
     with_pool,
 };
@@ -88,7 +88,7 @@ pub async fn replace_password_if_unchanged(
     new_hash: &str,
 ) -> Result<bool, DbError> {
     let replaced = with_pool!(db, |pool| {
-        let mut tx = crate::db::begin_write(pool).await?;
+        let mut tx = crate::server_only::db::begin_write(pool).await?;
         let updated = sqlx::query("update users set password = $1 where id = $2 and password = $3")
             .bind(new_hash)
             .bind(user_id)
@@ -147,7 +147,7 @@ pub async fn store_session(
         "select 1 from users where id = $1 and password = $2"
     };
     with_pool!(db, |pool| {
-        let mut tx = crate::db::begin_write(pool).await?;
+        let mut tx = crate::server_only::db::begin_write(pool).await?;
         match replacing {
             Replacing::LogIn {
                 old,

@@ -6,11 +6,11 @@ use sha2::{Digest, Sha256};
 
 use crate::{
     auth::repo,
-    clock::now,
-    cookies,
-    db::{Db, DbError},
-    error::AppError,
-    random::new_token,
+    server_only::clock::now,
+    server_only::cookies,
+    server_only::db::{Db, DbError},
+    server_only::random::new_token,
+    shared::error::AppError,
     users::model::User,
 };
 

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::{components::page_title::PageTitle, error::AppError};
+use crate::{components::page_title::PageTitle, shared::error::AppError};
 
 /// A friendly page for `error`; on the server it also sets the response status.
 #[component]

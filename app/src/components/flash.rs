@@ -5,8 +5,8 @@ use leptos_router::hooks::use_location;
 
 use crate::{
     auth::context::Auth,
-    codec::resource,
     flash::{FlashKind, take_flash},
+    shared::codec::resource,
 };
 
 /// The flash message for this page, announced to screen readers.

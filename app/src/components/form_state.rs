@@ -9,7 +9,7 @@ use leptos::prelude::{document, window_event_listener};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlFormElement};
 
-use crate::error::AppError;
+use crate::shared::error::AppError;
 
 /// What the busy note under a submit button says.
 const WORKING: &str = "Working…";

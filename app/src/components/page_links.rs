@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::pagination::{PageLink, Pager};
+use crate::shared::pagination::{PageLink, Pager};
 
 /// Links to the pages of a list at `base` (`base?page=N`, or `base&page=N` when `base` has a
 /// query already), the current page marked.

@@ -13,8 +13,8 @@ use web_sys::{FormData, HtmlFormElement, UrlSearchParams};
 use super::form_state;
 use crate::{
     auth::context::Auth,
-    error::AppError,
-    server_call::{self, Reply},
+    shared::error::AppError,
+    shared::server_call::{self, Reply},
 };
 
 /// Where a form posts, and the error its latest script-free post came back with, if the page
@@ -207,7 +207,7 @@ fn form_error_in(search: &str) -> Option<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::{AppError, FormAction, form_error_in};
-    use crate::{error::FieldErrors, messages::TITLE_REQUIRED};
+    use crate::{shared::error::FieldErrors, shared::messages::TITLE_REQUIRED};
 
     fn refused(error: AppError) -> FormAction {
         FormAction {

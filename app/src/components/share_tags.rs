@@ -25,7 +25,7 @@ pub fn ShareTags(
 fn site_origin() -> String {
     #[cfg(feature = "ssr")]
     {
-        use_context::<crate::state::AppState>()
+        use_context::<crate::server_only::state::AppState>()
             .map(|state| state.settings.site_url().to_owned())
             .unwrap_or_default()
     }

@@ -2,23 +2,23 @@
 
 use leptos::prelude::*;
 
-use crate::server_call::JsonRead;
+use crate::shared::server_call::JsonRead;
 
 use crate::{
-    error::AppError,
     posts::model::{Post, PostPage},
+    shared::error::AppError,
 };
 
 /// Page `page` (from 1) of all posts, newest first; a page that does not exist is `NotFound`.
 #[server(endpoint = "list_posts", input = JsonRead)]
 pub async fn list_posts(page: i64) -> Result<PostPage, AppError> {
     use crate::{
-        pagination::{PER_PAGE, Pager},
         posts::repo,
-        state::{db, with_status},
-        totals::known_totals,
+        server_only::totals::known_totals,
+        server_only::{server_fn::run_server_fn, state::db},
+        shared::pagination::{PER_PAGE, Pager},
     };
-    with_status(async {
+    run_server_fn(async {
         let db = db()?;
         let total = match known_totals() {
             Some(totals) => totals.posts,
@@ -36,17 +36,17 @@ pub async fn list_posts(page: i64) -> Result<PostPage, AppError> {
 pub async fn get_post(id: i64) -> Result<Post, AppError> {
     use crate::{
         posts::repo,
-        state::{db, with_status},
+        server_only::{server_fn::run_server_fn, state::db},
     };
-    with_status(async { repo::find_post(&db()?, id).await?.ok_or(AppError::NotFound) }).await
+    run_server_fn(async { repo::find_post(&db()?, id).await?.ok_or(AppError::NotFound) }).await
 }
 
 /// The post with this id, if the logged-in user wrote it: `NotFound` if there is no such post,
 /// `Unauthorized` for visitors (with a flash asking them to log in), `Forbidden` for anyone else.
 #[server(endpoint = "editable_post", input = JsonRead)]
 pub async fn get_editable_post(id: i64) -> Result<Post, AppError> {
-    use crate::state::{db, with_status};
-    with_status(async { ssr::editable_post(&db()?, id, true).await }).await
+    use crate::server_only::{server_fn::run_server_fn, state::db};
+    run_server_fn(async { ssr::editable_post(&db()?, id, true).await }).await
 }
 
 /// Writes a new post as the logged-in user, then goes home, where it is first.
@@ -56,9 +56,9 @@ pub async fn create_post(title: String, content: String) -> Result<(), AppError>
         auth::session::require_user,
         flash::{FlashKind, cookie::set_flash},
         posts::{model::NewPost, repo},
-        state::{db, with_status},
+        server_only::{server_fn::run_server_fn, state::db},
     };
-    with_status(async {
+    run_server_fn(async {
         let db = db()?;
         let user = require_user(&db).await?;
         let post = NewPost {
@@ -80,12 +80,12 @@ pub async fn create_post(title: String, content: String) -> Result<(), AppError>
 pub async fn preview_post(content: String) -> Result<String, AppError> {
     use crate::{
         auth::session::require_user,
-        error::FieldErrors,
-        messages,
         posts::{markdown, model::CONTENT_MAX},
-        state::{db, with_status},
+        server_only::{server_fn::run_server_fn, state::db},
+        shared::error::FieldErrors,
+        shared::messages,
     };
-    with_status(async {
+    run_server_fn(async {
         require_user(&db()?).await?;
         if content.chars().count() > CONTENT_MAX {
             return Err(AppError::Invalid(FieldErrors::single(
@@ -104,9 +104,9 @@ pub async fn update_post(id: i64, title: String, content: String) -> Result<(), 
     use crate::{
         flash::{FlashKind, cookie::set_flash},
         posts::{model::NewPost, repo},
-        state::{db, with_status},
+        server_only::{server_fn::run_server_fn, state::db},
     };
-    with_status(async {
+    run_server_fn(async {
         let db = db()?;
         ssr::editable_post(&db, id, false).await?;
         let post = NewPost {
@@ -130,9 +130,9 @@ pub async fn delete_post(id: i64) -> Result<(), AppError> {
     use crate::{
         flash::{FlashKind, cookie::set_flash},
         posts::repo,
-        state::{db, with_status},
+        server_only::{server_fn::run_server_fn, state::db},
     };
-    with_status(async {
+    run_server_fn(async {
         let db = db()?;
         ssr::editable_post(&db, id, false).await?;
         if !repo::delete_post(&db, id).await? {
@@ -150,10 +150,10 @@ pub async fn delete_post(id: i64) -> Result<(), AppError> {
 mod ssr {
     use crate::{
         auth::session::current_user,
-        db::Db,
-        error::AppError,
         flash::{FlashKind, cookie::set_flash},
         posts::{model::Post, repo},
+        server_only::db::Db,
+        shared::error::AppError,
     };
 
     /// The post if the logged-in user wrote it. `flash_login` adds the "please log in" flash

@@ -19,7 +19,7 @@ pub fn PostCard(post: Post, #[prop(optional)] full_page: bool) -> impl IntoView 
             <div class="post-body">
                 <div class="post-meta">
                     <a class="author" href=post.author.page_url()>{post.author.username.clone()}</a>
-                    <time datetime=crate::dates::machine_time(&post.date_posted)>{post.display_date()}</time>
+                    <time datetime=crate::shared::dates::machine_time(&post.date_posted)>{post.display_date()}</time>
                 </div>
                 {title}
                 <div class="post-content" inner_html=post.html.clone()></div>

@@ -7,19 +7,19 @@ use leptos_router::{components::Redirect, hooks::use_params_map};
 use crate::{
     account::api::get_account,
     auth::context::Auth,
-    codec::resource,
     components::{
         error_page::ErrorPage,
         form::{FormError, SubmitButton},
         page_title::PageTitle,
         server_form::{ServerForm, form_action},
     },
-    error::AppError,
     posts::{
         api::{CreatePost, DeletePost, UpdatePost, get_editable_post},
         editor::{Draft, PostFields, draft_preview},
         model::Post,
     },
+    shared::codec::resource,
+    shared::error::AppError,
 };
 
 /// The `:id` of the current route, if it is a number.

@@ -6,15 +6,15 @@ use leptos::{html, prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::{
-    codec::resource,
     components::{
         form::{TextAreaField, TextField},
         form_state::aria_flag,
     },
-    error::AppError,
     posts::api::{PreviewPost, preview_post},
-    server_call::{self, Reply},
-    submitted::submitted,
+    shared::codec::resource,
+    shared::error::AppError,
+    shared::server_call::{self, Reply},
+    shared::submitted::submitted,
 };
 
 /// What the preview shows: nothing yet, the rendered draft, or why it could not be rendered.

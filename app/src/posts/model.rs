@@ -6,11 +6,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    error::{AppError, FieldErrors},
-    messages,
-    pagination::Pager,
+    shared::error::{AppError, FieldErrors},
+    shared::messages,
+    shared::pagination::Pager,
+    shared::xml_text::is_xml_char,
     users::model::Author,
-    xml_text::is_xml_char,
 };
 
 /// Longest title (the database enforces it too).
@@ -49,7 +49,7 @@ impl fmt::Debug for Post {
             f,
             "Post('{}', '{}')",
             self.title,
-            crate::dates::machine_time(&self.date_posted)
+            crate::shared::dates::machine_time(&self.date_posted)
         )
     }
 }
@@ -62,7 +62,7 @@ impl Post {
 
     /// The date as shown to readers, e.g. `2026-11-25`.
     pub fn display_date(&self) -> String {
-        crate::dates::day(&self.date_posted)
+        crate::shared::dates::day(&self.date_posted)
     }
 }
 

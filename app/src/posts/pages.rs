@@ -4,17 +4,17 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
-    codec::resource,
     components::{
         error_page::ErrorPage, page_links::PageLinks, page_title::PageTitle, share_tags::ShareTags,
     },
-    error::AppError,
-    pagination::parse_page,
     posts::{
         api::{get_post, list_posts},
         components::{PostCard, PostList},
         edit::AuthorControls,
     },
+    shared::codec::resource,
+    shared::error::AppError,
+    shared::pagination::parse_page,
 };
 
 /// `/` and `/home`: the newest posts, five per page.

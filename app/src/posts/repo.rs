@@ -4,12 +4,12 @@ use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
 use crate::{
-    clock::now,
-    db::{Db, DbError},
     posts::{
         markdown,
         model::{NewPost, Post, SUMMARY_MAX},
     },
+    server_only::clock::now,
+    server_only::db::{Db, DbError},
     users::model::Author,
     with_pool,
 };

@@ -2,9 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::server_call::JsonRead;
+use crate::shared::server_call::JsonRead;
 
-use crate::error::AppError;
+use crate::shared::error::AppError;
 
 /// The flash every reset request gets, whether or not the account exists.
 pub const REQUEST_SENT: &str = "If an account exists for that email, an email has been sent with instructions to reset your password.";
@@ -17,15 +17,15 @@ pub const INVALID_TOKEN: &str = "That is an invalid or expired token";
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use crate::{
         auth::session::current_user,
-        client::current_client_key,
-        error::FieldErrors,
         flash::{FlashKind, cookie::set_flash},
-        mail_queue::enqueue_password_reset,
-        rate_limit::{RESET_REQUEST, hit},
-        state::{app_state, with_status},
+        server_only::client::current_client_key,
+        server_only::mail_queue::enqueue_password_reset,
+        server_only::rate_limit::{RESET_REQUEST, hit},
+        server_only::{server_fn::run_server_fn, state::app_state},
+        shared::error::FieldErrors,
         users::model::email_error,
     };
-    with_status(async {
+    run_server_fn(async {
         let state = app_state()?;
         if current_user(&state.db).await?.is_some() {
             leptos_axum::redirect("/");
@@ -49,8 +49,8 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 /// the request form).
 #[server(endpoint = "check_reset_token", input = JsonRead)]
 pub async fn check_reset_token(token: String) -> Result<bool, AppError> {
-    use crate::state::{db, with_status};
-    with_status(async {
+    use crate::server_only::{server_fn::run_server_fn, state::db};
+    run_server_fn(async {
         let db = db()?;
         ssr::count_token_check(&db).await?;
         Ok(ssr::token_user(&db, &token).await?.is_some())
@@ -72,11 +72,11 @@ pub async fn reset_password(
             model::validate_new_password, password::hash_password,
             repo::replace_password_if_unchanged,
         },
-        error::FieldErrors,
         flash::{FlashKind, cookie::set_flash},
-        state::{db, with_status},
+        server_only::{server_fn::run_server_fn, state::db},
+        shared::error::FieldErrors,
     };
-    with_status(async {
+    run_server_fn(async {
         let db = db()?;
         ssr::count_token_check(&db).await?;
         let Some((user_id, old_hash)) = ssr::token_user(&db, &token).await? else {
@@ -115,14 +115,14 @@ pub async fn reset_password(
 mod ssr {
     use crate::{
         auth::repo::find_reset_identity,
-        client::current_client_key,
-        clock::now,
-        db::Db,
-        error::AppError,
         flash::{FlashKind, cookie::set_flash},
-        rate_limit::{RESET_TOKEN, hit},
         reset::{api::INVALID_TOKEN, token::parse_token},
-        state::app_state,
+        server_only::client::current_client_key,
+        server_only::clock::now,
+        server_only::db::Db,
+        server_only::rate_limit::{RESET_TOKEN, hit},
+        server_only::state::app_state,
+        shared::error::AppError,
     };
 
     /// Counts a token check against the client's allowance.

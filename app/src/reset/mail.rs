@@ -136,7 +136,7 @@ impl Mailer {
                 let name = format!(
                     "{}-{}.eml",
                     chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ"),
-                    crate::random::random_hex(4)
+                    crate::server_only::random::random_hex(4)
                 );
                 let path = dir.join(name);
                 tokio::fs::write(&path, message.formatted()).await?;

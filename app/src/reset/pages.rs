@@ -5,7 +5,6 @@ use leptos_router::{components::Redirect, hooks::use_params_map};
 
 use crate::{
     auth::pages::RedirectIfLoggedIn,
-    codec::resource,
     components::{
         error_page::ErrorPage,
         form::{FormError, SubmitButton, TextField},
@@ -13,7 +12,8 @@ use crate::{
         server_form::{ServerForm, form_action},
     },
     reset::api::{RequestPasswordReset, ResetPassword, check_reset_token},
-    submitted::submitted,
+    shared::codec::resource,
+    shared::submitted::submitted,
 };
 
 /// `/reset_password`: ask for a reset link.

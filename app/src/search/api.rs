@@ -2,24 +2,24 @@
 
 use leptos::prelude::*;
 
-use crate::server_call::JsonRead;
+use crate::shared::server_call::JsonRead;
 
-use crate::{error::AppError, search::model::SearchResults};
+use crate::{search::model::SearchResults, shared::error::AppError};
 
 /// Page `page` of the posts matching `q`, five per page; a blank query finds nothing.
 #[server(endpoint = "search_posts", input = JsonRead)]
 pub async fn search_posts(q: String, page: i64) -> Result<SearchResults, AppError> {
     use crate::{
-        client_gone::unless_gone,
-        pagination::{PER_PAGE, Pager, page_offset},
         search::{
-            gate::{SEARCHES, request_turn},
             model::{clean_query, words},
             repo,
+            slots::{SEARCHES, request_slot},
         },
-        state::{db, with_status},
+        server_only::cancel_on_disconnect::unless_gone,
+        server_only::{server_fn::run_server_fn, state::db},
+        shared::pagination::{PER_PAGE, Pager, page_offset},
     };
-    with_status(async {
+    run_server_fn(async {
         let query = clean_query(&q);
         let words = words(&query);
         if words.is_empty() {
@@ -34,7 +34,7 @@ pub async fn search_posts(q: String, page: i64) -> Result<SearchResults, AppErro
         // A search whose visitor has left neither waits for its turn nor keeps ranking.
         let found = unless_gone(
             async {
-                let _turn = request_turn(&SEARCHES).await?;
+                let _turn = request_slot(&SEARCHES).await?;
                 Ok(repo::find_matches(&db, &words, PER_PAGE, offset).await?)
             },
             || SEARCHES.busy(),

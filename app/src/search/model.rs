@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{pagination::Pager, users::model::Author};
+use crate::{shared::pagination::Pager, users::model::Author};
 
 /// Longest query taken, in characters; the rest is cut.
 pub const QUERY_MAX: usize = 200;

@@ -4,16 +4,16 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    codec::resource,
     components::{
         error_page::ErrorPage, page_links::PageLinks, page_title::PageTitle,
         search_form::SearchForm,
     },
-    pagination::parse_page,
     search::{
         api::search_posts,
         model::{CANDIDATES_MAX, Hit, encode_query_value},
     },
+    shared::codec::resource,
+    shared::pagination::parse_page,
 };
 
 /// The search page: the query in a form, then the hits, five per page.
@@ -90,7 +90,7 @@ fn SearchHit(hit: Hit) -> impl IntoView {
             <h2 class="post-title"><a href=hit.url()>{hit.title.clone()}</a></h2>
             <div class="post-meta">
                 <a class="author" href=hit.author.page_url()>{hit.author.username.clone()}</a>
-                <time datetime=crate::dates::machine_time(&hit.date_posted)>{crate::dates::day(&hit.date_posted)}</time>
+                <time datetime=crate::shared::dates::machine_time(&hit.date_posted)>{crate::shared::dates::day(&hit.date_posted)}</time>
             </div>
             <p class="snippet">{snippet}</p>
         </li>

@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::{
-    db::{Db, DbError},
     search::model::{CANDIDATES_MAX, Hit, MARK_END, MARK_START, pieces},
+    server_only::db::{Db, DbError},
     users::model::Author,
 };
 

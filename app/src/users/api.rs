@@ -2,20 +2,20 @@
 
 use leptos::prelude::*;
 
-use crate::server_call::JsonRead;
+use crate::shared::server_call::JsonRead;
 
-use crate::{error::AppError, posts::model::AuthorPostPage, users::model::UserPage};
+use crate::{posts::model::AuthorPostPage, shared::error::AppError, users::model::UserPage};
 
 /// Page `page` of the users, by name, with their post counts.
 #[server(endpoint = "list_users", input = JsonRead)]
 pub async fn list_users(page: i64) -> Result<UserPage, AppError> {
     use crate::{
-        pagination::Pager,
-        state::{db, with_status},
-        totals::known_totals,
+        server_only::totals::known_totals,
+        server_only::{server_fn::run_server_fn, state::db},
+        shared::pagination::Pager,
         users::{model::USERS_PER_PAGE, repo},
     };
-    with_status(async {
+    run_server_fn(async {
         let db = db()?;
         let total = match known_totals() {
             Some(totals) => totals.users,
@@ -32,12 +32,12 @@ pub async fn list_users(page: i64) -> Result<UserPage, AppError> {
 #[server(endpoint = "list_user_posts", input = JsonRead)]
 pub async fn list_user_posts(username: String, page: i64) -> Result<AuthorPostPage, AppError> {
     use crate::{
-        pagination::{PER_PAGE, Pager},
         posts::repo as posts,
-        state::{db, with_status},
+        server_only::{server_fn::run_server_fn, state::db},
+        shared::pagination::{PER_PAGE, Pager},
         users::repo as users,
     };
-    with_status(async {
+    run_server_fn(async {
         let db = db()?;
         let user = users::find_user_by_username(&db, &username)
             .await?

@@ -5,8 +5,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    error::{AppError, FieldErrors},
-    messages,
+    shared::error::{AppError, FieldErrors},
+    shared::messages,
 };
 
 /// Shortest username accepted at sign-up.
@@ -102,7 +102,7 @@ pub struct UserPage {
     /// The users on this page, by name.
     pub users: Vec<UserSummary>,
     /// Where this page sits; `pager.total` is the number of users.
-    pub pager: crate::pagination::Pager,
+    pub pager: crate::shared::pagination::Pager,
 }
 
 /// Where an avatar is served: the default from `public/profile_pics/`, uploads from the database.

@@ -5,10 +5,10 @@ use leptos_meta::Link;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
-    codec::resource,
     components::{error_page::ErrorPage, page_links::PageLinks, page_title::PageTitle},
-    pagination::parse_page,
     posts::components::PostList,
+    shared::codec::resource,
+    shared::pagination::parse_page,
     users::{
         api::{list_user_posts, list_users},
         model::avatar_url,

@@ -3,7 +3,7 @@
 use sqlx::QueryBuilder;
 
 use crate::{
-    db::{Db, DbError, is_unique_violation, violated_constraint},
+    server_only::db::{Db, DbError, is_unique_violation, violated_constraint},
     users::{
         identity::identity_key,
         model::{User, UserSummary},

@@ -10,8 +10,8 @@ use crate::support::{
     request, reset_peak_rss_kib, start, start_on, start_second, start_with,
 };
 use app::{
-    auth::repo::count_sessions_for_user, posts::repo::find_post, rate_limit::LOGIN_ACCOUNT,
-    users::repo::find_user_by_username,
+    auth::repo::count_sessions_for_user, posts::repo::find_post,
+    server_only::rate_limit::LOGIN_ACCOUNT, users::repo::find_user_by_username,
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE};
 
@@ -162,9 +162,10 @@ async fn a_client_over_its_limit_uses_up_no_account_s_attempts(backend: Backend)
             429
         );
     }
-    let attempts = app::rate_limit::repo::hits(&server.db, &LOGIN_ACCOUNT.key("user 1"))
-        .await
-        .expect("read the counter");
+    let attempts =
+        app::server_only::rate_limit::repo::hits(&server.db, &LOGIN_ACCOUNT.key("user 1"))
+            .await
+            .expect("read the counter");
     assert_eq!(attempts, 0);
 }
 
@@ -626,7 +627,9 @@ async fn content_with_a_nul_character_gets_the_field_error(backend: Backend) {
         post_form_with(&server, "/api/create_post", &form, Some(&session), &accept).await;
     assert_eq!(response.status, 422);
     assert!(
-        response.body.contains(app::messages::CONTENT_CONTROL),
+        response
+            .body
+            .contains(app::shared::messages::CONTENT_CONTROL),
         "{}",
         response.body
     );
@@ -643,7 +646,7 @@ async fn a_title_with_a_control_character_gets_the_field_error(backend: Backend)
         post_form_with(&server, "/api/create_post", &form, Some(&session), &accept).await;
     assert_eq!(response.status, 422);
     assert!(
-        response.body.contains(app::messages::TITLE_CONTROL),
+        response.body.contains(app::shared::messages::TITLE_CONTROL),
         "{}",
         response.body
     );

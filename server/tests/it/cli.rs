@@ -1,6 +1,6 @@
 //! The `quire` commands, run through `server::run` as the binary runs them.
 
-use app::{db::Db, users::repo as users};
+use app::{server_only::db::Db, users::repo as users};
 use clap::Parser;
 use server::config::Cli;
 
@@ -87,7 +87,7 @@ async fn mail_status_counts_and_lists_what_is_not_delivered() {
     let url = format!("sqlite://{}", dir.path().join("site.db").display());
     let db = Db::connect(&url).await.expect("open");
     db.migrate().await.expect("migrate");
-    app::mail_queue::enqueue_password_reset(&db, "c@demo.com")
+    app::server_only::mail_queue::enqueue_password_reset(&db, "c@demo.com")
         .await
         .expect("enqueue");
     let report = server::cli::mail_status(&db).await.expect("status");

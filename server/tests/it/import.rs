@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use app::{
     auth::repo::find_password_hash,
-    db::Db,
     posts::{
         model::NewPost,
         repo::{count_posts, find_post, insert_post},
     },
+    server_only::db::Db,
     users::repo::{count_users, find_user_by_username},
 };
 use clap::Parser;
@@ -148,9 +148,9 @@ async fn ids_dates_and_html_are_kept_and_new_posts_follow_them(backend: Backend)
         .await
         .expect("import");
     let db = Db::connect(&url).await.expect("open");
-    let source = app::import::source::read(&app::import::source::SourceUrl::Sqlite(
-        fixture.path().join("site.db"),
-    ))
+    let source = app::server_only::import::source::read(
+        &app::server_only::import::source::SourceUrl::Sqlite(fixture.path().join("site.db")),
+    )
     .await
     .expect("read fixture");
     for flask in &source.posts {
@@ -246,9 +246,9 @@ async fn merging_into_other_users_with_the_same_ids_keeps_every_post_with_its_au
     import(&url, &["--from", &from_arg(fixture.path()), "--merge"])
         .await
         .expect("merge");
-    let source = app::import::source::read(&app::import::source::SourceUrl::Sqlite(
-        fixture.path().join("site.db"),
-    ))
+    let source = app::server_only::import::source::read(
+        &app::server_only::import::source::SourceUrl::Sqlite(fixture.path().join("site.db")),
+    )
     .await
     .expect("read fixture");
     let names: std::collections::HashMap<i64, String> = source
@@ -385,10 +385,11 @@ async fn a_postgres_flaskblog_imports_too() {
 
 /// The fixture's rows in the tables Flask-SQLAlchemy creates on Postgres.
 async fn copy_fixture_to_postgres(site: &Path, url: &str) {
-    let source =
-        app::import::source::read(&app::import::source::SourceUrl::Sqlite(site.to_path_buf()))
-            .await
-            .expect("read fixture");
+    let source = app::server_only::import::source::read(
+        &app::server_only::import::source::SourceUrl::Sqlite(site.to_path_buf()),
+    )
+    .await
+    .expect("read fixture");
     let pool = sqlx::PgPool::connect(url).await.expect("connect");
     for statement in [
         "create table \"user\" (id serial not null, username varchar(20) not null, \

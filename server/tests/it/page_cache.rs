@@ -4,8 +4,8 @@
 
 use crate::support::{Backend, get, get_with_cookie, login, request, start, start_on};
 use app::{
-    db::Db,
     posts::{model::NewPost, repo as posts},
+    server_only::db::Db,
     users::repo as users,
 };
 
@@ -64,7 +64,9 @@ async fn each_answer_of_a_kept_page_carries_its_own_nonce() {
     let second = request(&server, "GET", "/", &[("Accept", "text/html")], b"").await;
     let nonce = |page: &crate::support::Response| {
         let policy = page.header("content-security-policy").expect("policy");
-        app::csp::nonce_of(policy).expect("a nonce").to_owned()
+        app::server_only::csp::nonce_of(policy)
+            .expect("a nonce")
+            .to_owned()
     };
     let (first_nonce, second_nonce) = (nonce(&first), nonce(&second));
     assert_ne!(first_nonce, second_nonce);

@@ -143,7 +143,7 @@ async fn html_in_a_post_is_escaped() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_query_is_a_generic_500_page() {
     let server = start().await;
-    if let app::db::Db::Sqlite(pool) = &server.db {
+    if let app::server_only::db::Db::Sqlite(pool) = &server.db {
         sqlx::query("drop table posts")
             .execute(pool)
             .await

@@ -124,7 +124,7 @@ async fn check_post_page(server: &TestServer, id: i64, title: &str) -> Result<()
     })?;
     let nonce = response
         .header("content-security-policy")
-        .and_then(app::csp::nonce_of)
+        .and_then(app::server_only::csp::nonce_of)
         .unwrap_or_default()
         .to_owned();
     let page = scraper::Html::parse_document(&response.body);

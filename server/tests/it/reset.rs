@@ -6,10 +6,13 @@ use crate::support::{
     Backend, TestServer, deliver_mail, get_with_cookie, login, post_form, request, start, start_on,
     start_with_mailer,
 };
-use app::mail_queue::{Outcome, RetryPolicy, deliver_due, repo::counts, repo::list_undelivered};
 use app::reset::mail::{MailConfig, Mailer, SmtpTls};
+use app::server_only::mail_queue::{
+    Outcome, RetryPolicy, deliver_due, repo::counts, repo::list_undelivered,
+};
 use app::{
-    auth::repo::find_credentials_by_email, reset::token::issue_token, secret::load_secret_key,
+    auth::repo::find_credentials_by_email, reset::token::issue_token,
+    server_only::secret::load_secret_key,
 };
 use chrono::{Duration, Utc};
 
@@ -302,7 +305,7 @@ async fn a_message_that_keeps_failing_is_kept_as_failed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_background_task_delivers_queued_mail() {
     let server = start().await;
-    app::maintenance::spawn_background(
+    app::server_only::maintenance::spawn_background(
         &server.state,
         RetryPolicy {
             poll: std::time::Duration::from_millis(50),

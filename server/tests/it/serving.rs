@@ -187,7 +187,7 @@ async fn pages_carry_the_security_headers_and_a_nonce_policy() {
     assert!(page.header("strict-transport-security").is_none());
     let policy = page.header("content-security-policy").expect("a CSP");
     assert!(policy.contains("frame-ancestors 'none'") && !policy.contains("unsafe-inline"));
-    let nonce = app::csp::nonce_of(policy).expect("a nonce");
+    let nonce = app::server_only::csp::nonce_of(policy).expect("a nonce");
     assert!(
         page.body.contains(&format!("nonce=\"{nonce}\"")),
         "the page's scripts carry the policy's nonce"

@@ -4,13 +4,13 @@
 use std::net::SocketAddr;
 
 use app::{
-    client::parse_trusted_proxies,
-    db::Db,
-    mail_queue::{Outcome, RetryPolicy, deliver_due},
     reset::mail::Mailer,
-    secret::load_secret_key,
-    seed::seed_sample,
-    state::{AppState, Settings},
+    server_only::client::parse_trusted_proxies,
+    server_only::db::Db,
+    server_only::mail_queue::{Outcome, RetryPolicy, deliver_due},
+    server_only::secret::load_secret_key,
+    server_only::seed::seed_sample,
+    server_only::state::{AppState, Settings},
 };
 use leptos::prelude::LeptosOptions;
 use tempfile::TempDir;

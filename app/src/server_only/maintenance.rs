@@ -1,0 +1,58 @@
+//! Background work of every instance: the mail queue's delivery task, and a periodic sweep of
+//! expired sessions, expired rate-limit counters and old delivered mail.
+
+use std::time::Duration;
+
+use crate::{
+    auth::repo::delete_expired_sessions,
+    server_only::clock::{now, unix_now},
+    server_only::db::DbError,
+    server_only::mail_queue::{self, RetryPolicy},
+    server_only::rate_limit::{self, LONGEST_WINDOW_SECS},
+    server_only::state::AppState,
+};
+
+/// How often expired rows are swept.
+pub const SWEEP_EVERY: Duration = Duration::from_secs(5 * 60);
+/// How long delivered mail stays listed.
+pub const KEEP_SENT_MAIL_SECS: i64 = 7 * 24 * 60 * 60;
+
+/// What one sweep deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Swept {
+    /// Expired sessions.
+    pub sessions: u64,
+    /// Rate-limit counters whose window has passed.
+    pub counters: u64,
+    /// Delivered mail older than a week.
+    pub mail: u64,
+}
+
+/// Deletes what has expired.
+pub async fn sweep(state: &AppState) -> Result<Swept, DbError> {
+    let unix = unix_now();
+    Ok(Swept {
+        sessions: delete_expired_sessions(&state.db, now()).await?,
+        counters: rate_limit::repo::delete_expired(&state.db, unix - LONGEST_WINDOW_SECS).await?,
+        mail: mail_queue::repo::delete_sent_before(&state.db, unix - KEEP_SENT_MAIL_SECS).await?,
+    })
+}
+
+/// Starts the mail task and the periodic sweep on the current runtime.
+pub fn spawn_background(state: &AppState, policy: RetryPolicy) {
+    tokio::spawn(mail_queue::run(state.clone(), policy));
+    let state = state.clone();
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(SWEEP_EVERY);
+        loop {
+            ticks.tick().await;
+            match sweep(&state).await {
+                Ok(swept) if swept != Swept::default() => {
+                    tracing::debug!(?swept, "expired rows swept")
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "expired rows could not be swept"),
+            }
+        }
+    });
+}

@@ -1,0 +1,44 @@
+//! What only the server runs: the database, server state, cookies, feeds, import, mail and
+//! background work. Never compiled into the browser's bundle.
+
+/// Whether the visitor who asked is still waiting for the answer.
+pub mod cancel_on_disconnect;
+/// Who is asking: the client address behind trusted proxies, and its rate-limit key.
+pub mod client;
+/// The current time at the databases' precision.
+pub mod clock;
+/// Cookie names, flags, and reading and setting cookies.
+pub mod cookies;
+/// The Content-Security-Policy of every page.
+pub mod csp;
+/// The database handle, migrations and the dispatch macro.
+pub mod db;
+/// `robots.txt` and the sitemap.
+pub mod discovery;
+/// Atom feeds of the newest posts.
+pub mod feeds;
+/// Importing a Flaskblog.
+pub mod import;
+/// The durable mail queue and the task that delivers it.
+pub mod mail_queue;
+/// Periodic clean-up of expired sessions, counters and sent mail.
+pub mod maintenance;
+/// Random tokens and names.
+pub mod random;
+/// Rate limits counted in the database.
+pub mod rate_limit;
+/// The server's secret key.
+pub mod secret;
+/// Sample and demo data.
+pub mod seed;
+/// How every `#[server]` function body runs: owners held, status set from its error.
+pub mod server_fn;
+/// Server state provided to every request.
+pub mod state;
+/// A request's context for unit tests.
+#[cfg(test)]
+pub mod test_request;
+/// The kept totals and change stamp, read once per cacheable request.
+pub mod totals;
+/// Bounded off-thread work for heavy jobs.
+pub mod work_queue;

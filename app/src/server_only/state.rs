@@ -1,0 +1,96 @@
+//! Server state shared by every request: Leptos options and the database, provided as context.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::prelude::*;
+
+use ipnet::IpNet;
+use tokio::sync::Notify;
+
+use crate::{
+    account::picture::UploadSlots, reset::mail::Mailer, server_only::db::Db,
+    shared::error::AppError,
+};
+
+/// Deployment settings the app needs at request time.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Mark cookies `Secure` (serve over https only).
+    pub secure_cookies: bool,
+    /// The site's public address, for links in emails, feeds and sitemaps (e.g. `https://blog.example`).
+    pub public_url: String,
+    /// Proxies whose `X-Forwarded-For` is believed (empty: the peer is the client).
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+impl Settings {
+    /// The public address without a trailing slash, ready for a path to be appended.
+    pub fn site_url(&self) -> &str {
+        self.public_url.trim_end_matches('/')
+    }
+}
+
+/// What every route and server function can reach on the server.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// Where the site's assets live and how they are named.
+    pub leptos_options: LeptosOptions,
+    /// The database pool.
+    pub db: Db,
+    /// Deployment settings.
+    pub settings: Settings,
+    /// Sends email.
+    pub mailer: Arc<Mailer>,
+    /// The secret key that signs password-reset tokens.
+    pub secret: Arc<[u8]>,
+    /// Wakes this instance's mail task when a message is queued.
+    pub mail_wakeup: Arc<Notify>,
+    /// The picture uploads in flight.
+    pub uploads: Arc<UploadSlots>,
+}
+
+impl AppState {
+    /// State for a server with these options, database, settings, mailer and secret key.
+    pub fn new(
+        leptos_options: LeptosOptions,
+        db: Db,
+        settings: Settings,
+        mailer: Mailer,
+        secret: Vec<u8>,
+    ) -> Self {
+        Self {
+            leptos_options,
+            db,
+            settings,
+            mailer: Arc::new(mailer),
+            secret: secret.into(),
+            mail_wakeup: Arc::default(),
+            uploads: Arc::default(),
+        }
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The state of the request being served.
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState is missing from the request context");
+        AppError::Internal
+    })
+}
+
+/// The database of the request being served; the error instead when this request already
+/// found the database failing (see [`crate::server_only::totals::failed_read`]), so the page answers it at
+/// once rather than waiting on the database a second time.
+pub fn db() -> Result<Db, AppError> {
+    if let Some(error) = crate::server_only::totals::failed_read() {
+        return Err(error);
+    }
+    app_state().map(|state| state.db)
+}
