@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Starts Quire on port E2E_PORT on a new SQLite database holding nothing but a Flaskblog moved in
-# by `quire import flaskblog`: the fixture in FLASKBLOG_FIXTURE (see scripts/setup.sh), copied
+# by `quire import flaskblog`: the fixture in FLASKBLOG_FIXTURE (see scripts/lib.sh), copied
 # first because the fixture is read-only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quire=${E2E_BIN:-target/debug/quire}
 [[ -x "$quire" ]] || { echo "missing $quire: run 'cargo leptos build' first" >&2; exit 1; }
-: "${FLASKBLOG_FIXTURE:?set by ensure_flaskblog_fixture in scripts/setup.sh}"
+: "${FLASKBLOG_FIXTURE:?set by ensure_flaskblog_fixture in scripts/lib.sh}"
 data="$PWD/target/e2e-imported-${E2E_PORT:-3300}"
 export DATABASE_URL="sqlite://$data/site.db"
 export LEPTOS_SITE_ADDR="127.0.0.1:${E2E_PORT:-3300}"

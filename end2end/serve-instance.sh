@@ -4,6 +4,7 @@
 # the first to be ready. Both write mail to one outbox, as instances behind one mail relay would.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 quire=${E2E_BIN:-target/debug/quire}
 [[ -x "$quire" ]] || { echo "missing $quire: run 'cargo leptos build' first" >&2; exit 1; }
 : "${E2E_PAIR_DATABASE_URL:?set by end2end/run-instances.sh}"
@@ -18,9 +19,6 @@ if [[ -z "${E2E_FIRST_PORT:-}" ]]; then
   "$quire" db reset --yes
   "$quire" db seed --users 3 --posts 12
 else
-  for _ in $(seq 1 600); do
-    curl -sf -o /dev/null "http://127.0.0.1:$E2E_FIRST_PORT/readyz" && break
-    sleep 0.2
-  done
+  wait_for_url "http://127.0.0.1:$E2E_FIRST_PORT/readyz" 1200 || true
 fi
 exec "$quire" serve

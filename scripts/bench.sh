@@ -11,7 +11,7 @@
 # --no-build measures the release build already in target/ as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/setup.sh
+source scripts/lib.sh
 
 sizes="10000 1000000"
 duration=10
@@ -30,11 +30,7 @@ done
 
 ensure_build_tools
 ensure_release_tools
-if ! command -v wrk >/dev/null; then
-  echo "== Installing wrk"
-  as_root apt-get update -q
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk
-fi
+command -v wrk >/dev/null || apt_install wrk
 
 if [[ -n "$build" ]]; then
   echo "== Building the release site and the hand-written handler"
@@ -44,10 +40,7 @@ elif [[ ! -x target/release/quire || ! -d "$RELEASE_SITE_ROOT/pkg" ]]; then
   exit 2
 fi
 # The variables cargo-leptos sets for its release build, so the example reuses its artifacts.
-LEPTOS_OUTPUT_NAME=quire LEPTOS_SITE_ROOT="$RELEASE_SITE_ROOT" LEPTOS_SITE_PKG_DIR=pkg \
-  LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=frontend \
-  LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE_NAME=hash.txt \
-  RUSTFLAGS="--cfg erase_components" cargo build --release -p server --example plain_home
+(export_leptos_build_env release; cargo build --release -p server --example plain_home)
 
 quire=target/release/quire
 plain=target/release/examples/plain_home
@@ -61,11 +54,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_for() {
-  for _ in $(seq 1 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
-  echo "no answer from $1" >&2
-  return 1
-}
 
 # wrk's figures for one URL as "req/s p50 p99" (latencies in ms); extra arguments go to wrk.
 measure() {
@@ -115,7 +103,7 @@ count_queries() {
   DATABASE_URL="sqlite://$db" LEPTOS_SITE_ADDR=127.0.0.1:3302 LEPTOS_SITE_ROOT="$RELEASE_SITE_ROOT" \
     RUST_LOG=warn,sqlx::query=debug "$quire" serve 2>"$log" &
   local pid=$!
-  wait_for http://127.0.0.1:3302/about
+  wait_for_url http://127.0.0.1:3302/about
   for _ in 1 2; do
     sleep 0.5
     local before
@@ -156,8 +144,8 @@ for posts in $sizes; do
   DATABASE_URL="sqlite://$db" "$plain" "$plain_addr" &
   plain_pid=$!
   pids+=("$plain_pid")
-  wait_for "http://$quire_addr/about"
-  wait_for "http://$plain_addr/"
+  wait_for_url "http://$quire_addr/about"
+  wait_for_url "http://$plain_addr/"
   last=$(( (posts + 4) / 5 ))
   middle=$(( (last + 1) / 2 ))
   user=$(sqlite3 "$db" 'select username from users order by id limit 1')

@@ -3,7 +3,7 @@
 # the binary and the site are and how much a first visit downloads (raw and brotli-compressed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/setup.sh
+source scripts/lib.sh
 ensure_build_tools
 ensure_release_tools
 echo "== Building the release (cargo leptos build --release)"

@@ -3,7 +3,7 @@
 # on the embedded default database (sqlite://site.db, created on first run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/setup.sh
+source scripts/lib.sh
 ensure_build_tools
-# --split: the pages are lazily loaded routes (see build_debug in setup.sh).
+# --split: the pages are lazily loaded routes (see build_debug in lib.sh).
 exec cargo leptos serve --split "$@"

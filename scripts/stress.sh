@@ -10,7 +10,7 @@
 # schema is made and dropped. Traffic goes only to loopback; every loop is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/setup.sh
+source scripts/lib.sh
 
 build=release backend=both small=
 while [[ $# -gt 0 ]]; do
@@ -58,10 +58,7 @@ start_server() {
   DATABASE_URL=$url LEPTOS_SITE_ADDR=127.0.0.1:$port LEPTOS_SITE_ROOT=$site QUIRE_OUTBOX=$work/outbox \
     RUST_LOG=info "$quire" serve >>"$work/server.log" 2>&1 &
   server=$!
-  for _ in $(seq 1 100); do
-    curl -sf -o /dev/null "$base/healthz" && return 0
-    sleep 0.1
-  done
+  wait_for_url "$base/healthz" && return 0
   fail "the server did not start; its log:"; tail -n 20 "$work/server.log"; exit 1
 }
 

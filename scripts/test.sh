@@ -1,19 +1,50 @@
 #!/usr/bin/env bash
-# Runs every test: unit, repository (SQLite, and Postgres when reachable), HTTP, and Playwright in
-# Chromium against the debug build, then the release build and Playwright's reading tests against it.
+# Runs Quire's tests. With no argument, every stage in order (what CI runs):
+#   rust     unit, repository (SQLite, and Postgres when reachable) and HTTP tests
+#   e2e      Playwright in Chromium against the debug build, the imported Flaskblog, two instances
+#   release  the release build, and Playwright's reading tests against it
+#   stress   the stress harness at a small scale against the release build
+# `scripts/test.sh STAGE...` runs only those stages; `scripts/test.sh --quick` runs the Rust tests
+# on SQLite only, reusing the last debug build. docs/testing.md says how long each takes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/setup.sh
+source scripts/lib.sh
+
+quick=
+stages=()
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    rust | e2e | release | stress) stages+=("$arg") ;;
+    *) echo "unknown stage: $arg (rust, e2e, release, stress or --quick)" >&2; exit 2 ;;
+  esac
+done
+if [[ -n "$quick" ]]; then
+  stages=(rust)
+elif [[ ${#stages[@]} -eq 0 ]]; then
+  stages=(rust e2e release stress)
+fi
+wants() { [[ " ${stages[*]} " == *" $1 "* ]]; }
+
+# A clean CI clone builds every crate once: incremental caches would only take disk space.
+if [[ -n "${CI:-}" ]]; then
+  export CARGO_INCREMENTAL=0
+fi
+
 ensure_build_tools
-ensure_test_tools
-ensure_release_tools
 ensure_flaskblog_fixture
+if wants e2e || wants release; then ensure_test_tools; fi
+if wants release || wants stress; then ensure_release_tools; fi
 ensure_stress_tools
 echo "== Flaskblog fixture for the importer: $FLASKBLOG_FIXTURE"
 
 # Postgres: use TEST_POSTGRES_URL if given; otherwise the local server when one answers (starting
 # a stopped local cluster if this machine has one); otherwise skip the Postgres tests and say so.
-if [[ -z "${TEST_POSTGRES_URL:-}" ]] && command -v pg_isready >/dev/null; then
+# --quick runs on SQLite alone.
+if [[ -n "$quick" ]]; then
+  unset TEST_POSTGRES_URL
+  echo "== --quick: the Rust tests on SQLite only (Postgres scenarios report that they are skipped)"
+elif [[ -z "${TEST_POSTGRES_URL:-}" ]] && command -v pg_isready >/dev/null; then
   if ! pg_isready -q -h 127.0.0.1 -p 5432 && command -v pg_ctlcluster >/dev/null && [[ -d /etc/postgresql ]]; then
     as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start || true
     sleep 2
@@ -22,56 +53,83 @@ if [[ -z "${TEST_POSTGRES_URL:-}" ]] && command -v pg_isready >/dev/null; then
     export TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test
   fi
 fi
-if [[ -n "${TEST_POSTGRES_URL:-}" ]]; then
-  echo "== Repository tests run on SQLite and on Postgres (TEST_POSTGRES_URL is set)"
-else
-  echo "== TEST_POSTGRES_URL is not set and no local Postgres answers: Postgres repository tests are SKIPPED"
+if [[ -z "$quick" ]]; then
+  if [[ -n "${TEST_POSTGRES_URL:-}" ]]; then
+    echo "== Repository and HTTP tests run on SQLite and on Postgres (TEST_POSTGRES_URL is set)"
+  else
+    echo "== TEST_POSTGRES_URL is not set and no local Postgres answers: Postgres tests are SKIPPED"
+  fi
 fi
 
-# A clean CI clone builds every crate once: incremental caches would only take disk space.
-if [[ -n "${CI:-}" ]]; then
-  export CARGO_INCREMENTAL=0
+timings=()
+stage_started=
+begin() { stage_started=$(date +%s); echo "== $1"; }
+done_stage() { timings+=("$(printf '%-9s %4d s' "$1" $(($(date +%s) - stage_started)))"); }
+
+if wants rust || wants e2e; then
+  if [[ -n "$quick" && -d target/site/pkg ]]; then
+    echo "== --quick: reusing the last debug build"
+  else
+    begin "Building (debug)"
+    build_debug
+    done_stage build
+    report_disk
+  fi
 fi
 
-echo "== Building (debug)"
-build_debug
-report_disk
-
-echo "== Unit, repository and HTTP tests"
-# Tests run side by side; the few that measure the whole process (marked #[ignore]) then run
-# alone. cargo-leptos' debug-build variables apply to this step only (a subshell), so they reach
-# neither the release build nor the release binary.
-(
-  export_leptos_build_env
-  cargo test --no-fail-fast -p app -p server --features app/ssr
-  cargo test -p server --features app/ssr --test it -- --ignored --test-threads=1
-)
-
-echo "== End-to-end tests in Chromium (debug build)"
-(cd end2end && npx playwright test)
-
-echo "== A Flaskblog imported with 'quire import flaskblog', in Chromium (debug build)"
-(cd end2end && npx playwright test -c imported.config.ts)
-
-if [[ -n "${TEST_POSTGRES_URL:-}" ]]; then
-  echo "== Two instances on one Postgres database, in Chromium (debug build)"
-  end2end/run-instances.sh "$TEST_POSTGRES_URL"
-else
-  echo "== No Postgres: the two-instance scenario is SKIPPED"
+if wants rust; then
+  begin "Unit, repository and HTTP tests"
+  # Tests run side by side; the few that measure the whole process (marked #[ignore]) then run
+  # alone. cargo-leptos' debug-build variables apply to this step only (a subshell), so they
+  # reach neither the release build nor the release binary.
+  (
+    export_leptos_build_env
+    cargo test --no-fail-fast -p app -p server --features app/ssr
+    if [[ -z "$quick" ]]; then
+      cargo test -p server --features app/ssr --test it -- --ignored --test-threads=1
+    fi
+  )
+  done_stage rust
 fi
 
-report_disk
-if [[ -n "${CI:-}" ]]; then
-  echo "== CI: removing the debug build's artifacts before the release build, to keep disk use down"
-  rm -rf target/debug target/front/wasm32-unknown-unknown/debug
+if wants e2e; then
+  begin "End-to-end tests in Chromium (debug build), then a Flaskblog imported with 'quire import flaskblog'"
+  (cd end2end && npx playwright test)
+  (cd end2end && npx playwright test -c imported.config.ts)
+  if [[ -n "${TEST_POSTGRES_URL:-}" ]]; then
+    echo "== Two instances on one Postgres database, in Chromium (debug build)"
+    end2end/run-instances.sh "$TEST_POSTGRES_URL"
+  else
+    echo "== No Postgres: the two-instance scenario is SKIPPED"
+  fi
+  done_stage e2e
 fi
 
-echo "== Release build"
-build_release
-report_disk
-echo "== End-to-end reading tests in Chromium (release build: hydration, navigation, CSP)"
-(cd end2end && E2E_BIN=target/release/quire E2E_SITE_ROOT="$RELEASE_SITE_ROOT" E2E_PORT=3200 \
-  npx playwright test --project=reading)
+if wants release; then
+  report_disk
+  if [[ -n "${CI:-}" ]]; then
+    echo "== CI: removing the debug build's artifacts before the release build, to keep disk use down"
+    rm -rf target/debug target/front/wasm32-unknown-unknown/debug
+  fi
+  begin "Release build"
+  build_release
+  report_disk
+  echo "== End-to-end reading tests in Chromium (release build: hydration, navigation, CSP)"
+  (cd end2end && E2E_BIN=target/release/quire E2E_SITE_ROOT="$RELEASE_SITE_ROOT" E2E_PORT=3200 \
+    npx playwright test --project=reading)
+  done_stage release
+fi
 
-echo "== Stress harness at a small scale (release build): writers, crash, outage, load, hostile input"
-./scripts/stress.sh --release --small
+if wants stress; then
+  if [[ ! -x target/release/quire || ! -d "$RELEASE_SITE_ROOT/pkg" ]]; then
+    begin "Release build (for the stress harness)"
+    build_release
+    done_stage build
+  fi
+  begin "Stress harness at a small scale (release build): writers, crash, outage, load, hostile input"
+  ./scripts/stress.sh --release --small
+  done_stage stress
+fi
+
+echo "== Stage times"
+printf '   %s\n' "${timings[@]}"

@@ -23,6 +23,9 @@ pub mod search;
 pub mod server_only;
 /// Types and helpers both the server and the browser use.
 pub mod shared;
+/// Test support: backends, Postgres schemas, `on_both_backends!` (the `test-util` feature).
+#[cfg(feature = "test-util")]
+pub mod test_util;
 /// Users: model, server functions, SQL and pages.
 pub mod users;
 

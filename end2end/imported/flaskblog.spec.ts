@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 
-// The Flaskblog fixture (FLASKBLOG_FIXTURE, see scripts/setup.sh): its users' old passwords (its
+// The Flaskblog fixture (FLASKBLOG_FIXTURE, see scripts/lib.sh): its users' old passwords (its
 // README), and what its site.db holds, read with sqlite3 so the tests follow whichever fixture is
 // used: how many posts each user wrote, who uploaded a picture, and the post with HTML in its title.
 const users = [

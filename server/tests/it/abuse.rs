@@ -6,8 +6,8 @@
 use std::{collections::HashMap, sync::Arc};
 
 use crate::support::{
-    Backend, Options, TestServer, get_with_cookie, login, peak_rss_kib, post_form, post_form_with,
-    request, reset_peak_rss_kib, start, start_on, start_second, start_with,
+    Backend, Options, TestServer, peak_rss_kib, reset_peak_rss_kib, start, start_on, start_second,
+    start_with,
 };
 use app::{
     auth::repo::count_sessions_for_user, posts::repo::find_post,
@@ -35,14 +35,14 @@ async fn wrong_login_from(
     email: &str,
     client: &str,
 ) -> crate::support::Response {
-    post_form_with(
-        server,
-        "/api/login",
-        &[("email", email), ("password", "wrong-password")],
-        None,
-        &[("X-Forwarded-For", client)],
-    )
-    .await
+    server
+        .post_form_with(
+            "/api/login",
+            &[("email", email), ("password", "wrong-password")],
+            None,
+            &[("X-Forwarded-For", client)],
+        )
+        .await
 }
 
 fn statuses(responses: &[crate::support::Response]) -> HashMap<u16, usize> {
@@ -127,14 +127,14 @@ async fn one_address_cannot_lock_an_account_against_its_owner(backend: Backend) 
             .status;
         assert!(status == 401 || status == 429, "{status}");
     }
-    let owner = post_form_with(
-        &server,
-        "/api/login",
-        &[("email", "C@demo.com"), ("password", "password")],
-        None,
-        &[("X-Forwarded-For", "198.51.100.20")],
-    )
-    .await;
+    let owner = server
+        .post_form_with(
+            "/api/login",
+            &[("email", "C@demo.com"), ("password", "password")],
+            None,
+            &[("X-Forwarded-For", "198.51.100.20")],
+        )
+        .await;
     assert!(
         owner.cookie("quire_session").is_some(),
         "{}: {}",
@@ -205,14 +205,9 @@ async fn sign_ups_are_limited_per_client_address() {
                 ("password", "secret123"),
                 ("confirm_password", "secret123"),
             ];
-            post_form_with(
-                server,
-                "/api/register",
-                &form,
-                None,
-                &[("X-Forwarded-For", client)],
-            )
-            .await
+            server
+                .post_form_with("/api/register", &form, None, &[("X-Forwarded-For", client)])
+                .await
         }
     };
     for i in 0..20 {
@@ -306,7 +301,7 @@ async fn ipv6_clients_of_one_64_share_a_limit() {
 
 async fn a_case_changed_email_logs_in(backend: Backend) {
     let server = start_on(&backend).await;
-    assert!(login(&server, "c@DEMO.com", "password").await.is_some());
+    assert!(server.login_as("c@DEMO.com", "password").await.is_some());
 }
 
 async fn register_as(server: &TestServer, username: &str, email: &str) -> crate::support::Response {
@@ -316,7 +311,7 @@ async fn register_as(server: &TestServer, username: &str, email: &str) -> crate:
         ("password", "secret123"),
         ("confirm_password", "secret123"),
     ];
-    post_form(server, "/api/register", &form, None).await
+    server.post_form("/api/register", &form, None).await
 }
 
 async fn an_email_differing_only_in_case_cannot_sign_up_again(backend: Backend) {
@@ -368,10 +363,12 @@ async fn a_username_of_only_dots_is_refused() {
 
 async fn changing_the_password_ends_the_other_sessions_and_rotates_this_one(backend: Backend) {
     let server = start_on(&backend).await;
-    let here = login(&server, "C@demo.com", "password")
+    let here = server
+        .login_as("C@demo.com", "password")
         .await
         .expect("session");
-    let elsewhere = login(&server, "C@demo.com", "password")
+    let elsewhere = server
+        .login_as("C@demo.com", "password")
         .await
         .expect("session");
     let form = [
@@ -379,23 +376,22 @@ async fn changing_the_password_ends_the_other_sessions_and_rotates_this_one(back
         ("new_password", "changed-123"),
         ("confirm_password", "changed-123"),
     ];
-    let response = post_form(&server, "/api/change_password", &form, Some(&here)).await;
+    let response = server
+        .post_form("/api/change_password", &form, Some(&here))
+        .await;
     let fresh = response
         .cookie("quire_session")
         .expect("a fresh session cookie");
     assert_ne!(fresh, here);
     for old in [&here, &elsewhere] {
-        let page = get_with_cookie(&server, "/account", old).await;
+        let page = server.get_with_cookie("/account", old).await;
         assert_eq!(
             page.header("location"),
             Some("/login?next=/account"),
             "{old}"
         );
     }
-    assert_eq!(
-        get_with_cookie(&server, "/account", &fresh).await.status,
-        200
-    );
+    assert_eq!(server.get_with_cookie("/account", &fresh).await.status, 200);
     let corey = find_user_by_username(&server.db, "Corey")
         .await
         .expect("query")
@@ -410,7 +406,8 @@ async fn changing_the_password_ends_the_other_sessions_and_rotates_this_one(back
 
 async fn a_stolen_session_cannot_change_the_email_without_the_password(backend: Backend) {
     let server = start_on(&backend).await;
-    let session = login(&server, "C@demo.com", "password")
+    let session = server
+        .login_as("C@demo.com", "password")
         .await
         .expect("session");
     for current_password in ["", "guess-1234"] {
@@ -419,7 +416,9 @@ async fn a_stolen_session_cannot_change_the_email_without_the_password(backend: 
             ("email", "thief@evil.example"),
             ("current_password", current_password),
         ];
-        let response = post_form(&server, "/api/update_account", &form, Some(&session)).await;
+        let response = server
+            .post_form("/api/update_account", &form, Some(&session))
+            .await;
         assert_eq!(response.status, 422, "{current_password:?}");
         assert!(
             response.body.contains("\"current_password\""),
@@ -437,11 +436,14 @@ async fn a_stolen_session_cannot_change_the_email_without_the_password(backend: 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn renaming_alone_needs_no_password() {
     let server = start().await;
-    let session = login(&server, "C@demo.com", "password")
+    let session = server
+        .login_as("C@demo.com", "password")
         .await
         .expect("session");
     let form = [("username", "Corey2"), ("email", "C@demo.com")];
-    let response = post_form(&server, "/api/update_account", &form, Some(&session)).await;
+    let response = server
+        .post_form("/api/update_account", &form, Some(&session))
+        .await;
     assert_eq!(
         response.header("location"),
         Some("/account"),
@@ -490,7 +492,8 @@ fn decompression_bomb() -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_decompression_bomb_gets_the_field_error() {
     let server = start().await;
-    let session = login(&server, "C@demo.com", "password")
+    let session = server
+        .login_as("C@demo.com", "password")
         .await
         .expect("session");
     let boundary = "quireboundary";
@@ -507,7 +510,9 @@ async fn a_decompression_bomb_gets_the_field_error() {
         ("Cookie", session.as_str()),
         ("Sec-Fetch-Site", "same-origin"),
     ];
-    let response = request(&server, "POST", "/account/picture", &headers, &body).await;
+    let response = server
+        .request("POST", "/account/picture", &headers, &body)
+        .await;
     assert_eq!(
         response.header("location"),
         Some("/account?picture_error=not_an_image")
@@ -522,7 +527,8 @@ async fn a_decompression_bomb_gets_the_field_error() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_forged_script_free_delete_form_gets_the_403_page() {
     let server = start().await;
-    let john = login(&server, "jd@demo.com", "password")
+    let john = server
+        .login_as("jd@demo.com", "password")
         .await
         .expect("session");
     let referer = format!("http://{}/post/1", server.addr);
@@ -534,7 +540,9 @@ async fn a_forged_script_free_delete_form_gets_the_403_page() {
         ("Sec-Fetch-Site", "same-origin"),
         ("Cookie", john.as_str()),
     ];
-    let response = request(&server, "POST", "/api/delete_post", &headers, body).await;
+    let response = server
+        .request("POST", "/api/delete_post", &headers, body)
+        .await;
     assert_eq!(response.status, 403);
     assert!(
         response
@@ -555,7 +563,7 @@ async fn a_crafted_error_link_cannot_put_its_words_on_the_page() {
     let forged =
         URL_SAFE.encode(br#"{"Invalid":{"username":"Your account is locked. Call +1 555 0100."}}"#);
     let path = format!("/register?__path=%2Fapi%2Fregister&__err={forged}");
-    let (status, body) = crate::support::get(&server, &path).await;
+    let (status, body) = server.get(&path).await;
     assert_eq!(status, 200);
     assert!(!body.contains("Call +1 555 0100"), "{body}");
 }
@@ -575,13 +583,13 @@ async fn with_secure_cookies_both_cookies_are_secure_and_host_prefixed() {
         flash.contains("Secure") && flash.contains("Path=/"),
         "{flash}"
     );
-    let logged_in = post_form(
-        &server,
-        "/api/login",
-        &[("email", "alice@example.com"), ("password", "secret123")],
-        None,
-    )
-    .await;
+    let logged_in = server
+        .post_form(
+            "/api/login",
+            &[("email", "alice@example.com"), ("password", "secret123")],
+            None,
+        )
+        .await;
     let session = logged_in
         .set_cookie_header("__Host-quire_session")
         .expect("session cookie");
@@ -598,33 +606,30 @@ async fn an_error_link_with_quire_s_own_message_shows_it() {
         br#"{"Invalid":{"username":"That username is taken. Please choose a different one."}}"#,
     );
     let path = format!("/register?__path=%2Fapi%2Fregister&__err={error}");
-    let (status, body) = crate::support::get(&server, &path).await;
+    let (status, body) = server.get(&path).await;
     assert_eq!(status, 200);
     assert!(body.contains("That username is taken"), "{body}");
 }
 
 async fn a_nul_character_in_a_user_address_is_not_found(backend: Backend) {
     let server = start_on(&backend).await;
-    let response = request(
-        &server,
-        "GET",
-        "/user/a%00b",
-        &[("Accept", "text/html")],
-        b"",
-    )
-    .await;
+    let response = server
+        .request("GET", "/user/a%00b", &[("Accept", "text/html")], b"")
+        .await;
     assert_eq!(response.status, 404);
 }
 
 async fn content_with_a_nul_character_gets_the_field_error(backend: Backend) {
     let server = start_on(&backend).await;
-    let session = login(&server, "C@demo.com", "password")
+    let session = server
+        .login_as("C@demo.com", "password")
         .await
         .expect("log in");
     let form = [("title", "Title"), ("content", "before\0after")];
     let accept = [("Accept", "application/json")];
-    let response =
-        post_form_with(&server, "/api/create_post", &form, Some(&session), &accept).await;
+    let response = server
+        .post_form_with("/api/create_post", &form, Some(&session), &accept)
+        .await;
     assert_eq!(response.status, 422);
     assert!(
         response
@@ -637,13 +642,15 @@ async fn content_with_a_nul_character_gets_the_field_error(backend: Backend) {
 
 async fn a_title_with_a_control_character_gets_the_field_error(backend: Backend) {
     let server = start_on(&backend).await;
-    let session = login(&server, "C@demo.com", "password")
+    let session = server
+        .login_as("C@demo.com", "password")
         .await
         .expect("log in");
     let form = [("title", "bell\u{7}"), ("content", "text")];
     let accept = [("Accept", "application/json")];
-    let response =
-        post_form_with(&server, "/api/create_post", &form, Some(&session), &accept).await;
+    let response = server
+        .post_form_with("/api/create_post", &form, Some(&session), &accept)
+        .await;
     assert_eq!(response.status, 422);
     assert!(
         response.body.contains(app::shared::messages::TITLE_CONTROL),

@@ -3,15 +3,13 @@
 
 use std::{io::Cursor, sync::Arc};
 
-use crate::support::{
-    TestServer, get_with_cookie, login, peak_rss_kib, post_form, register, request,
-    reset_peak_rss_kib, start,
-};
+use crate::support::{TestServer, peak_rss_kib, reset_peak_rss_kib, start};
 use app::users::repo::find_user_by_username;
 use image::{DynamicImage, ImageBuffer, ImageFormat, Rgb};
 
 async fn corey_session(server: &TestServer) -> String {
-    login(server, "C@demo.com", "password")
+    server
+        .login_as("C@demo.com", "password")
         .await
         .expect("session")
 }
@@ -19,7 +17,9 @@ async fn corey_session(server: &TestServer) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_account_page_sends_visitors_to_log_in_with_a_flash() {
     let server = start().await;
-    let response = request(&server, "GET", "/account", &[("Accept", "text/html")], b"").await;
+    let response = server
+        .request("GET", "/account", &[("Accept", "text/html")], b"")
+        .await;
     assert_eq!(response.status, 302);
     assert_eq!(response.header("location"), Some("/login?next=/account"));
     assert!(
@@ -32,7 +32,9 @@ async fn the_account_page_sends_visitors_to_log_in_with_a_flash() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_account_page_shows_the_users_details() {
     let server = start().await;
-    let response = get_with_cookie(&server, "/account", &corey_session(&server).await).await;
+    let response = server
+        .get_with_cookie("/account", &corey_session(&server).await)
+        .await;
     assert_eq!(response.status, 200);
     assert!(response.body.contains("C@demo.com") && response.body.contains("Corey"));
 }
@@ -46,7 +48,9 @@ async fn updating_username_and_email_saves_them() {
         ("email", "corey@example.com"),
         ("current_password", "password"),
     ];
-    let response = post_form(&server, "/api/update_account", &form, Some(&session)).await;
+    let response = server
+        .post_form("/api/update_account", &form, Some(&session))
+        .await;
     assert_eq!(response.header("location"), Some("/account"));
     let user = find_user_by_username(&server.db, "CoreyS")
         .await
@@ -60,7 +64,9 @@ async fn keeping_ones_own_username_and_email_is_not_a_conflict() {
     let server = start().await;
     let session = corey_session(&server).await;
     let form = [("username", "Corey"), ("email", "C@demo.com")];
-    let response = post_form(&server, "/api/update_account", &form, Some(&session)).await;
+    let response = server
+        .post_form("/api/update_account", &form, Some(&session))
+        .await;
     assert_eq!(response.status, 200, "{}", response.body);
 }
 
@@ -69,7 +75,9 @@ async fn taking_another_users_name_is_a_field_error() {
     let server = start().await;
     let session = corey_session(&server).await;
     let form = [("username", "JohnDoe"), ("email", "C@demo.com")];
-    let response = post_form(&server, "/api/update_account", &form, Some(&session)).await;
+    let response = server
+        .post_form("/api/update_account", &form, Some(&session))
+        .await;
     assert_eq!(response.status, 422);
     assert!(response.body.contains("That username is taken"));
 }
@@ -79,7 +87,8 @@ async fn updating_without_a_session_is_401() {
     let server = start().await;
     let form = [("username", "Hacker"), ("email", "h@example.com")];
     assert_eq!(
-        post_form(&server, "/api/update_account", &form, None)
+        server
+            .post_form("/api/update_account", &form, None)
             .await
             .status,
         401
@@ -95,10 +104,12 @@ async fn changing_the_password_needs_the_current_one() {
         ("new_password", "newsecret1"),
         ("confirm_password", "newsecret1"),
     ];
-    let response = post_form(&server, "/api/change_password", &form, Some(&session)).await;
+    let response = server
+        .post_form("/api/change_password", &form, Some(&session))
+        .await;
     assert_eq!(response.status, 422);
     assert!(response.body.contains("current_password"));
-    assert!(login(&server, "C@demo.com", "password").await.is_some());
+    assert!(server.login_as("C@demo.com", "password").await.is_some());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -110,8 +121,10 @@ async fn a_changed_password_is_the_one_that_logs_in() {
         ("new_password", "newsecret1"),
         ("confirm_password", "newsecret1"),
     ];
-    post_form(&server, "/api/change_password", &form, Some(&session)).await;
-    assert!(login(&server, "C@demo.com", "newsecret1").await.is_some());
+    server
+        .post_form("/api/change_password", &form, Some(&session))
+        .await;
+    assert!(server.login_as("C@demo.com", "newsecret1").await.is_some());
 }
 
 fn image_bytes(width: u32, height: u32, format: ImageFormat) -> Vec<u8> {
@@ -149,7 +162,9 @@ async fn post_picture_form(
         ("Cookie", session),
         ("Sec-Fetch-Site", "same-origin"),
     ];
-    request(server, "POST", "/account/picture", &headers, form).await
+    server
+        .request("POST", "/account/picture", &headers, form)
+        .await
 }
 
 async fn upload(
@@ -186,7 +201,9 @@ async fn an_uploaded_png_becomes_the_avatar_and_is_served() {
         image_file.len() == 20 && image_file.ends_with(".png"),
         "{image_file}"
     );
-    let served = request(&server, "GET", &format!("/avatars/{image_file}"), &[], b"").await;
+    let served = server
+        .request("GET", &format!("/avatars/{image_file}"), &[], b"")
+        .await;
     assert_eq!(
         (served.status, served.header("content-type")),
         (200, Some("image/png"))
@@ -249,7 +266,7 @@ async fn an_upload_over_the_request_limit_is_413() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn uploading_without_a_session_goes_to_log_in() {
     let server = start().await;
-    register(&server, "alice", "alice@example.com").await;
+    server.register("alice", "alice@example.com").await;
     let response = upload(
         &server,
         "quire_session=forged",

@@ -1,7 +1,7 @@
 //! Accounts through the real router: sign-up rules, log-in, sessions, log-out, the cross-site
 //! check and the log-in throttle.
 
-use crate::support::{TestServer, get_with_cookie, login, post_form, register, request, start};
+use crate::support::{TestServer, start};
 use app::{
     auth::repo::{count_sessions_for_user, find_password_hash},
     users::repo::{UserRecord, find_user_by_email, find_user_by_username, insert_user},
@@ -14,7 +14,7 @@ fn field_error(body: &str, field: &str) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn registering_creates_the_user_and_sends_them_to_log_in() {
     let server = start().await;
-    let response = register(&server, "alice", "alice@example.com").await;
+    let response = server.register("alice", "alice@example.com").await;
     assert_eq!(response.header("location"), Some("/login"));
     assert!(
         response
@@ -32,7 +32,7 @@ async fn registering_creates_the_user_and_sends_them_to_log_in() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_stored_password_is_an_argon2id_hash() {
     let server = start().await;
-    register(&server, "alice", "alice@example.com").await;
+    server.register("alice", "alice@example.com").await;
     let user = find_user_by_username(&server.db, "alice")
         .await
         .expect("query")
@@ -80,7 +80,7 @@ async fn each_sign_up_rule_reports_its_own_field() {
             ("password", password),
             ("confirm_password", confirm),
         ];
-        let response = post_form(&server, "/api/register", &form, None).await;
+        let response = server.post_form("/api/register", &form, None).await;
         assert_eq!(response.status, 422, "{field}: {}", response.body);
         assert!(
             field_error(&response.body, field),
@@ -99,7 +99,7 @@ async fn each_sign_up_rule_reports_its_own_field() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_taken_username_is_a_field_error() {
     let server = start().await;
-    let response = register(&server, "Corey", "new@example.com").await;
+    let response = server.register("Corey", "new@example.com").await;
     assert_eq!(response.status, 422);
     assert!(
         response
@@ -111,7 +111,7 @@ async fn a_taken_username_is_a_field_error() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_taken_email_is_a_field_error() {
     let server = start().await;
-    let response = register(&server, "newname", "C@demo.com").await;
+    let response = server.register("newname", "C@demo.com").await;
     assert_eq!(response.status, 422);
     assert!(
         response
@@ -124,8 +124,8 @@ async fn a_taken_email_is_a_field_error() {
 async fn two_simultaneous_sign_ups_for_one_name_give_one_account_and_one_field_error() {
     let server = start().await;
     let (first, second) = tokio::join!(
-        register(&server, "racer", "racer1@example.com"),
-        register(&server, "racer", "racer2@example.com")
+        server.register("racer", "racer1@example.com"),
+        server.register("racer", "racer2@example.com")
     );
     let mut statuses = [first.status, second.status];
     statuses.sort_unstable();
@@ -141,20 +141,20 @@ async fn two_simultaneous_sign_ups_for_one_name_give_one_account_and_one_field_e
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
     let server = start().await;
-    let wrong = post_form(
-        &server,
-        "/api/login",
-        &[("email", "C@demo.com"), ("password", "wrongpass")],
-        None,
-    )
-    .await;
-    let unknown = post_form(
-        &server,
-        "/api/login",
-        &[("email", "nobody@demo.com"), ("password", "wrongpass")],
-        None,
-    )
-    .await;
+    let wrong = server
+        .post_form(
+            "/api/login",
+            &[("email", "C@demo.com"), ("password", "wrongpass")],
+            None,
+        )
+        .await;
+    let unknown = server
+        .post_form(
+            "/api/login",
+            &[("email", "nobody@demo.com"), ("password", "wrongpass")],
+            None,
+        )
+        .await;
     assert_eq!((wrong.status, &wrong.body), (unknown.status, &unknown.body));
     assert_eq!(wrong.status, 401);
     assert_eq!(wrong.body, "\"LoginFailed\"");
@@ -163,13 +163,13 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logging_in_sets_an_http_only_lax_session_cookie_and_stores_the_session() {
     let server = start().await;
-    let response = post_form(
-        &server,
-        "/api/login",
-        &[("email", "C@demo.com"), ("password", "password")],
-        None,
-    )
-    .await;
+    let response = server
+        .post_form(
+            "/api/login",
+            &[("email", "C@demo.com"), ("password", "password")],
+            None,
+        )
+        .await;
     let header = response
         .set_cookie_header("quire_session")
         .expect("session cookie");
@@ -201,7 +201,7 @@ async fn remember_me_makes_a_30_day_cookie() {
         ("password", "password"),
         ("remember", "true"),
     ];
-    let response = post_form(&server, "/api/login", &form, None).await;
+    let response = server.post_form("/api/login", &form, None).await;
     let header = response
         .set_cookie_header("quire_session")
         .expect("session cookie");
@@ -217,7 +217,8 @@ async fn log_in_goes_to_a_local_next_path() {
         ("next", "/account"),
     ];
     assert_eq!(
-        post_form(&server, "/api/login", &form, None)
+        server
+            .post_form("/api/login", &form, None)
             .await
             .header("location"),
         Some("/account")
@@ -234,7 +235,8 @@ async fn log_in_ignores_an_absolute_or_scheme_relative_next() {
             ("next", next),
         ];
         assert_eq!(
-            post_form(&server, "/api/login", &form, None)
+            server
+                .post_form("/api/login", &form, None)
                 .await
                 .header("location"),
             Some("/"),
@@ -246,11 +248,13 @@ async fn log_in_ignores_an_absolute_or_scheme_relative_next() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logging_in_again_replaces_the_old_session() {
     let server = start().await;
-    let first = login(&server, "C@demo.com", "password")
+    let first = server
+        .login_as("C@demo.com", "password")
         .await
         .expect("first session");
     let form = [("email", "C@demo.com"), ("password", "password")];
-    let second = post_form(&server, "/api/login", &form, Some(&first))
+    let second = server
+        .post_form("/api/login", &form, Some(&first))
         .await
         .cookie("quire_session")
         .expect("second");
@@ -265,19 +269,17 @@ async fn logging_in_again_replaces_the_old_session() {
             .expect("count"),
         1
     );
-    assert_eq!(
-        get_with_cookie(&server, "/account", &first).await.status,
-        302
-    );
+    assert_eq!(server.get_with_cookie("/account", &first).await.status, 302);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logging_out_deletes_the_session_on_the_server() {
     let server = start().await;
-    let session = login(&server, "C@demo.com", "password")
+    let session = server
+        .login_as("C@demo.com", "password")
         .await
         .expect("session");
-    let response = post_form(&server, "/api/logout", &[], Some(&session)).await;
+    let response = server.post_form("/api/logout", &[], Some(&session)).await;
     assert!(
         response
             .set_cookie_header("quire_session")
@@ -294,7 +296,7 @@ async fn logging_out_deletes_the_session_on_the_server() {
         0
     );
     assert_eq!(
-        get_with_cookie(&server, "/account", &session).await.status,
+        server.get_with_cookie("/account", &session).await.status,
         302
     );
 }
@@ -302,12 +304,13 @@ async fn logging_out_deletes_the_session_on_the_server() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logging_out_is_not_possible_with_get() {
     let server = start().await;
-    let session = login(&server, "C@demo.com", "password")
+    let session = server
+        .login_as("C@demo.com", "password")
         .await
         .expect("session");
-    get_with_cookie(&server, "/api/logout", &session).await;
+    server.get_with_cookie("/api/logout", &session).await;
     assert_eq!(
-        get_with_cookie(&server, "/account", &session).await.status,
+        server.get_with_cookie("/account", &session).await.status,
         200
     );
 }
@@ -320,7 +323,7 @@ async fn a_cross_site_log_in_is_refused() {
         ("Content-Type", "application/x-www-form-urlencoded"),
         ("Sec-Fetch-Site", "cross-site"),
     ];
-    let response = request(&server, "POST", "/api/login", &headers, body).await;
+    let response = server.request("POST", "/api/login", &headers, body).await;
     assert_eq!(response.status, 403);
     assert!(response.cookie("quire_session").is_none());
 }
@@ -328,7 +331,8 @@ async fn a_cross_site_log_in_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_foreign_origin_cannot_log_out_a_user() {
     let server = start().await;
-    let session = login(&server, "C@demo.com", "password")
+    let session = server
+        .login_as("C@demo.com", "password")
         .await
         .expect("session");
     let headers = [
@@ -336,13 +340,14 @@ async fn a_foreign_origin_cannot_log_out_a_user() {
         ("Cookie", session.as_str()),
     ];
     assert_eq!(
-        request(&server, "POST", "/api/logout", &headers, b"")
+        server
+            .request("POST", "/api/logout", &headers, b"")
             .await
             .status,
         403
     );
     assert_eq!(
-        get_with_cookie(&server, "/account", &session).await.status,
+        server.get_with_cookie("/account", &session).await.status,
         200
     );
 }
@@ -351,22 +356,22 @@ async fn a_foreign_origin_cannot_log_out_a_user() {
 async fn repeated_failures_lock_the_account_out_with_429() {
     let server = start().await;
     for _ in 0..5 {
-        let wrong = post_form(
-            &server,
+        let wrong = server
+            .post_form(
+                "/api/login",
+                &[("email", "C@demo.com"), ("password", "wrongpass")],
+                None,
+            )
+            .await;
+        assert_eq!(wrong.status, 401);
+    }
+    let locked = server
+        .post_form(
             "/api/login",
-            &[("email", "C@demo.com"), ("password", "wrongpass")],
+            &[("email", "C@demo.com"), ("password", "password")],
             None,
         )
         .await;
-        assert_eq!(wrong.status, 401);
-    }
-    let locked = post_form(
-        &server,
-        "/api/login",
-        &[("email", "C@demo.com"), ("password", "password")],
-        None,
-    )
-    .await;
     assert_eq!(locked.status, 429);
     assert!(
         locked
@@ -387,7 +392,8 @@ async fn a_flaskblog_bcrypt_password_logs_in_and_is_rehashed() {
     };
     let user = insert_user(&server.db, &record).await.expect("insert");
     assert!(
-        login(&server, "legacy@example.com", "flaskpass")
+        server
+            .login_as("legacy@example.com", "flaskpass")
             .await
             .is_some()
     );
@@ -401,11 +407,12 @@ async fn a_flaskblog_bcrypt_password_logs_in_and_is_rehashed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_logged_in_user_opening_register_or_login_goes_home() {
     let server = start().await;
-    let session = login(&server, "C@demo.com", "password")
+    let session = server
+        .login_as("C@demo.com", "password")
         .await
         .expect("session");
     for path in ["/register", "/login"] {
-        let response = get_with_cookie(&server, path, &session).await;
+        let response = server.get_with_cookie(path, &session).await;
         assert_eq!(
             (response.status, response.header("location")),
             (302, Some("/")),
@@ -423,7 +430,9 @@ async fn plain_register(server: &TestServer, body: &[u8]) -> crate::support::Res
         ("Referer", referer.as_str()),
         ("Sec-Fetch-Site", "same-origin"),
     ];
-    request(server, "POST", "/api/register", &headers, body).await
+    server
+        .request("POST", "/api/register", &headers, body)
+        .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -492,7 +501,8 @@ async fn an_oversized_form_body_is_413() {
         ("Sec-Fetch-Site", "same-origin"),
     ];
     assert_eq!(
-        request(&server, "POST", "/api/login", &headers, &body)
+        server
+            .request("POST", "/api/login", &headers, &body)
             .await
             .status,
         413

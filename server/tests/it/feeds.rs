@@ -1,7 +1,7 @@
 //! Atom feeds, `robots.txt` and the sitemap, over HTTP: validated with a feed parser, answered
 //! 304 when unchanged, and split past 50,000 addresses.
 
-use crate::support::{Backend, TestServer, get, request, start, start_on, write_post};
+use crate::support::{Backend, TestServer, start, start_on};
 use app::{
     posts::repo::{PostRecord, insert_posts},
     users::repo::find_user_by_username,
@@ -23,7 +23,7 @@ on_both_backends!(the_site_feed_is_atom_with_the_newest_posts_first);
 
 async fn the_site_feed_is_atom_with_the_newest_posts_first(backend: Backend) {
     let server = start_on(&backend).await;
-    let response = request(&server, "GET", "/feed.xml", &[], b"").await;
+    let response = server.request("GET", "/feed.xml", &[], b"").await;
     assert_eq!(response.status, 200);
     assert_eq!(
         response.header("content-type"),
@@ -52,23 +52,21 @@ async fn the_site_feed_is_atom_with_the_newest_posts_first(backend: Backend) {
 async fn the_site_feed_carries_twenty_posts() {
     let server = start().await;
     for n in 0..25 {
-        write_post(&server, "JohnDoe", &format!("Post {n}"), "text").await;
+        server
+            .write_post("JohnDoe", &format!("Post {n}"), "text")
+            .await;
     }
-    let (_, body) = get(&server, "/feed.xml").await;
+    let (_, body) = server.get("/feed.xml").await;
     assert_eq!(parse(&body).entries.len(), 20);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn feed_entries_carry_the_rendered_markdown() {
     let server = start().await;
-    write_post(
-        &server,
-        "Corey",
-        "Styled",
-        "Some **bold** text\n\n- one\n- two",
-    )
-    .await;
-    let (_, body) = get(&server, "/feed.xml").await;
+    server
+        .write_post("Corey", "Styled", "Some **bold** text\n\n- one\n- two")
+        .await;
+    let (_, body) = server.get("/feed.xml").await;
     let feed = parse(&body);
     let content = feed.entries[0]
         .content
@@ -82,8 +80,8 @@ async fn feed_entries_carry_the_rendered_markdown() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_author_feed_has_only_their_posts() {
     let server = start().await;
-    write_post(&server, "JohnDoe", "John's post", "Hello").await;
-    let (status, body) = get(&server, "/user/JohnDoe/feed.xml").await;
+    server.write_post("JohnDoe", "John's post", "Hello").await;
+    let (status, body) = server.get("/user/JohnDoe/feed.xml").await;
     assert_eq!(status, 200);
     let feed = parse(&body);
     assert_eq!(feed.entries.len(), 1);
@@ -96,22 +94,17 @@ async fn an_author_feed_has_only_their_posts() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_author_has_no_feed() {
     let server = start().await;
-    assert_eq!(get(&server, "/user/nobody/feed.xml").await.0, 404);
+    assert_eq!(server.get("/user/nobody/feed.xml").await.0, 404);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unchanged_feed_answers_304() {
     let server = start().await;
-    let first = request(&server, "GET", "/feed.xml", &[], b"").await;
+    let first = server.request("GET", "/feed.xml", &[], b"").await;
     let etag = first.header("etag").expect("ETag").to_owned();
-    let again = request(
-        &server,
-        "GET",
-        "/feed.xml",
-        &[("If-None-Match", &etag)],
-        b"",
-    )
-    .await;
+    let again = server
+        .request("GET", "/feed.xml", &[("If-None-Match", &etag)], b"")
+        .await;
     assert_eq!(again.status, 304);
     assert!(again.body.is_empty());
 }
@@ -119,17 +112,12 @@ async fn an_unchanged_feed_answers_304() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_post_changes_the_feed() {
     let server = start().await;
-    let first = request(&server, "GET", "/feed.xml", &[], b"").await;
+    let first = server.request("GET", "/feed.xml", &[], b"").await;
     let etag = first.header("etag").expect("ETag").to_owned();
-    write_post(&server, "Corey", "Fresh", "News").await;
-    let again = request(
-        &server,
-        "GET",
-        "/feed.xml",
-        &[("If-None-Match", &etag)],
-        b"",
-    )
-    .await;
+    server.write_post("Corey", "Fresh", "News").await;
+    let again = server
+        .request("GET", "/feed.xml", &[("If-None-Match", &etag)], b"")
+        .await;
     assert_eq!(again.status, 200);
     assert_eq!(parse(&again.body).entries.len(), 3);
 }
@@ -137,7 +125,7 @@ async fn a_new_post_changes_the_feed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_links_the_site_feed() {
     let server = start().await;
-    let (_, body) = get(&server, "/about").await;
+    let (_, body) = server.get("/about").await;
     assert!(
         body.contains(
             r#"type="application/atom+xml" title="Quire: newest posts" href="/feed.xml""#
@@ -149,14 +137,14 @@ async fn every_page_links_the_site_feed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_user_page_links_the_author_feed() {
     let server = start().await;
-    let (_, body) = get(&server, "/user/Corey").await;
+    let (_, body) = server.get("/user/Corey").await;
     assert!(body.contains(r#"href="/user/Corey/feed.xml""#), "{body}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn robots_txt_names_the_sitemap() {
     let server = start().await;
-    let (status, body) = get(&server, "/robots.txt").await;
+    let (status, body) = server.get("/robots.txt").await;
     assert_eq!(status, 200);
     assert!(body.contains("Disallow: /api/"), "{body}");
     assert!(
@@ -169,7 +157,7 @@ on_both_backends!(the_sitemap_lists_every_user_and_post);
 
 async fn the_sitemap_lists_every_user_and_post(backend: Backend) {
     let server = start_on(&backend).await;
-    let (status, body) = get(&server, "/sitemap.xml").await;
+    let (status, body) = server.get("/sitemap.xml").await;
     assert_eq!(status, 200);
     let site = format!("http://{}", server.addr);
     for path in ["/", "/user/Corey", "/user/JohnDoe", "/post/1", "/post/2"] {
@@ -197,36 +185,38 @@ async fn a_sitemap_past_50000_addresses_is_split_under_an_index() {
     for batch in records.chunks(5_000) {
         insert_posts(&server.db, batch).await.expect("insert");
     }
-    let (_, index) = get(&server, "/sitemap.xml").await;
+    let (_, index) = server.get("/sitemap.xml").await;
     assert!(index.contains("<sitemapindex"), "{index}");
     assert_eq!(index.matches("<sitemap>").count(), 2);
-    let (_, first) = get(&server, "/sitemaps/1.xml").await;
+    let (_, first) = server.get("/sitemaps/1.xml").await;
     assert_eq!(first.matches("<url>").count(), 50_000);
-    let (_, second) = get(&server, "/sitemaps/2.xml").await;
+    let (_, second) = server.get("/sitemaps/2.xml").await;
     // The home page, 2 users and 50,002 posts: 50,005 addresses.
     assert_eq!(second.matches("<url>").count(), 5);
-    assert_eq!(get(&server, "/sitemaps/3.xml").await.0, 404);
+    assert_eq!(server.get("/sitemaps/3.xml").await.0, 404);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sitemap_part_number_too_large_to_multiply_is_not_found() {
     let server = start().await;
-    let (status, _) = get(&server, "/sitemaps/9223372036854775807.xml").await;
+    let (status, _) = server.get("/sitemaps/9223372036854775807.xml").await;
     assert_eq!(status, 404);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sitemap_part_number_past_every_integer_is_not_found() {
     let server = start().await;
-    let (status, _) = get(&server, "/sitemaps/99999999999999999999999.xml").await;
+    let (status, _) = server.get("/sitemaps/99999999999999999999999.xml").await;
     assert_eq!(status, 404);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_post_page_describes_itself_for_sharing() {
     let server = start().await;
-    let id = write_post(&server, "Corey", "Shared", "A *first* sentence.\n\nMore.").await;
-    let (_, body) = get(&server, &format!("/post/{id}")).await;
+    let id = server
+        .write_post("Corey", "Shared", "A *first* sentence.\n\nMore.")
+        .await;
+    let (_, body) = server.get(&format!("/post/{id}")).await;
     let url = format!("http://{}/post/{id}", server.addr);
     for tag in [
         r#"name="description" content="A first sentence. More.""#.to_owned(),
@@ -241,7 +231,9 @@ async fn a_post_page_describes_itself_for_sharing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_title_with_quotes_stays_inside_its_meta_tag() {
     let server = start().await;
-    let id = write_post(&server, "Corey", r#""><script>alert(1)</script>"#, "x").await;
-    let (_, body) = get(&server, &format!("/post/{id}")).await;
+    let id = server
+        .write_post("Corey", r#""><script>alert(1)</script>"#, "x")
+        .await;
+    let (_, body) = server.get(&format!("/post/{id}")).await;
     assert!(!body.contains("<script>alert(1)"), "{body}");
 }

@@ -17,8 +17,7 @@ use clap::Parser;
 use server::config::Cli;
 
 use crate::support::{
-    Backend, Options, encode, get, login, new_postgres_schema, postgres_base_url, request,
-    start_with,
+    Backend, Options, encode, new_postgres_schema, postgres_base_url, start_with,
 };
 
 /// The fixture's users: email, password, and whether they have a picture of their own.
@@ -112,7 +111,7 @@ async fn every_flaskblog_user_logs_in_and_sees_their_posts_and_picture(backend: 
     assert_eq!(count_posts(&server.db).await.expect("count"), 23);
     for (username, email, password, has_picture) in FIXTURE_USERS {
         assert!(
-            login(&server, email, password).await.is_some(),
+            server.login_as(email, password).await.is_some(),
             "{username} logs in with the old password"
         );
         let user = find_user_by_username(&server.db, username)
@@ -124,13 +123,13 @@ async fn every_flaskblog_user_logs_in_and_sees_their_posts_and_picture(backend: 
             .expect("query")
             .expect("hash");
         assert!(hash.starts_with("$argon2id$"), "{username}: upgraded");
-        let (status, page) = get(&server, &format!("/user/{}", encode(username))).await;
+        let (status, page) = server.get(&format!("/user/{}", encode(username))).await;
         assert_eq!(status, 200);
         assert!(page.contains("Posts by"), "{page}");
         if has_picture {
             let avatar = format!("/avatars/{}", user.image_file);
             assert!(page.contains(&avatar), "{username}'s picture on the page");
-            let picture = request(&server, "GET", &avatar, &[], b"").await;
+            let picture = server.request("GET", &avatar, &[], b"").await;
             assert_eq!(picture.status, 200);
             assert_eq!(picture.header("content-type"), Some("image/jpeg"));
         } else {

@@ -1,7 +1,7 @@
 //! Writing through the real router: the authorization matrix (every change × visitor, another
-//! user, the author), field errors, and deleting twice.
+//! user, the author) as one table, field errors, and deleting twice.
 
-use crate::support::{TestServer, get_with_cookie, login, post_form, request, start};
+use crate::support::{TestServer, start};
 use app::{
     posts::repo::{count_posts, find_post},
     users::repo::find_user_by_username,
@@ -11,23 +11,17 @@ use app::{
 const COREYS_POST: &str = "1";
 
 async fn as_corey(server: &TestServer) -> String {
-    login(server, "C@demo.com", "password")
+    server
+        .login_as("C@demo.com", "password")
         .await
         .expect("Corey's session")
 }
 
 async fn as_john(server: &TestServer) -> String {
-    login(server, "jd@demo.com", "password")
+    server
+        .login_as("jd@demo.com", "password")
         .await
         .expect("JohnDoe's session")
-}
-
-async fn title_of_post_1(server: &TestServer) -> String {
-    find_post(&server.db, 1)
-        .await
-        .expect("query")
-        .expect("post 1")
-        .title
 }
 
 fn update_form(id: &'static str) -> [(&'static str, &'static str); 3] {
@@ -38,24 +32,149 @@ fn update_form(id: &'static str) -> [(&'static str, &'static str); 3] {
     ]
 }
 
+/// Who sends a change in the authorization matrix.
+#[derive(Debug, Clone, Copy)]
+enum Who {
+    Visitor,
+    /// JohnDoe, who wrote none of the posts.
+    AnotherUser,
+    /// Corey, who wrote post 1.
+    Author,
+}
+
+/// What the server answered: a status, or a redirect to a path.
+#[derive(Debug, PartialEq)]
+enum Answer {
+    Status(u16),
+    RedirectTo(&'static str),
+}
+
+/// The posts' state a change leaves: how many there are, and post 1's title (none once deleted).
+#[derive(Debug, PartialEq)]
+struct Outcome {
+    posts: i64,
+    title_of_post_1: Option<String>,
+}
+
+/// Every change to a post × every kind of sender: what each is answered and what it leaves.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_visitor_cannot_create_a_post() {
-    let server = start().await;
-    let response = post_form(
-        &server,
-        "/api/create_post",
-        &[("title", "Hi"), ("content", "x")],
-        None,
-    )
-    .await;
-    assert_eq!(response.status, 401);
-    assert_eq!(count_posts(&server.db).await.expect("count"), 2);
+async fn only_the_author_changes_a_post_and_only_a_user_writes_one() {
+    let new_post: &[(&str, &str)] = &[("title", "John's first"), ("content", "x")];
+    let update: &[(&str, &str)] = &update_form(COREYS_POST);
+    let delete: &[(&str, &str)] = &[("id", COREYS_POST)];
+    let preview: &[(&str, &str)] = &[("content", "x")];
+    let unchanged = || Outcome {
+        posts: 2,
+        title_of_post_1: Some("Blog 1".into()),
+    };
+    let matrix = [
+        (
+            Who::Visitor,
+            "/api/create_post",
+            new_post,
+            Answer::Status(401),
+            unchanged(),
+        ),
+        (
+            Who::AnotherUser,
+            "/api/create_post",
+            new_post,
+            Answer::RedirectTo("/"),
+            Outcome {
+                posts: 3,
+                ..unchanged()
+            },
+        ),
+        (
+            Who::Visitor,
+            "/api/update_post",
+            update,
+            Answer::Status(401),
+            unchanged(),
+        ),
+        (
+            Who::AnotherUser,
+            "/api/update_post",
+            update,
+            Answer::Status(403),
+            unchanged(),
+        ),
+        (
+            Who::Author,
+            "/api/update_post",
+            update,
+            Answer::RedirectTo("/post/1"),
+            Outcome {
+                title_of_post_1: Some("Changed title".into()),
+                ..unchanged()
+            },
+        ),
+        (
+            Who::Visitor,
+            "/api/delete_post",
+            delete,
+            Answer::Status(401),
+            unchanged(),
+        ),
+        (
+            Who::AnotherUser,
+            "/api/delete_post",
+            delete,
+            Answer::Status(403),
+            unchanged(),
+        ),
+        (
+            Who::Author,
+            "/api/delete_post",
+            delete,
+            Answer::RedirectTo("/"),
+            Outcome {
+                posts: 1,
+                title_of_post_1: None,
+            },
+        ),
+        (
+            Who::Visitor,
+            "/api/preview_post",
+            preview,
+            Answer::Status(401),
+            unchanged(),
+        ),
+    ];
+    for (who, path, form, expected_answer, expected_outcome) in matrix {
+        let server = start().await;
+        let session = match who {
+            Who::Visitor => None,
+            Who::AnotherUser => Some(as_john(&server).await),
+            Who::Author => Some(as_corey(&server).await),
+        };
+        let response = server.post_form(path, form, session.as_deref()).await;
+        let answer = match response.header("location") {
+            Some("/") => Answer::RedirectTo("/"),
+            Some("/post/1") => Answer::RedirectTo("/post/1"),
+            _ => Answer::Status(response.status),
+        };
+        let outcome = Outcome {
+            posts: count_posts(&server.db).await.expect("count"),
+            title_of_post_1: find_post(&server.db, 1)
+                .await
+                .expect("query")
+                .map(|post| post.title),
+        };
+        assert_eq!(
+            (answer, outcome),
+            (expected_answer, expected_outcome),
+            "{who:?} posting to {path}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_visitor_opening_the_new_post_page_is_sent_to_log_in() {
     let server = start().await;
-    let response = request(&server, "GET", "/post/new", &[("Accept", "text/html")], b"").await;
+    let response = server
+        .request("GET", "/post/new", &[("Accept", "text/html")], b"")
+        .await;
     assert_eq!(
         (response.status, response.header("location")),
         (302, Some("/login?next=/post/new"))
@@ -67,7 +186,9 @@ async fn any_logged_in_user_can_create_a_post() {
     let server = start().await;
     let session = as_john(&server).await;
     let form = [("title", "John's first"), ("content", "<b>hello</b>")];
-    let response = post_form(&server, "/api/create_post", &form, Some(&session)).await;
+    let response = server
+        .post_form("/api/create_post", &form, Some(&session))
+        .await;
     assert_eq!(response.header("location"), Some("/"));
     assert!(
         response
@@ -89,7 +210,9 @@ async fn an_empty_or_overlong_post_gets_field_errors() {
     let session = as_john(&server).await;
     let long_title = "t".repeat(101);
     let form = [("title", long_title.as_str()), ("content", "")];
-    let response = post_form(&server, "/api/create_post", &form, Some(&session)).await;
+    let response = server
+        .post_form("/api/create_post", &form, Some(&session))
+        .await;
     assert_eq!(response.status, 422);
     assert!(
         response.body.contains("\"title\"") && response.body.contains("\"content\""),
@@ -100,77 +223,12 @@ async fn an_empty_or_overlong_post_gets_field_errors() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_visitor_cannot_update_a_post() {
-    let server = start().await;
-    let response = post_form(&server, "/api/update_post", &update_form(COREYS_POST), None).await;
-    assert_eq!(response.status, 401);
-    assert_eq!(title_of_post_1(&server).await, "Blog 1");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn another_user_cannot_update_a_post() {
-    let server = start().await;
-    let session = as_john(&server).await;
-    let response = post_form(
-        &server,
-        "/api/update_post",
-        &update_form(COREYS_POST),
-        Some(&session),
-    )
-    .await;
-    assert_eq!(response.status, 403);
-    assert_eq!(title_of_post_1(&server).await, "Blog 1");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_author_can_update_a_post() {
-    let server = start().await;
-    let session = as_corey(&server).await;
-    let response = post_form(
-        &server,
-        "/api/update_post",
-        &update_form(COREYS_POST),
-        Some(&session),
-    )
-    .await;
-    assert_eq!(response.header("location"), Some("/post/1"));
-    assert_eq!(title_of_post_1(&server).await, "Changed title");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_visitor_cannot_delete_a_post() {
-    let server = start().await;
-    let response = post_form(&server, "/api/delete_post", &[("id", COREYS_POST)], None).await;
-    assert_eq!(response.status, 401);
-    assert_eq!(count_posts(&server.db).await.expect("count"), 2);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn another_user_cannot_delete_a_post() {
-    let server = start().await;
-    let session = as_john(&server).await;
-    let response = post_form(
-        &server,
-        "/api/delete_post",
-        &[("id", COREYS_POST)],
-        Some(&session),
-    )
-    .await;
-    assert_eq!(response.status, 403);
-    assert_eq!(count_posts(&server.db).await.expect("count"), 2);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_author_can_delete_a_post() {
     let server = start().await;
     let session = as_corey(&server).await;
-    let response = post_form(
-        &server,
-        "/api/delete_post",
-        &[("id", COREYS_POST)],
-        Some(&session),
-    )
-    .await;
+    let response = server
+        .post_form("/api/delete_post", &[("id", COREYS_POST)], Some(&session))
+        .await;
     assert_eq!(response.header("location"), Some("/"));
     assert!(
         response
@@ -184,20 +242,12 @@ async fn the_author_can_delete_a_post() {
 async fn deleting_a_post_twice_is_404_the_second_time() {
     let server = start().await;
     let session = as_corey(&server).await;
-    post_form(
-        &server,
-        "/api/delete_post",
-        &[("id", COREYS_POST)],
-        Some(&session),
-    )
-    .await;
-    let again = post_form(
-        &server,
-        "/api/delete_post",
-        &[("id", COREYS_POST)],
-        Some(&session),
-    )
-    .await;
+    server
+        .post_form("/api/delete_post", &[("id", COREYS_POST)], Some(&session))
+        .await;
+    let again = server
+        .post_form("/api/delete_post", &[("id", COREYS_POST)], Some(&session))
+        .await;
     assert_eq!(again.status, 404);
 }
 
@@ -207,13 +257,15 @@ async fn changing_a_missing_post_is_404_for_everyone() {
     let session = as_corey(&server).await;
     for cookie in [None, Some(session.as_str())] {
         assert_eq!(
-            post_form(&server, "/api/update_post", &update_form("999"), cookie)
+            server
+                .post_form("/api/update_post", &update_form("999"), cookie)
                 .await
                 .status,
             404
         );
         assert_eq!(
-            post_form(&server, "/api/delete_post", &[("id", "999")], cookie)
+            server
+                .post_form("/api/delete_post", &[("id", "999")], cookie)
                 .await
                 .status,
             404
@@ -225,13 +277,9 @@ async fn changing_a_missing_post_is_404_for_everyone() {
 async fn a_non_numeric_post_id_is_rejected() {
     let server = start().await;
     let session = as_corey(&server).await;
-    let response = post_form(
-        &server,
-        "/api/delete_post",
-        &[("id", "abc")],
-        Some(&session),
-    )
-    .await;
+    let response = server
+        .post_form("/api/delete_post", &[("id", "abc")], Some(&session))
+        .await;
     assert_eq!(response.status, 400);
     assert_eq!(count_posts(&server.db).await.expect("count"), 2);
 }
@@ -239,7 +287,9 @@ async fn a_non_numeric_post_id_is_rejected() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_user_gets_a_403_page_at_the_update_url() {
     let server = start().await;
-    let response = get_with_cookie(&server, "/post/1/update", &as_john(&server).await).await;
+    let response = server
+        .get_with_cookie("/post/1/update", &as_john(&server).await)
+        .await;
     assert_eq!(response.status, 403);
     assert!(
         response
@@ -254,7 +304,9 @@ async fn another_user_gets_a_403_page_at_the_update_url() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_author_gets_the_prefilled_update_form() {
     let server = start().await;
-    let response = get_with_cookie(&server, "/post/1/update", &as_corey(&server).await).await;
+    let response = server
+        .get_with_cookie("/post/1/update", &as_corey(&server).await)
+        .await;
     assert_eq!(response.status, 200);
     assert!(response.body.contains("Update Post") && response.body.contains("First Post Content!"));
 }
@@ -262,8 +314,12 @@ async fn the_author_gets_the_prefilled_update_form() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_author_sees_update_and_delete() {
     let server = start().await;
-    let corey = get_with_cookie(&server, "/post/1", &as_corey(&server).await).await;
-    let john = get_with_cookie(&server, "/post/1", &as_john(&server).await).await;
+    let corey = server
+        .get_with_cookie("/post/1", &as_corey(&server).await)
+        .await;
+    let john = server
+        .get_with_cookie("/post/1", &as_john(&server).await)
+        .await;
     assert!(corey.body.contains("/post/1/update"));
     assert!(!john.body.contains("/post/1/update") && !john.body.contains("/post/1/delete"));
 }
@@ -271,14 +327,9 @@ async fn only_the_author_sees_update_and_delete() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_visitor_at_the_update_url_is_sent_to_log_in() {
     let server = start().await;
-    let response = request(
-        &server,
-        "GET",
-        "/post/1/update",
-        &[("Accept", "text/html")],
-        b"",
-    )
-    .await;
+    let response = server
+        .request("GET", "/post/1/update", &[("Accept", "text/html")], b"")
+        .await;
     assert_eq!(
         response.header("location"),
         Some("/login?next=/post/1/update")
@@ -295,7 +346,9 @@ async fn a_post_of_100000_multibyte_characters_fits_the_request_limit() {
     let session = as_john(&server).await;
     let content = "é".repeat(100_000);
     let form = [("title", "Long read"), ("content", content.as_str())];
-    let response = post_form(&server, "/api/create_post", &form, Some(&session)).await;
+    let response = server
+        .post_form("/api/create_post", &form, Some(&session))
+        .await;
     assert_eq!(
         response.header("location"),
         Some("/"),
@@ -308,35 +361,28 @@ async fn a_post_of_100000_multibyte_characters_fits_the_request_limit() {
 async fn the_preview_renders_a_draft_as_it_will_be_shown() {
     let server = start().await;
     let session = as_corey(&server).await;
-    let response = post_form(
-        &server,
-        "/api/preview_post",
-        &[("content", "A *draft* <b>x</b>")],
-        Some(&session),
-    )
-    .await;
+    let response = server
+        .post_form(
+            "/api/preview_post",
+            &[("content", "A *draft* <b>x</b>")],
+            Some(&session),
+        )
+        .await;
     assert_eq!(response.status, 200);
     let html: String = serde_json::from_str(&response.body).expect("a JSON string");
     assert_eq!(html, "<p>A <em>draft</em> &lt;b&gt;x&lt;/b&gt;</p>\n");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_visitor_cannot_use_the_preview() {
-    let server = start().await;
-    let response = post_form(&server, "/api/preview_post", &[("content", "x")], None).await;
-    assert_eq!(response.status, 401);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_javascript_the_preview_shows_above_the_filled_form() {
     let server = start().await;
     let session = as_corey(&server).await;
-    let response = get_with_cookie(
-        &server,
-        "/post/new?title=Draft&content=%2A%2Abold%2A%2A&preview=1",
-        &session,
-    )
-    .await;
+    let response = server
+        .get_with_cookie(
+            "/post/new?title=Draft&content=%2A%2Abold%2A%2A&preview=1",
+            &session,
+        )
+        .await;
     assert_eq!(response.status, 200);
     let body = &response.body;
     let preview = body

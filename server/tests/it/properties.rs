@@ -8,9 +8,7 @@ use proptest::{
     test_runner::{Config, TestCaseError, TestRunner},
 };
 
-use crate::support::{
-    Options, TestServer, encode, get, login, post_form_with, request, start, start_with, write_post,
-};
+use crate::support::{Options, TestServer, encode, start, start_with};
 
 /// Characters that break output when nothing stops them.
 const AWKWARD: [char; 14] = [
@@ -91,7 +89,7 @@ async fn newest_post(server: &TestServer) -> (i64, String) {
 /// The feed at `path` parses as Atom (feed-rs) and as XML (roxmltree, which refuses any
 /// character XML cannot carry).
 async fn check_feed(server: &TestServer, path: &str) -> Result<(), TestCaseError> {
-    let (status, body) = get(server, path).await;
+    let (status, body) = server.get(path).await;
     check(status == 200, || format!("{path}: {status}"))?;
     check(feed_rs::parser::parse(body.as_bytes()).is_ok(), || {
         format!("{path} is not Atom: {body:?}")
@@ -102,7 +100,7 @@ async fn check_feed(server: &TestServer, path: &str) -> Result<(), TestCaseError
 
 /// The sitemap parses as XML.
 async fn check_sitemap(server: &TestServer) -> Result<(), TestCaseError> {
-    let (status, body) = get(server, "/sitemap.xml").await;
+    let (status, body) = server.get("/sitemap.xml").await;
     check(status == 200, || format!("sitemap: {status}"))?;
     let xml = roxmltree::Document::parse(&body);
     check(xml.is_ok(), || format!("the sitemap is not XML: {xml:?}"))
@@ -118,7 +116,9 @@ fn all<'a>(page: &'a scraper::Html, selector: &str) -> Vec<scraper::ElementRef<'
 /// script on it is the page's own (it carries the page's nonce).
 async fn check_post_page(server: &TestServer, id: i64, title: &str) -> Result<(), TestCaseError> {
     let path = format!("/post/{id}");
-    let response = request(server, "GET", &path, &[("Accept", "text/html")], b"").await;
+    let response = server
+        .request("GET", &path, &[("Accept", "text/html")], b"")
+        .await;
     check(response.status == 200, || {
         format!("post {id}: {}", response.status)
     })?;
@@ -155,14 +155,15 @@ fn whatever_is_posted_gets_a_field_error_or_a_post_whose_pages_and_feeds_parse()
     let runtime = runtime();
     let server = runtime.block_on(start());
     let session = runtime
-        .block_on(login(&server, "jd@demo.com", "password"))
+        .block_on(server.login_as("jd@demo.com", "password"))
         .expect("JohnDoe's session");
     let result = runner(64).run(&(title(), writing()), |(title, content)| {
         runtime.block_on(async {
             let form = [("title", title.as_str()), ("content", content.as_str())];
             let accept = [("Accept", "application/json")];
-            let response =
-                post_form_with(&server, "/api/create_post", &form, Some(&session), &accept).await;
+            let response = server
+                .post_form_with("/api/create_post", &form, Some(&session), &accept)
+                .await;
             check(response.status < 500, || {
                 format!("{}: {}", response.status, response.body)
             })?;
@@ -201,7 +202,7 @@ fn whatever_text_is_stored_the_feeds_and_sitemap_stay_valid() {
                 title
             };
             let content = content.replace('\0', "");
-            write_post(&server, "Corey", &title, &content).await;
+            server.write_post("Corey", &title, &content).await;
             check_feed(&server, "/feed.xml").await?;
             check_feed(&server, "/user/Corey/feed.xml").await?;
             check_sitemap(&server).await
@@ -234,7 +235,9 @@ fn whatever_username_signs_up_gets_a_field_error_or_an_account_whose_pages_parse
                 ("confirm_password", "secret123"),
             ];
             let forwarded = [("X-Forwarded-For", client.as_str())];
-            let response = post_form_with(&server, "/api/register", &form, None, &forwarded).await;
+            let response = server
+                .post_form_with("/api/register", &form, None, &forwarded)
+                .await;
             check(response.status < 500, || {
                 format!("{name:?}: {} {}", response.status, response.body)
             })?;
@@ -244,14 +247,14 @@ fn whatever_username_signs_up_gets_a_field_error_or_an_account_whose_pages_parse
             else {
                 return Ok(());
             };
-            let page = request(
-                &server,
-                "GET",
-                &format!("/user/{}", encode(&user.username)),
-                &[("Accept", "text/html")],
-                b"",
-            )
-            .await;
+            let page = server
+                .request(
+                    "GET",
+                    &format!("/user/{}", encode(&user.username)),
+                    &[("Accept", "text/html")],
+                    b"",
+                )
+                .await;
             check(page.status == 200, || {
                 format!("{:?}'s page: {}", user.username, page.status)
             })?;

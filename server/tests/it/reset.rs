@@ -2,10 +2,7 @@
 //! an email change, two uses at once, that unknown emails are answered like known ones, and
 //! the mail queue's delivery, retries and failures.
 
-use crate::support::{
-    Backend, TestServer, deliver_mail, get_with_cookie, login, post_form, request, start, start_on,
-    start_with_mailer,
-};
+use crate::support::{Backend, TestServer, start, start_on, start_with_mailer};
 use app::reset::mail::{MailConfig, Mailer, SmtpTls};
 use app::server_only::mail_queue::{
     Outcome, RetryPolicy, deliver_due, repo::counts, repo::list_undelivered,
@@ -17,13 +14,9 @@ use app::{
 use chrono::{Duration, Utc};
 
 async fn request_reset(server: &TestServer, email: &str) -> crate::support::Response {
-    post_form(
-        server,
-        "/api/request_password_reset",
-        &[("email", email)],
-        None,
-    )
-    .await
+    server
+        .post_form("/api/request_password_reset", &[("email", email)], None)
+        .await
 }
 
 fn outbox(server: &TestServer) -> Vec<String> {
@@ -41,7 +34,7 @@ fn outbox(server: &TestServer) -> Vec<String> {
 /// body is quoted-printable, so long lines carry soft breaks (`=` at the end of a line) that a
 /// mail reader removes.
 async fn emailed_token(server: &TestServer) -> String {
-    deliver_mail(server).await;
+    server.deliver_mail().await;
     let mails = outbox(server);
     assert_eq!(mails.len(), 1, "one email in the outbox");
     let text = mails[0].replace("=\r\n", "");
@@ -59,7 +52,7 @@ async fn reset(server: &TestServer, token: &str, password: &str) -> crate::suppo
         ("password", password),
         ("confirm_password", password),
     ];
-    post_form(server, "/api/reset_password", &form, None).await
+    server.post_form("/api/reset_password", &form, None).await
 }
 
 fn is_invalid_token_answer(response: &crate::support::Response) -> bool {
@@ -75,7 +68,9 @@ async fn a_reset_email_carries_a_link_that_sets_a_new_password() {
     request_reset(&server, "C@demo.com").await;
     let token = emailed_token(&server).await;
     assert!(outbox(&server)[0].contains("Subject: Password Reset Request"));
-    let page = get_with_cookie(&server, &format!("/reset_password/{token}"), "").await;
+    let page = server
+        .get_with_cookie(&format!("/reset_password/{token}"), "")
+        .await;
     assert_eq!(
         page.status,
         200,
@@ -91,11 +86,12 @@ async fn a_reset_email_carries_a_link_that_sets_a_new_password() {
             .is_some_and(|c| c.contains("Your%20password%20has%20been%20updated"))
     );
     assert!(
-        login(&server, "C@demo.com", "brand-new-pass")
+        server
+            .login_as("C@demo.com", "brand-new-pass")
             .await
             .is_some()
     );
-    assert!(login(&server, "C@demo.com", "password").await.is_none());
+    assert!(server.login_as("C@demo.com", "password").await.is_none());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -114,7 +110,7 @@ async fn an_unknown_email_is_answered_exactly_like_a_known_one() {
             .is_some_and(|c| c.contains("If%20an%20account%20exists"))
     );
     assert_eq!(
-        deliver_mail(&server).await,
+        server.deliver_mail().await,
         vec![Outcome::Sent, Outcome::Dropped],
         "both requests were queued alike; only the real account gets mail"
     );
@@ -139,7 +135,7 @@ async fn an_expired_token_is_refused() {
     assert!(is_invalid_token_answer(
         &reset(&server, &old, "brand-new-pass").await
     ));
-    assert!(login(&server, "C@demo.com", "password").await.is_some());
+    assert!(server.login_as("C@demo.com", "password").await.is_some());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -164,7 +160,8 @@ async fn a_token_works_only_once() {
         &reset(&server, &token, "another-pass-1").await
     ));
     assert!(
-        login(&server, "C@demo.com", "brand-new-pass")
+        server
+            .login_as("C@demo.com", "brand-new-pass")
             .await
             .is_some()
     );
@@ -175,7 +172,8 @@ async fn a_token_dies_when_the_password_is_changed_another_way() {
     let server = start().await;
     request_reset(&server, "C@demo.com").await;
     let token = emailed_token(&server).await;
-    let session = login(&server, "C@demo.com", "password")
+    let session = server
+        .login_as("C@demo.com", "password")
         .await
         .expect("session");
     let form = [
@@ -183,7 +181,9 @@ async fn a_token_dies_when_the_password_is_changed_another_way() {
         ("new_password", "changed-123"),
         ("confirm_password", "changed-123"),
     ];
-    post_form(&server, "/api/change_password", &form, Some(&session)).await;
+    server
+        .post_form("/api/change_password", &form, Some(&session))
+        .await;
     assert!(is_invalid_token_answer(
         &reset(&server, &token, "brand-new-pass").await
     ));
@@ -194,14 +194,14 @@ async fn a_bad_token_page_goes_back_to_the_request_form() {
     let server = start().await;
     let long = "x".repeat(3000);
     for token in ["nonsense", "1.2.3", long.as_str(), "%F0%9F%92%A9"] {
-        let response = request(
-            &server,
-            "GET",
-            &format!("/reset_password/{token}"),
-            &[("Accept", "text/html")],
-            b"",
-        )
-        .await;
+        let response = server
+            .request(
+                "GET",
+                &format!("/reset_password/{token}"),
+                &[("Accept", "text/html")],
+                b"",
+            )
+            .await;
         assert_eq!(
             (response.status, response.header("location")),
             (302, Some("/reset_password")),
@@ -220,7 +220,7 @@ async fn a_new_password_follows_the_sign_up_rules() {
         ("password", "short"),
         ("confirm_password", "short"),
     ];
-    let response = post_form(&server, "/api/reset_password", &form, None).await;
+    let response = server.post_form("/api/reset_password", &form, None).await;
     assert_eq!(response.status, 422);
     assert!(response.body.contains("\"password\""), "{}", response.body);
 }
@@ -245,10 +245,11 @@ async fn reset_requests_are_rate_limited_per_client() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_logged_in_user_opening_the_reset_page_goes_home() {
     let server = start().await;
-    let session = login(&server, "C@demo.com", "password")
+    let session = server
+        .login_as("C@demo.com", "password")
         .await
         .expect("session");
-    let response = get_with_cookie(&server, "/reset_password", &session).await;
+    let response = server.get_with_cookie("/reset_password", &session).await;
     assert_eq!(
         (response.status, response.header("location")),
         (302, Some("/"))
@@ -278,13 +279,13 @@ async fn a_failed_send_is_kept_for_a_retry_and_the_user_sees_the_usual_answer() 
             .cookie("quire_flash")
             .is_some_and(|c| c.contains("If%20an%20account%20exists"))
     );
-    assert_eq!(deliver_mail(&server).await, vec![Outcome::Retrying]);
+    assert_eq!(server.deliver_mail().await, vec![Outcome::Retrying]);
     let queued = list_undelivered(&server.db).await.expect("query");
     assert_eq!(queued.len(), 1);
     assert_eq!(queued[0].attempts, 1);
     assert!(queued[0].last_error.is_some());
     assert!(queued[0].failed_at.is_none());
-    assert!(login(&server, "C@demo.com", "password").await.is_some());
+    assert!(server.login_as("C@demo.com", "password").await.is_some());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -327,7 +328,7 @@ async fn a_queued_message_is_delivered_by_one_instance_only(backend: Backend) {
     let first = start_on(&backend).await;
     let second = crate::support::start_second(&first).await;
     request_reset(&first, "C@demo.com").await;
-    let (a, b) = tokio::join!(deliver_mail(&first), deliver_mail(&second));
+    let (a, b) = tokio::join!(first.deliver_mail(), second.deliver_mail());
     assert_eq!(a.len() + b.len(), 1, "{a:?} {b:?}");
 }
 
@@ -335,7 +336,8 @@ async fn a_link_sent_before_an_email_change_stops_working(backend: Backend) {
     let server = start_on(&backend).await;
     request_reset(&server, "C@demo.com").await;
     let token = emailed_token(&server).await;
-    let session = login(&server, "C@demo.com", "password")
+    let session = server
+        .login_as("C@demo.com", "password")
         .await
         .expect("session");
     let form = [
@@ -343,7 +345,9 @@ async fn a_link_sent_before_an_email_change_stops_working(backend: Backend) {
         ("email", "corey@new.example"),
         ("current_password", "password"),
     ];
-    let changed = post_form(&server, "/api/update_account", &form, Some(&session)).await;
+    let changed = server
+        .post_form("/api/update_account", &form, Some(&session))
+        .await;
     assert_eq!(
         changed.header("location"),
         Some("/account"),
@@ -354,7 +358,8 @@ async fn a_link_sent_before_an_email_change_stops_working(backend: Backend) {
         &reset(&server, &token, "brand-new-pass").await
     ));
     assert!(
-        login(&server, "corey@new.example", "password")
+        server
+            .login_as("corey@new.example", "password")
             .await
             .is_some()
     );
@@ -377,10 +382,12 @@ async fn one_link_used_twice_at_once_succeeds_once(backend: Backend) {
         .filter(|r| is_invalid_token_answer(r))
         .count();
     assert_eq!((successes, refusals), (1, 1));
-    let first = login(&server, "C@demo.com", "first-new-pass")
+    let first = server
+        .login_as("C@demo.com", "first-new-pass")
         .await
         .is_some();
-    let second = login(&server, "C@demo.com", "second-new-pass")
+    let second = server
+        .login_as("C@demo.com", "second-new-pass")
         .await
         .is_some();
     assert!(first != second, "exactly one new password holds");
@@ -389,7 +396,7 @@ async fn one_link_used_twice_at_once_succeeds_once(backend: Backend) {
 async fn a_reset_asked_in_another_case_is_mailed_to_the_stored_address(backend: Backend) {
     let server = start_on(&backend).await;
     request_reset(&server, "c@DEMO.COM").await;
-    deliver_mail(&server).await;
+    server.deliver_mail().await;
     let mails = outbox(&server);
     assert_eq!(mails.len(), 1);
     assert!(mails[0].contains("To: C@demo.com"), "{}", mails[0]);
@@ -398,17 +405,18 @@ async fn a_reset_asked_in_another_case_is_mailed_to_the_stored_address(backend: 
 
 async fn a_look_alike_address_gets_no_reset_link(backend: Backend) {
     let server = start_on(&backend).await;
-    crate::support::register(&server, "victim", "victim@gmail.com").await;
+    server.register("victim", "victim@gmail.com").await;
     request_reset(&server, "victim@gma\u{130}l.com").await;
-    assert_eq!(deliver_mail(&server).await, [Outcome::Dropped]);
+    assert_eq!(server.deliver_mail().await, [Outcome::Dropped]);
     assert!(outbox(&server).is_empty(), "{:?}", outbox(&server));
 }
 
 async fn a_look_alike_address_does_not_log_in(backend: Backend) {
     let server = start_on(&backend).await;
-    crate::support::register(&server, "victim", "victim@gmail.com").await;
+    server.register("victim", "victim@gmail.com").await;
     assert!(
-        login(&server, "victim@gma\u{130}l.com", "secret123")
+        server
+            .login_as("victim@gma\u{130}l.com", "secret123")
             .await
             .is_none()
     );

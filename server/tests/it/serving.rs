@@ -8,7 +8,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::support::{Options, TestServer, get, request, start, start_with};
+use crate::support::{Options, TestServer, start, start_with};
 use app::account::repo::insert_avatar;
 use server::router::Limits;
 
@@ -130,7 +130,9 @@ async fn hashed_bundle_files_are_immutable() {
     })
     .await;
     site_file(&server, "pkg/quire.3f9c0a1b.js", &text());
-    let response = request(&server, "GET", "/pkg/quire.3f9c0a1b.js", &[], b"").await;
+    let response = server
+        .request("GET", "/pkg/quire.3f9c0a1b.js", &[], b"")
+        .await;
     assert_eq!(response.status, 200);
     assert_eq!(
         response.header("cache-control"),
@@ -142,7 +144,7 @@ async fn hashed_bundle_files_are_immutable() {
 async fn unhashed_bundle_files_are_revalidated() {
     let server = start().await;
     site_file(&server, "pkg/quire.js", &text());
-    let response = request(&server, "GET", "/pkg/quire.js", &[], b"").await;
+    let response = server.request("GET", "/pkg/quire.js", &[], b"").await;
     assert_eq!(response.header("cache-control"), Some("no-cache"));
 }
 
@@ -157,21 +159,23 @@ async fn an_unchanged_avatar_is_answered_304() {
     )
     .await
     .expect("insert");
-    let first = request(&server, "GET", "/avatars/0123456789abcdef.png", &[], b"").await;
+    let first = server
+        .request("GET", "/avatars/0123456789abcdef.png", &[], b"")
+        .await;
     assert_eq!(first.status, 200);
     assert_eq!(
         first.header("cache-control"),
         Some("public, max-age=31536000, immutable")
     );
     let etag = first.header("etag").expect("an ETag").to_owned();
-    let again = request(
-        &server,
-        "GET",
-        "/avatars/0123456789abcdef.png",
-        &[("If-None-Match", etag.as_str())],
-        b"",
-    )
-    .await;
+    let again = server
+        .request(
+            "GET",
+            "/avatars/0123456789abcdef.png",
+            &[("If-None-Match", etag.as_str())],
+            b"",
+        )
+        .await;
     assert_eq!(again.status, 304);
     assert!(again.body.is_empty());
 }
@@ -179,7 +183,9 @@ async fn an_unchanged_avatar_is_answered_304() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_carry_the_security_headers_and_a_nonce_policy() {
     let server = start().await;
-    let page = request(&server, "GET", "/", &[("Accept", "text/html")], b"").await;
+    let page = server
+        .request("GET", "/", &[("Accept", "text/html")], b"")
+        .await;
     assert_eq!(page.status, 200);
     assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(page.header("referrer-policy"), Some("same-origin"));
@@ -197,8 +203,12 @@ async fn pages_carry_the_security_headers_and_a_nonce_policy() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_page_gets_its_own_nonce() {
     let server = start().await;
-    let first = request(&server, "GET", "/about", &[("Accept", "text/html")], b"").await;
-    let second = request(&server, "GET", "/about", &[("Accept", "text/html")], b"").await;
+    let first = server
+        .request("GET", "/about", &[("Accept", "text/html")], b"")
+        .await;
+    let second = server
+        .request("GET", "/about", &[("Accept", "text/html")], b"")
+        .await;
     assert_ne!(
         first.header("content-security-policy"),
         second.header("content-security-policy")
@@ -212,7 +222,9 @@ async fn over_https_pages_send_hsts() {
         ..Options::default()
     })
     .await;
-    let page = request(&server, "GET", "/about", &[("Accept", "text/html")], b"").await;
+    let page = server
+        .request("GET", "/about", &[("Accept", "text/html")], b"")
+        .await;
     assert!(
         page.header("strict-transport-security")
             .is_some_and(|hsts| hsts.starts_with("max-age="))
@@ -222,21 +234,16 @@ async fn over_https_pages_send_hsts() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_id_round_trips() {
     let server = start().await;
-    let response = request(
-        &server,
-        "GET",
-        "/healthz",
-        &[("X-Request-Id", "lb-7f3a-0001")],
-        b"",
-    )
-    .await;
+    let response = server
+        .request("GET", "/healthz", &[("X-Request-Id", "lb-7f3a-0001")], b"")
+        .await;
     assert_eq!(response.header("x-request-id"), Some("lb-7f3a-0001"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_without_an_id_gets_one() {
     let server = start().await;
-    let response = request(&server, "GET", "/healthz", &[], b"").await;
+    let response = server.request("GET", "/healthz", &[], b"").await;
     let id = response.header("x-request-id").expect("an id");
     assert!(
         id.len() == 16 && id.chars().all(|c| c.is_ascii_hexdigit()),
@@ -247,23 +254,17 @@ async fn a_request_without_an_id_gets_one() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_answers_while_the_process_runs() {
     let server = start().await;
-    let response = request(&server, "GET", "/healthz", &[], b"").await;
+    let response = server.request("GET", "/healthz", &[], b"").await;
     assert_eq!((response.status, response.body.as_str()), (200, "ok\n"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readyz_turns_503_when_the_database_goes_away() {
     let server = start().await;
-    assert_eq!(
-        request(&server, "GET", "/readyz", &[], b"").await.status,
-        200
-    );
+    assert_eq!(server.request("GET", "/readyz", &[], b"").await.status, 200);
     server.db.close().await;
     let started = Instant::now();
-    assert_eq!(
-        request(&server, "GET", "/readyz", &[], b"").await.status,
-        503
-    );
+    assert_eq!(server.request("GET", "/readyz", &[], b"").await.status, 503);
     assert!(started.elapsed() < Duration::from_secs(3));
 }
 
@@ -272,7 +273,9 @@ async fn pages_fail_fast_with_503_while_the_database_is_away() {
     let server = start().await;
     server.db.close().await;
     let started = Instant::now();
-    let page = request(&server, "GET", "/", &[("Accept", "text/html")], b"").await;
+    let page = server
+        .request("GET", "/", &[("Accept", "text/html")], b"")
+        .await;
     assert!(started.elapsed() < Duration::from_secs(3));
     assert_eq!(page.status, 503);
     assert!(page.header("retry-after").is_some());
@@ -466,6 +469,6 @@ async fn json_logs_carry_one_access_line_per_request_with_its_id() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_name_longer_than_the_file_system_allows_is_a_404() {
     let server = start().await;
-    let (status, _) = get(&server, &format!("/pkg/{}.js", "a".repeat(300))).await;
+    let (status, _) = server.get(&format!("/pkg/{}.js", "a".repeat(300))).await;
     assert_eq!(status, 404);
 }

@@ -225,11 +225,121 @@ pub async fn start_with(options: Options) -> TestServer {
     }
 }
 
-/// Delivers every due message of the mail queue now, as the background task would.
-pub async fn deliver_mail(server: &TestServer) -> Vec<Outcome> {
-    deliver_due(&server.state, &RetryPolicy::default())
+impl TestServer {
+    /// Sends one request and reads the whole response, within [`RESPONSE_TIMEOUT`].
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Response {
+        tokio::time::timeout(
+            RESPONSE_TIMEOUT,
+            exchange(self.addr, method, path, headers, body),
+        )
         .await
-        .expect("mail queue")
+        .unwrap_or_else(|_| {
+            panic!("{method} {path}: no complete response within {RESPONSE_TIMEOUT:?}")
+        })
+    }
+
+    /// A GET as a browser sends it: status and body.
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let response = self
+            .request("GET", path, &[("Accept", "text/html")], b"")
+            .await;
+        (response.status, response.body)
+    }
+
+    /// A browser's GET with a cookie header.
+    pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> Response {
+        self.request(
+            "GET",
+            path,
+            &[("Accept", "text/html"), ("Cookie", cookie)],
+            b"",
+        )
+        .await
+    }
+
+    /// A form POST as the app's own page sends it (same-origin), with an optional cookie.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> Response {
+        self.post_form_with(path, form, cookie, &[]).await
+    }
+
+    /// [`post_form`] with extra headers (`X-Forwarded-For`, `Accept`, …).
+    pub async fn post_form_with(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+        extra: &[(&str, &str)],
+    ) -> Response {
+        let body = form_body(form);
+        let mut headers = vec![
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Sec-Fetch-Site", "same-origin"),
+        ];
+        if let Some(cookie) = cookie {
+            headers.push(("Cookie", cookie));
+        }
+        headers.extend_from_slice(extra);
+        self.request("POST", path, &headers, body.as_bytes()).await
+    }
+
+    /// Registers a user with a valid password.
+    pub async fn register(&self, username: &str, email: &str) -> Response {
+        self.post_form(
+            "/api/register",
+            &[
+                ("username", username),
+                ("email", email),
+                ("password", "secret123"),
+                ("confirm_password", "secret123"),
+            ],
+            None,
+        )
+        .await
+    }
+
+    /// Logs in and returns the session cookie (`quire_session=…`).
+    pub async fn login_as(&self, email: &str, password: &str) -> Option<String> {
+        self.post_form(
+            "/api/login",
+            &[("email", email), ("password", password)],
+            None,
+        )
+        .await
+        .cookie("quire_session")
+    }
+
+    /// Writes a post as `author` straight into the server's database; returns its id.
+    pub async fn write_post(&self, author: &str, title: &str, content: &str) -> i64 {
+        let user = app::users::repo::find_user_by_username(&self.db, author)
+            .await
+            .expect("query")
+            .expect("author");
+        let post = app::posts::model::NewPost {
+            title: title.into(),
+            content: content.into(),
+        };
+        app::posts::repo::insert_post(&self.db, user.id, &post)
+            .await
+            .expect("insert")
+    }
+
+    /// Delivers every due message of the mail queue now, as the background task would.
+    pub async fn deliver_mail(&self) -> Vec<Outcome> {
+        deliver_due(&self.state, &RetryPolicy::default())
+            .await
+            .expect("mail queue")
+    }
 }
 
 /// What came back.
@@ -272,22 +382,6 @@ impl Response {
 /// Longest a test waits for one response: a hang fails with a message instead of stalling CI.
 pub const RESPONSE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Sends one request and reads the whole response, within [`RESPONSE_TIMEOUT`].
-pub async fn request(
-    server: &TestServer,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> Response {
-    tokio::time::timeout(
-        RESPONSE_TIMEOUT,
-        exchange(server.addr, method, path, headers, body),
-    )
-    .await
-    .unwrap_or_else(|_| panic!("{method} {path}: no complete response within {RESPONSE_TIMEOUT:?}"))
-}
-
 async fn exchange(
     addr: SocketAddr,
     method: &str,
@@ -328,24 +422,6 @@ async fn exchange(
     }
 }
 
-/// A GET as a browser sends it: status and body.
-pub async fn get(server: &TestServer, path: &str) -> (u16, String) {
-    let response = request(server, "GET", path, &[("Accept", "text/html")], b"").await;
-    (response.status, response.body)
-}
-
-/// A browser's GET with a cookie header.
-pub async fn get_with_cookie(server: &TestServer, path: &str, cookie: &str) -> Response {
-    request(
-        server,
-        "GET",
-        path,
-        &[("Accept", "text/html"), ("Cookie", cookie)],
-        b"",
-    )
-    .await
-}
-
 /// Percent-encodes a form value.
 pub fn encode(value: &str) -> String {
     value
@@ -365,79 +441,6 @@ pub fn form_body(form: &[(&str, &str)]) -> String {
         .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
         .collect::<Vec<_>>()
         .join("&")
-}
-
-/// A form POST as the app's own page sends it (same-origin), with an optional cookie.
-pub async fn post_form(
-    server: &TestServer,
-    path: &str,
-    form: &[(&str, &str)],
-    cookie: Option<&str>,
-) -> Response {
-    post_form_with(server, path, form, cookie, &[]).await
-}
-
-/// [`post_form`] with extra headers (`X-Forwarded-For`, `Accept`, …).
-pub async fn post_form_with(
-    server: &TestServer,
-    path: &str,
-    form: &[(&str, &str)],
-    cookie: Option<&str>,
-    extra: &[(&str, &str)],
-) -> Response {
-    let body = form_body(form);
-    let mut headers = vec![
-        ("Content-Type", "application/x-www-form-urlencoded"),
-        ("Sec-Fetch-Site", "same-origin"),
-    ];
-    if let Some(cookie) = cookie {
-        headers.push(("Cookie", cookie));
-    }
-    headers.extend_from_slice(extra);
-    request(server, "POST", path, &headers, body.as_bytes()).await
-}
-
-/// Registers a user with a valid password.
-pub async fn register(server: &TestServer, username: &str, email: &str) -> Response {
-    post_form(
-        server,
-        "/api/register",
-        &[
-            ("username", username),
-            ("email", email),
-            ("password", "secret123"),
-            ("confirm_password", "secret123"),
-        ],
-        None,
-    )
-    .await
-}
-
-/// Logs in and returns the session cookie (`quire_session=…`).
-pub async fn login(server: &TestServer, email: &str, password: &str) -> Option<String> {
-    post_form(
-        server,
-        "/api/login",
-        &[("email", email), ("password", password)],
-        None,
-    )
-    .await
-    .cookie("quire_session")
-}
-
-/// Writes a post as `author` straight into the server's database; returns its id.
-pub async fn write_post(server: &TestServer, author: &str, title: &str, content: &str) -> i64 {
-    let user = app::users::repo::find_user_by_username(&server.db, author)
-        .await
-        .expect("query")
-        .expect("author");
-    let post = app::posts::model::NewPost {
-        title: title.into(),
-        content: content.into(),
-    };
-    app::posts::repo::insert_post(&server.db, user.id, &post)
-        .await
-        .expect("insert")
 }
 
 /// The process's peak resident memory, in KiB.

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs whatever Quire's build and tests need, only when it is missing. Sourced by run.sh and test.sh.
+# What the scripts share: installing whatever Quire's build and tests need (only when it is
+# missing), the builds, the environment cargo-leptos sets, waiting for a server. Sourced by every
+# script in scripts/ and end2end/.
 
 # Versions that work together on rustc 1.95 (see the README's toolchain notes).
 CARGO_LEPTOS_VERSION=0.3.10
@@ -8,6 +10,24 @@ BINARYEN_VERSION=132
 
 as_root() {
   if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
+}
+
+# PACKAGE... -> installs these Debian packages.
+apt_install() {
+  echo "== Installing $* (Debian packages)"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
+}
+
+# URL [TRIES] -> waits until URL answers 2xx (0.1 s between tries, 100 by default); fails saying so.
+wait_for_url() {
+  local url=$1 tries=${2:-100}
+  for _ in $(seq 1 "$tries"); do
+    curl -sf -o /dev/null "$url" && return 0
+    sleep 0.1
+  done
+  echo "no answer from $url" >&2
+  return 1
 }
 
 # Build tools are compiled once and then only run on small inputs: their own release profiles
@@ -42,11 +62,7 @@ ensure_release_tools() {
     (cd tools && npm ci --no-audit --no-fund)
   fi
   export PATH="$PWD/tools/node_modules/.bin:$PATH"
-  if ! command -v brotli >/dev/null; then
-    echo "== Installing brotli (to report compressed sizes)"
-    as_root apt-get update -q
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q brotli
-  fi
+  command -v brotli >/dev/null || apt_install brotli
 }
 
 # The pages are lazily loaded routes: every build splits the WASM (--split), since without it the
@@ -65,16 +81,8 @@ build_release() {
 }
 
 ensure_test_tools() {
-  if [[ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]]; then
-    echo "== Installing Debian's Chromium for the end-to-end tests"
-    as_root apt-get update -q
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
-  fi
-  if ! command -v npm >/dev/null; then
-    echo "== Installing Node.js and npm"
-    as_root apt-get update -q
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm
-  fi
+  [[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]] || apt_install chromium
+  command -v npm >/dev/null || apt_install nodejs npm
   if [[ ! -d end2end/node_modules/@playwright/test || ! -d end2end/node_modules/@axe-core/playwright ]]; then
     echo "== Installing Playwright's test runner (no browser download)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
@@ -110,12 +118,18 @@ ensure_flaskblog_fixture() {
   export FLASKBLOG_FIXTURE="$(cd "$made" && pwd)"
 }
 
-# The same flags and variables cargo-leptos uses for debug builds, so `cargo test` reuses its artifacts.
+# The flags and variables cargo-leptos sets for a build, so that `cargo test` (debug) or
+# `cargo build --example` (release) reuses its artifacts: `export_leptos_build_env [release]`.
 export_leptos_build_env() {
   export RUSTFLAGS="--cfg erase_components"
-  export LEPTOS_OUTPUT_NAME=quire LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
-    LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=frontend \
-    LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=false
+  export LEPTOS_OUTPUT_NAME=quire LEPTOS_SITE_PKG_DIR=pkg LEPTOS_SITE_ADDR=127.0.0.1:3000 \
+    LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=frontend LEPTOS_BIN_DIR=server
+  if [[ "${1:-}" == release ]]; then
+    export LEPTOS_SITE_ROOT="$RELEASE_SITE_ROOT" LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=true \
+      LEPTOS_HASH_FILE_NAME=hash.txt
+  else
+    export LEPTOS_SITE_ROOT=target/site LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=false
+  fi
 }
 
 # Prints the size of the build folder and the free space left, so a run that fills the disk says so.
@@ -130,11 +144,7 @@ ensure_stress_tools() {
   command -v psql >/dev/null || missing+=(postgresql-client)
   command -v curl >/dev/null || missing+=(curl)
   command -v node >/dev/null || missing+=(nodejs)
-  if [[ ${#missing[@]} -gt 0 ]]; then
-    echo "== Installing ${missing[*]} for the stress harness"
-    as_root apt-get update -q
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
-  fi
+  if [[ ${#missing[@]} -gt 0 ]]; then apt_install "${missing[@]}"; fi
 }
 
 # Prints the release bundle's sizes, raw and brotli (-q 11): the base every page loads (the main
