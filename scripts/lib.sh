@@ -50,7 +50,7 @@ ensure_build_tools() {
   # cargo-leptos would download wasm-bindgen; it uses the one on PATH instead, which must match the crate.
   if [[ "$(wasm-bindgen --version 2>/dev/null)" != *"$WASM_BINDGEN_VERSION"* ]]; then
     echo "== Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
-    quick_tool_profile cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked
+    quick_tool_profile cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
   fi
 }
 

@@ -1,12 +1,21 @@
-//! The benchmark's yardstick: a hand-written axum + sqlx handler that serves the home page's
-//! HTML (nav, five newest posts with their authors, page links) from the same SQLite database,
-//! with the same two queries an uncached Quire page makes and no framework around them.
+//! The benchmark's yardstick: hand-written axum + sqlx handlers, with no framework around them,
+//! reading the same SQLite database with the same two queries Quire makes:
+//! - `GET /` serves the home page's HTML (nav, five newest posts with their authors, page links);
+//! - `POST /api/list_posts` answers `{"page": N}` with that page's posts and pager as JSON, the
+//!   fields Quire's `list_posts` sends.
 //!
 //! `DATABASE_URL=sqlite://site.db cargo run --release -p server --example plain_home -- 127.0.0.1:3301`
 
 use std::fmt::Write as _;
 
-use axum::{Router, extract::State, http::StatusCode, response::Html, routing::get};
+use axum::{
+    Json, Router,
+    body::Bytes,
+    extract::State,
+    http::StatusCode,
+    response::Html,
+    routing::{get, post},
+};
 use chrono::{DateTime, Utc};
 use sqlx::{SqlitePool, sqlite::SqliteConnectOptions};
 
@@ -17,6 +26,7 @@ struct Row {
     title: String,
     date_posted: DateTime<Utc>,
     content: String,
+    user_id: i64,
     username: String,
     image_file: String,
 }
@@ -29,28 +39,73 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or_else(|| "127.0.0.1:3301".to_owned());
     let options: SqliteConnectOptions = url.parse()?;
     let pool = SqlitePool::connect_with(options).await?;
-    let app = Router::new().route("/", get(home)).with_state(pool);
+    let app = Router::new()
+        .route("/", get(home))
+        .route("/api/list_posts", post(list_posts))
+        .with_state(pool);
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     axum::serve(listener, app).await?;
     Ok(())
 }
 
 async fn home(State(pool): State<SqlitePool>) -> Result<Html<String>, StatusCode> {
+    let (posts, total) = page_of_posts(&pool, 1).await?;
+    Ok(Html(render(&posts, total)))
+}
+
+/// Page `page` of the newest posts as JSON, with the same fields as Quire's `list_posts`.
+async fn list_posts(
+    State(pool): State<SqlitePool>,
+    body: Bytes,
+) -> Result<Json<serde_json::Value>, StatusCode> {
+    let page = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|args| args.get("page")?.as_i64())
+        .filter(|page| *page >= 1)
+        .ok_or(StatusCode::BAD_REQUEST)?;
+    let (posts, total) = page_of_posts(&pool, page).await?;
+    if posts.is_empty() && page > 1 {
+        return Err(StatusCode::NOT_FOUND);
+    }
+    let posts: Vec<_> = posts
+        .iter()
+        .map(|post| {
+            serde_json::json!({
+                "id": post.id,
+                "title": post.title,
+                "date_posted": post.date_posted.timestamp_micros(),
+                "content": post.content,
+                "html": format!("<p>{}</p>", escape(&post.content)),
+                "more": false,
+                "summary": "",
+                "author": {"id": post.user_id, "username": post.username, "image_file": post.image_file},
+            })
+        })
+        .collect();
+    Ok(Json(serde_json::json!({
+        "posts": posts,
+        "pager": {"page": page, "per_page": 5, "total": total},
+    })))
+}
+
+/// The newest posts' page `page` (five a page) with their authors, and the number of posts.
+async fn page_of_posts(pool: &SqlitePool, page: i64) -> Result<(Vec<Row>, i64), StatusCode> {
     let failed = |_| StatusCode::INTERNAL_SERVER_ERROR;
     let total: i64 = sqlx::query_scalar("select posts from totals where id = 1")
-        .fetch_one(&pool)
+        .fetch_one(pool)
         .await
         .map_err(failed)?;
     let posts: Vec<Row> = sqlx::query_as(
-        "select p.id, p.title, p.date_posted, p.content, u.username, u.image_file \
+        "select p.id, p.title, p.date_posted, p.content, p.user_id, u.username, u.image_file \
          from posts p join users u on u.id = p.user_id where p.id in \
-         (select id from posts order by date_posted desc, id desc limit 5) \
+         (select id from posts order by date_posted desc, id desc limit 5 offset ?) \
          order by p.date_posted desc, p.id desc",
     )
-    .fetch_all(&pool)
+    .bind((page - 1) * 5)
+    .fetch_all(pool)
     .await
     .map_err(failed)?;
-    Ok(Html(render(&posts, total)))
+    Ok((posts, total))
 }
 
 fn render(posts: &[Row], total: i64) -> String {
