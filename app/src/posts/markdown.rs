@@ -1,10 +1,17 @@
 //! Post content as Markdown: CommonMark with GitHub's tables, strikethrough and autolinks,
 //! rendered on the server and sanitised with an allow-list before it reaches any page.
 
-use std::{borrow::Cow, collections::HashSet, sync::OnceLock};
+use std::{
+    borrow::Cow,
+    collections::HashSet,
+    hash::{BuildHasher, RandomState},
+    num::NonZeroUsize,
+    sync::{LazyLock, Mutex, OnceLock},
+};
 
 use ammonia::Builder;
 use linkify::{LinkFinder, LinkKind};
+use lru::LruCache;
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
 /// What a list page shows of a post: its first block, and whether anything follows it.
@@ -21,8 +28,45 @@ pub fn render(source: &str) -> String {
     sanitise(&to_html(events(source)))
 }
 
-/// The first block of `source`, rendered and sanitised.
+/// Excerpts of short posts made lately, by their source: list pages show the same few posts
+/// over and over, and rendering and sanitising them is most of what a list costs the server.
+struct Excerpts {
+    hasher: RandomState,
+    kept: Mutex<LruCache<u64, (Box<str>, Excerpt)>>,
+}
+
+/// How many excerpts are kept.
+const EXCERPTS_KEPT: usize = 512;
+/// Longest source whose excerpt is kept, in bytes: the memory kept stays within a few MiB.
+const EXCERPT_SOURCE_KEPT: usize = 4096;
+
+static EXCERPTS: LazyLock<Excerpts> = LazyLock::new(|| Excerpts {
+    hasher: RandomState::new(),
+    kept: Mutex::new(LruCache::new(
+        NonZeroUsize::new(EXCERPTS_KEPT).unwrap_or(NonZeroUsize::MIN),
+    )),
+});
+
+/// The first block of `source`, rendered and sanitised; made once for a short source seen lately.
 pub fn excerpt(source: &str) -> Excerpt {
+    if source.len() > EXCERPT_SOURCE_KEPT {
+        return make_excerpt(source);
+    }
+    let key = EXCERPTS.hasher.hash_one(source);
+    if let Ok(mut kept) = EXCERPTS.kept.lock()
+        && let Some((kept_source, excerpt)) = kept.get(&key)
+        && **kept_source == *source
+    {
+        return excerpt.clone();
+    }
+    let excerpt = make_excerpt(source);
+    if let Ok(mut kept) = EXCERPTS.kept.lock() {
+        kept.put(key, (source.into(), excerpt.clone()));
+    }
+    excerpt
+}
+
+fn make_excerpt(source: &str) -> Excerpt {
     let mut events = events(source).peekable();
     let mut first = Vec::new();
     let mut depth = 0usize;
@@ -259,6 +303,32 @@ fn allowed_value<'u>(element: &str, attribute: &str, value: &'u str) -> Option<C
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_kept_excerpt_is_the_one_made_fresh() {
+        let source = "A kept *first* paragraph.\n\nAnd a second.";
+        let first = excerpt(source);
+        assert_eq!(
+            (excerpt(source), make_excerpt(source)),
+            (first.clone(), first)
+        );
+    }
+
+    #[test]
+    fn each_source_gets_its_own_excerpt() {
+        let one = excerpt("Only in this test: one.");
+        let other = excerpt("Only in this test: other.");
+        assert_ne!(one.html, other.html);
+    }
+
+    #[test]
+    fn a_long_source_is_excerpted_without_being_kept() {
+        let source = format!("{}\n\nMore.", "long ".repeat(EXCERPT_SOURCE_KEPT));
+        assert_eq!(excerpt(&source), make_excerpt(&source));
+        let key = EXCERPTS.hasher.hash_one(source.as_str());
+        let kept = EXCERPTS.kept.lock().map(|kept| kept.contains(&key));
+        assert_eq!(kept.ok(), Some(false));
+    }
 
     #[test]
     fn emphasis_and_headings_render() {
