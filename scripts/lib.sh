@@ -3,7 +3,7 @@
 # missing), the builds, the environment cargo-leptos sets, waiting for a server. Sourced by every
 # script in scripts/ and end2end/.
 
-# Versions that work together on rustc 1.95 (see the README's toolchain notes).
+# Versions that work together on rustc 1.95 (see docs/testing.md, The first run).
 CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132
