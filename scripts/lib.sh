@@ -30,27 +30,19 @@ wait_for_url() {
   return 1
 }
 
-# Build tools are compiled once and then only run on small inputs: their own release profiles
-# (link-time optimisation, one codegen unit) would triple the time of a first setup for a speed
-# nobody notices, so they are built without them.
-quick_tool_profile() {
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 "$@"
-}
-
 ensure_build_tools() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     echo "== Adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
   if [[ "$(cargo leptos --version 2>/dev/null)" != *"$CARGO_LEPTOS_VERSION"* ]]; then
-    echo "== Installing cargo-leptos $CARGO_LEPTOS_VERSION (a few minutes, once)"
-    quick_tool_profile cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+    echo "== Installing cargo-leptos $CARGO_LEPTOS_VERSION (about 16 minutes, once)"
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
   fi
   # cargo-leptos would download wasm-bindgen; it uses the one on PATH instead, which must match the crate.
   if [[ "$(wasm-bindgen --version 2>/dev/null)" != *"$WASM_BINDGEN_VERSION"* ]]; then
     echo "== Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
-    quick_tool_profile cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
   fi
 }
 
