@@ -2,7 +2,10 @@
 //! the real router on an ephemeral port with a fresh database, driven over HTTP, and the
 //! `quire` commands.
 
+// `on_both_backends!`, from the app's test support.
 #[macro_use]
+extern crate app;
+
 mod support;
 
 mod abuse;
