@@ -99,13 +99,15 @@ impl OpenOn for Db {
 
 /// Runs each scenario `async fn(Backend)` or `async fn(Db)` once per backend: `NAME::sqlite`
 /// and `NAME::postgres`, the latter in a fresh schema of `TEST_POSTGRES_URL` (skipped, and
-/// saying so, when it is unset).
+/// saying so, when it is unset). Attributes written before a scenario's name (`#[ignore = ".."]`)
+/// go on both of its tests.
 #[macro_export]
 macro_rules! on_both_backends {
-    ($($scenario:ident),* $(,)?) => {
+    ($($(#[$attribute:meta])* $scenario:ident),* $(,)?) => {
         $(
             mod $scenario {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                $(#[$attribute])*
                 async fn sqlite() {
                     let (given, _kept) =
                         $crate::test_util::OpenOn::open_on($crate::test_util::Backend::Sqlite).await;
@@ -113,6 +115,7 @@ macro_rules! on_both_backends {
                 }
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                $(#[$attribute])*
                 async fn postgres() {
                     let Some(base) = $crate::test_util::postgres_base_url() else {
                         eprintln!("skipped: TEST_POSTGRES_URL is not set");

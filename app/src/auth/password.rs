@@ -1,6 +1,7 @@
 //! Password hashing: argon2id with OWASP's parameters; bcrypt hashes (Flaskblog's) still verify.
-//! Every hash and check goes through one bounded queue: one job per core, a short line, and
-//! [`PasswordError::Busy`] beyond it, so a flood of log-ins cannot exhaust memory or threads.
+//! Every hash and check a request asks for goes through one bounded queue: one job per core, a
+//! short line, and [`PasswordError::Busy`] beyond it, so a flood of log-ins cannot exhaust memory
+//! or threads. Seeding hashes once, beside the queue.
 
 use std::sync::LazyLock;
 
@@ -55,17 +56,27 @@ fn hasher() -> Result<Argon2<'static>, PasswordError> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
+/// Hashes `password` with argon2id and a fresh random salt, on the calling thread.
+fn hash_with_new_salt(password: &str) -> Result<String, PasswordError> {
+    let salt = SaltString::generate(&mut OsRng);
+    hasher()?
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| PasswordError::Hash(e.to_string()))
+}
+
 /// Hashes `password` with argon2id and a random salt, off the async worker threads.
 pub async fn hash_password(password: String) -> Result<String, PasswordError> {
-    HASHING
-        .run(move || {
-            let salt = SaltString::generate(&mut OsRng);
-            hasher()?
-                .hash_password(password.as_bytes(), &salt)
-                .map(|hash| hash.to_string())
-                .map_err(|e| PasswordError::Hash(e.to_string()))
-        })
-        .await?
+    HASHING.run(move || hash_with_new_salt(&password)).await?
+}
+
+/// Hashes `password` like [`hash_password`], on a blocking thread of its own instead of the
+/// requests' queue: for set-up work (seeding) that runs once and must never be turned away as
+/// busy, even while the queue is full.
+pub async fn hash_password_for_setup(password: String) -> Result<String, PasswordError> {
+    tokio::task::spawn_blocking(move || hash_with_new_salt(&password))
+        .await
+        .map_err(|e| PasswordError::Task(e.to_string()))?
 }
 
 /// Checks `password` against a stored argon2 or bcrypt (`$2b$`) hash, off the async worker threads.
@@ -132,6 +143,19 @@ mod tests {
         let hash = hash_password("correct horse".into()).await.expect("hash");
         assert!(
             !verify_password("wrong horse".into(), hash)
+                .await
+                .expect("verify")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_setup_hash_verifies_its_own_password() {
+        let hash = hash_password_for_setup("correct horse".into())
+            .await
+            .expect("hash");
+        assert!(!needs_rehash(&hash));
+        assert!(
+            verify_password("correct horse".into(), hash)
                 .await
                 .expect("verify")
         );

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use crate::{
-    auth::password::{PasswordError, hash_password},
+    auth::password::{PasswordError, hash_password_for_setup},
     posts::{
         model::NewPost,
         repo::{PostRecord, insert_post, insert_posts},
@@ -55,7 +55,7 @@ async fn ensure_empty(db: &Db) -> Result<(), SeedError> {
 /// The Flaskblog's sample data: users Corey and JohnDoe, and two posts by Corey.
 pub async fn seed_sample(db: &Db) -> Result<SeedReport, SeedError> {
     ensure_empty(db).await?;
-    let hash = hash_password(SEED_PASSWORD.to_owned()).await?;
+    let hash = hash_password_for_setup(SEED_PASSWORD.to_owned()).await?;
     let corey = insert_user(
         db,
         &UserRecord {
@@ -98,7 +98,7 @@ pub async fn seed_demo(db: &Db, users: u64, posts: u64) -> Result<SeedReport, Se
     if posts > 0 && users == 0 {
         return Err(SeedError::NoAuthors);
     }
-    let hash = hash_password(SEED_PASSWORD.to_owned()).await?;
+    let hash = hash_password_for_setup(SEED_PASSWORD.to_owned()).await?;
     let mut inserted_users = 0;
     let mut start = 1;
     while start <= users {

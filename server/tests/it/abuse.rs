@@ -663,6 +663,8 @@ on_both_backends!(
     a_nul_character_in_a_user_address_is_not_found,
     content_with_a_nul_character_gets_the_field_error,
     a_title_with_a_control_character_gets_the_field_error,
+    // Its guesses fill the process's hashing queue, which would turn other tests' log-ins away.
+    #[ignore = "needs the process to itself: run alone with --ignored"]
     guesses_arriving_together_are_counted_before_any_is_checked,
     one_address_cannot_lock_an_account_against_its_owner,
     a_client_over_its_limit_uses_up_no_account_s_attempts,
