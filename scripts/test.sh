@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Runs Quire's tests. With no argument, every stage in order (what CI runs):
+# Runs Quire's tests. With no argument, every test once, in these stages (what CI runs):
 #   rust     unit, repository (SQLite, and Postgres when reachable) and HTTP tests
-#   e2e      Playwright in Chromium against the debug build, the imported Flaskblog, two instances
-#   release  the release build, and Playwright's reading tests against it
+#   release  the release build, and every Playwright test in Chromium against it: the seeded
+#            site, an imported Flaskblog, two instances on one Postgres database
 #   stress   the stress harness at a small scale against the release build
+# One more stage runs only when asked for, while working on the app:
+#   e2e      the same Playwright tests against the debug build (what scripts/run.sh serves)
 # `scripts/test.sh STAGE...` runs only those stages; `scripts/test.sh --quick` runs the Rust tests
-# on SQLite only, reusing the last debug build. docs/testing.md says how long each takes.
+# on SQLite only. docs/testing.md says how long each takes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -22,7 +24,7 @@ done
 if [[ -n "$quick" ]]; then
   stages=(rust)
 elif [[ ${#stages[@]} -eq 0 ]]; then
-  stages=(rust e2e release stress)
+  stages=(rust release stress)
 fi
 wants() { [[ " ${stages[*]} " == *" $1 "* ]]; }
 
@@ -66,20 +68,26 @@ stage_started=
 begin() { stage_started=$(date +%s); echo "== $1"; }
 done_stage() { timings+=("$(printf '%-9s %4d s' "$1" $(($(date +%s) - stage_started)))"); }
 
-if wants rust || wants e2e; then
-  if [[ -n "$quick" && -d target/site/pkg ]]; then
-    echo "== --quick: reusing the last debug build"
+# Every Playwright suite against one build: BIN and SITE_ROOT, on ports from PORT up.
+playwright_suites() {
+  local bin=$1 site_root=$2 port=$3
+  export E2E_BIN=$bin E2E_SITE_ROOT=$site_root
+  echo "== Playwright in Chromium ($bin): the seeded site, reading then writing"
+  (cd end2end && E2E_PORT=$port npx playwright test)
+  echo "== Playwright: a Flaskblog imported with 'quire import flaskblog'"
+  (cd end2end && E2E_IMPORTED_PORT=$((port + 100)) npx playwright test -c imported.config.ts)
+  if [[ -n "${TEST_POSTGRES_URL:-}" ]]; then
+    echo "== Playwright: two instances on one Postgres database"
+    end2end/run-instances.sh "$TEST_POSTGRES_URL"
   else
-    begin "Building (debug)"
-    build_debug
-    done_stage build
-    report_disk
+    echo "== No Postgres: the two-instance scenario is SKIPPED"
   fi
-fi
+  unset E2E_BIN E2E_SITE_ROOT
+}
 
 if wants rust; then
   begin "Unit, repository and HTTP tests"
-  # Tests run side by side; the few that measure the whole process (marked #[ignore]) then run
+  # Tests run side by side; the few that need the whole process (marked #[ignore]) then run
   # alone. cargo-leptos' debug-build variables apply to this step only (a subshell), so they
   # reach neither the release build nor the release binary.
   (
@@ -93,30 +101,28 @@ if wants rust; then
 fi
 
 if wants e2e; then
-  begin "End-to-end tests in Chromium (debug build), then a Flaskblog imported with 'quire import flaskblog'"
-  (cd end2end && npx playwright test)
-  (cd end2end && npx playwright test -c imported.config.ts)
-  if [[ -n "${TEST_POSTGRES_URL:-}" ]]; then
-    echo "== Two instances on one Postgres database, in Chromium (debug build)"
-    end2end/run-instances.sh "$TEST_POSTGRES_URL"
-  else
-    echo "== No Postgres: the two-instance scenario is SKIPPED"
-  fi
+  begin "Debug build"
+  build_debug
+  done_stage build
+  report_disk
+  begin "End-to-end tests (debug build)"
+  playwright_suites target/debug/quire target/site 3100
   done_stage e2e
 fi
 
 if wants release; then
   report_disk
   if [[ -n "${CI:-}" ]]; then
-    echo "== CI: removing the debug build's artifacts before the release build, to keep disk use down"
+    echo "== CI: removing the debug artifacts before the release build, to keep disk use down"
     rm -rf target/debug target/front/wasm32-unknown-unknown/debug
   fi
   begin "Release build"
   build_release
+  done_stage build
   report_disk
-  echo "== End-to-end reading tests in Chromium (release build: hydration, navigation, CSP)"
-  (cd end2end && E2E_BIN=target/release/quire E2E_SITE_ROOT="$RELEASE_SITE_ROOT" E2E_PORT=3200 \
-    npx playwright test --project=reading)
+  # The browser runs the WASM that ships: hydration, navigation and the CSP are tested on it.
+  begin "End-to-end tests (release build)"
+  playwright_suites target/release/quire "$RELEASE_SITE_ROOT" 3200
   done_stage release
 fi
 
