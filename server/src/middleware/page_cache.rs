@@ -1,7 +1,9 @@
-//! Pages rendered for anonymous visitors, kept by address and served again while the
-//! database's change stamp stands still: every write to posts or users moves the stamp in its
-//! own transaction, and every request reads it, so a page is never older than the last write
-//! on any instance sharing the database. Each answer gets a fresh CSP nonce.
+//! Pages rendered for anonymous visitors, and the JSON of the public read server functions
+//! (what a client-side navigation asks for, the same for every visitor), kept by address and
+//! served again while the database's change stamp stands still: every write to posts or users
+//! moves the stamp in its own transaction, and every request reads it, so an answer is never
+//! older than the last write on any instance sharing the database. Each page gets a fresh CSP
+//! nonce.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -124,11 +126,13 @@ impl PageCache {
 /// the result.
 pub async fn serve_cached(
     State(cache): State<PageCache>,
-    mut request: Request,
+    request: Request,
     next: Next,
 ) -> Response {
-    let Some(address) = cacheable_address(&request) else {
-        return next.run(request).await;
+    let (mut request, address) = match cacheable(request).await {
+        Ok((request, Some(address))) => (request, address),
+        Ok((request, None)) => return next.run(request).await,
+        Err(refused) => return refused,
     };
     let totals = match read_totals(&cache.db).await {
         Ok(totals) => totals,
@@ -210,14 +214,59 @@ impl KeptPage {
     }
 }
 
-/// The address to keep a page under, for an anonymous GET of a public page; `None` for
-/// anything else.
-fn cacheable_address(request: &Request) -> Option<String> {
-    if request.method() != Method::GET || carries_quire_cookie(request.headers()) {
-        return None;
+/// The request, and the address to keep its answer under: an anonymous GET of a public page, or
+/// a call of a public read server function (its arguments, read from the body, are part of the
+/// address); `None` for anything else. A body shorter than it announced is a 400.
+async fn cacheable(request: Request) -> Result<(Request, Option<String>), Response> {
+    if request.method() == Method::GET {
+        if carries_quire_cookie(request.headers()) {
+            return Ok((request, None));
+        }
+        let uri = request.uri();
+        let address = cache_key(uri.path(), uri.query().unwrap_or(""));
+        return Ok((request, address));
     }
-    let uri = request.uri();
-    cache_key(uri.path(), uri.query().unwrap_or(""))
+    if request.method() != Method::POST || !PUBLIC_READS.contains(&request.uri().path()) {
+        return Ok((request, None));
+    }
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok());
+    let is_json = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
+    if !is_json || announced.is_none_or(|length| length > MAX_ARGUMENTS) {
+        return Ok((request, None));
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(arguments) = to_bytes(body, MAX_ARGUMENTS).await else {
+        return Err(StatusCode::BAD_REQUEST.into_response());
+    };
+    let address = read_key(parts.uri.path(), &arguments);
+    Ok((Request::from_parts(parts, Body::from(arguments)), address))
+}
+
+/// The read server functions whose answer depends only on their arguments and the database:
+/// never on the visitor, so one kept answer serves everyone, logged in or not.
+const PUBLIC_READS: [&str; 4] = [
+    "/api/list_posts",
+    "/api/get_post",
+    "/api/list_users",
+    "/api/list_user_posts",
+];
+
+/// Longest arguments of a public read that are kept (a page number, an id, a username).
+const MAX_ARGUMENTS: usize = 512;
+
+/// The key of a public read: its path and its arguments as canonical JSON (keys sorted, no
+/// spaces), so that one call written two ways is one key; `None` when the arguments are not
+/// JSON (the function answers that itself).
+fn read_key(path: &str, arguments: &[u8]) -> Option<String> {
+    let arguments: serde_json::Value = serde_json::from_slice(arguments).ok()?;
+    Some(format!("{path} {arguments}"))
 }
 
 /// The key of a public page: its path with only what the page reads of the query (the page
@@ -265,7 +314,7 @@ fn carries_quire_cookie(headers: &HeaderMap) -> bool {
         .any(|value| value.as_bytes().windows(6).any(|w| w == b"quire_"))
 }
 
-/// Only complete, successful pages that set no cookie are kept.
+/// Only complete, successful pages and JSON answers that set no cookie are kept.
 fn is_keepable(response: &Response) -> bool {
     response.status() == StatusCode::OK
         && !response.headers().contains_key(header::SET_COOKIE)
@@ -273,7 +322,9 @@ fn is_keepable(response: &Response) -> bool {
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| value.starts_with("text/html"))
+            .is_some_and(|value| {
+                value.starts_with("text/html") || value.starts_with("application/json")
+            })
 }
 
 /// `body` cut at every occurrence of `needle`, without the needle.
@@ -402,6 +453,26 @@ mod tests {
         cache.keep(2, "/b".into(), page_of(10));
         assert!(cache.get(2, "/a").is_none());
         assert!(cache.get(2, "/b").is_some());
+    }
+
+    #[test]
+    fn a_read_written_two_ways_is_one_key() {
+        assert_eq!(
+            read_key(
+                "/api/list_user_posts",
+                br#"{ "page": 2, "username": "alice" }"#
+            ),
+            read_key("/api/list_user_posts", br#"{"username":"alice","page":2}"#)
+        );
+        assert_ne!(
+            read_key("/api/list_posts", br#"{"page":2}"#),
+            read_key("/api/list_posts", br#"{"page":3}"#)
+        );
+    }
+
+    #[test]
+    fn arguments_that_are_not_json_are_not_kept() {
+        assert_eq!(read_key("/api/list_posts", b"page=2"), None);
     }
 
     #[test]

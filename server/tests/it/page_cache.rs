@@ -1,6 +1,7 @@
 //! The page cache for anonymous visitors: a kept page never outlives a write, from this
 //! instance or any other on the same database; every answer carries its own nonce; logged-in
-//! visitors get their own page.
+//! visitors get their own page. The public reads' JSON is kept the same way, and nothing
+//! personal is.
 
 use crate::support::{Backend, start, start_on};
 use app::{
@@ -13,6 +14,7 @@ on_both_backends!(
     a_kept_home_page_shows_a_post_written_through_another_connection,
     a_kept_home_page_drops_a_deleted_post,
     a_kept_post_page_shows_its_renamed_author,
+    a_kept_post_list_answer_shows_a_post_written_through_another_connection,
 );
 
 /// A second handle on the server's database, as another instance holds.
@@ -55,6 +57,88 @@ async fn a_kept_post_page_shows_its_renamed_author(backend: Backend) {
         .expect("rename");
     let (_, body) = server.get("/post/1").await;
     assert!(body.contains(">Coreen<"), "{body}");
+}
+
+/// A call of the read server function `path` with JSON `arguments`, as the app's own client
+/// makes it, with `cookie` if given.
+async fn read(
+    server: &crate::support::TestServer,
+    path: &str,
+    arguments: &str,
+    cookie: Option<&str>,
+) -> crate::support::Response {
+    let mut headers = vec![
+        ("Content-Type", "application/json"),
+        ("Accept", "application/json"),
+        ("Sec-Fetch-Site", "same-origin"),
+    ];
+    if let Some(cookie) = cookie {
+        headers.push(("Cookie", cookie));
+    }
+    server
+        .request("POST", path, &headers, arguments.as_bytes())
+        .await
+}
+
+async fn a_kept_post_list_answer_shows_a_post_written_through_another_connection(backend: Backend) {
+    let server = start_on(&backend).await;
+    let first = read(&server, "/api/list_posts", r#"{"page":1}"#, None).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert!(first.body.contains("Blog 1") && !first.body.contains("Written elsewhere"));
+    let other = another_instance(&server.url).await;
+    let post = NewPost {
+        title: "Written elsewhere".into(),
+        content: "By another instance.".into(),
+    };
+    posts::insert_post(&other, 1, &post).await.expect("insert");
+    let second = read(&server, "/api/list_posts", r#"{ "page": 1 }"#, None).await;
+    assert_eq!(second.status, 200);
+    assert!(second.body.contains("Written elsewhere"), "{}", second.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeated_post_list_read_is_answered_from_the_cache() {
+    let server = start().await;
+    let first = read(&server, "/api/list_posts", r#"{"page":1}"#, None).await;
+    assert!(first.body.contains("Blog 1"), "{}", first.body);
+    // A change the change stamp does not see, so only a kept answer still shows the old title.
+    let Db::Sqlite(pool) = another_instance(&server.url).await else {
+        panic!("the test server runs on SQLite");
+    };
+    sqlx::query("drop trigger posts_stamped_on_update")
+        .execute(&pool)
+        .await
+        .expect("drop trigger");
+    sqlx::query("update posts set title = 'Renamed unseen' where title = 'Blog 1'")
+        .execute(&pool)
+        .await
+        .expect("rename");
+    let logged_in = server
+        .login_as("C@demo.com", "password")
+        .await
+        .expect("log in");
+    let second = read(
+        &server,
+        "/api/list_posts",
+        r#"{"page":1}"#,
+        Some(&logged_in),
+    )
+    .await;
+    assert_eq!(second.body, first.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_logged_in_visitors_own_read_is_never_served_to_another() {
+    let server = start().await;
+    let session = server
+        .login_as("C@demo.com", "password")
+        .await
+        .expect("log in");
+    let own = read(&server, "/api/current_user", "{}", Some(&session)).await;
+    assert!(own.body.contains("Corey"), "{}", own.body);
+    let anonymous = read(&server, "/api/current_user", "{}", None).await;
+    assert_eq!(anonymous.status, 200);
+    assert!(!anonymous.body.contains("Corey"), "{}", anonymous.body);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
