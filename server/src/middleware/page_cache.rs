@@ -5,7 +5,10 @@
 //! older than the last write on any instance sharing the database. Each page gets a fresh CSP
 //! nonce.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::{
+    sync::{Arc, Mutex, PoisonError},
+    time::Duration,
+};
 
 use app::{
     server_only::db::Db,
@@ -34,6 +37,7 @@ const MAX_PAGE: usize = 512 * 1024;
 pub struct PageCache {
     db: Db,
     pages: Arc<Mutex<Pages>>,
+    client_idle: Duration,
 }
 
 /// Pages rendered under one change stamp, least recently served first out.
@@ -68,11 +72,13 @@ impl KeptPage {
 }
 
 impl PageCache {
-    /// An empty cache for pages read from `db`.
-    pub fn new(db: Db) -> Self {
+    /// An empty cache for pages read from `db`; a client sending a public read's arguments may
+    /// pause for `client_idle` at most (408 beyond), as the server's own limit says.
+    pub fn new(db: Db, client_idle: Duration) -> Self {
         Self {
             db,
             pages: Arc::new(Mutex::new(Pages::new(0))),
+            client_idle,
         }
     }
 
@@ -129,7 +135,7 @@ pub async fn serve_cached(
     request: Request,
     next: Next,
 ) -> Response {
-    let (mut request, address) = match cacheable(request).await {
+    let (mut request, address) = match cacheable(request, cache.client_idle).await {
         Ok((request, Some(address))) => (request, address),
         Ok((request, None)) => return next.run(request).await,
         Err(refused) => return refused,
@@ -215,9 +221,13 @@ impl KeptPage {
 }
 
 /// The request, and the address to keep its answer under: an anonymous GET of a public page, or
-/// a call of a public read server function (its arguments, read from the body, are part of the
-/// address); `None` for anything else. A body shorter than it announced is a 400.
-async fn cacheable(request: Request) -> Result<(Request, Option<String>), Response> {
+/// a call of a public read server function (the arguments it reads, from the body, are part of
+/// the address); `None` for anything else. A body shorter than it announced is a 400, one
+/// that stalls past `client_idle` a 408.
+async fn cacheable(
+    request: Request,
+    client_idle: Duration,
+) -> Result<(Request, Option<String>), Response> {
     if request.method() == Method::GET {
         if carries_quire_cookie(request.headers()) {
             return Ok((request, None));
@@ -226,47 +236,64 @@ async fn cacheable(request: Request) -> Result<(Request, Option<String>), Respon
         let address = cache_key(uri.path(), uri.query().unwrap_or(""));
         return Ok((request, address));
     }
-    if request.method() != Method::POST || !PUBLIC_READS.contains(&request.uri().path()) {
+    let Some(arguments) = public_read_arguments(&request) else {
         return Ok((request, None));
-    }
-    let announced = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<usize>().ok());
-    let is_json = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
-    if !is_json || announced.is_none_or(|length| length > MAX_ARGUMENTS) {
-        return Ok((request, None));
-    }
-    let (parts, body) = request.into_parts();
-    let Ok(arguments) = to_bytes(body, MAX_ARGUMENTS).await else {
-        return Err(StatusCode::BAD_REQUEST.into_response());
     };
-    let address = read_key(parts.uri.path(), &arguments);
-    Ok((Request::from_parts(parts, Body::from(arguments)), address))
+    let (parts, body) = request.into_parts();
+    let body = match tokio::time::timeout(client_idle, to_bytes(body, MAX_ARGUMENTS)).await {
+        Ok(Ok(body)) => body,
+        Ok(Err(_)) => return Err(StatusCode::BAD_REQUEST.into_response()),
+        Err(_) => return Err(StatusCode::REQUEST_TIMEOUT.into_response()),
+    };
+    let address = read_key(parts.uri.path(), arguments, &body);
+    Ok((Request::from_parts(parts, Body::from(body)), address))
 }
 
-/// The read server functions whose answer depends only on their arguments and the database:
-/// never on the visitor, so one kept answer serves everyone, logged in or not.
-const PUBLIC_READS: [&str; 4] = [
-    "/api/list_posts",
-    "/api/get_post",
-    "/api/list_users",
-    "/api/list_user_posts",
+/// The read server functions whose answer depends only on their arguments and the database,
+/// never on the visitor, so that one kept answer serves everyone, logged in or not; with the
+/// arguments each reads.
+const PUBLIC_READS: [(&str, &[&str]); 4] = [
+    ("/api/list_posts", &["page"]),
+    ("/api/get_post", &["id"]),
+    ("/api/list_users", &["page"]),
+    ("/api/list_user_posts", &["username", "page"]),
 ];
 
 /// Longest arguments of a public read that are kept (a page number, an id, a username).
 const MAX_ARGUMENTS: usize = 512;
 
-/// The key of a public read: its path and its arguments as canonical JSON (keys sorted, no
-/// spaces), so that one call written two ways is one key; `None` when the arguments are not
-/// JSON (the function answers that itself).
-fn read_key(path: &str, arguments: &[u8]) -> Option<String> {
-    let arguments: serde_json::Value = serde_json::from_slice(arguments).ok()?;
-    Some(format!("{path} {arguments}"))
+/// The arguments `request` reads, when it is a short JSON call of a public read.
+fn public_read_arguments(request: &Request) -> Option<&'static [&'static str]> {
+    if request.method() != Method::POST {
+        return None;
+    }
+    let (_, arguments) = PUBLIC_READS
+        .iter()
+        .find(|(path, _)| *path == request.uri().path())?;
+    let headers = request.headers();
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
+    let short = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok())
+        .is_some_and(|length| length <= MAX_ARGUMENTS);
+    (is_json && short).then_some(*arguments)
+}
+
+/// The key of a public read: its path and the values of the arguments it reads, in order, so
+/// that one call written two ways is one key, and fields the function ignores cannot crowd the
+/// others out; `None` when the body is not a JSON object (the function answers that itself).
+fn read_key(path: &str, names: &[&str], body: &[u8]) -> Option<String> {
+    let serde_json::Value::Object(given) = serde_json::from_slice(body).ok()? else {
+        return None;
+    };
+    let values: Vec<serde_json::Value> = names
+        .iter()
+        .map(|name| given.get(*name).cloned().unwrap_or_default())
+        .collect();
+    Some(format!("{path} {}", serde_json::Value::Array(values)))
 }
 
 /// The key of a public page: its path with only what the page reads of the query (the page
@@ -419,7 +446,7 @@ mod tests {
         let db = Db::connect("sqlite::memory:")
             .await
             .expect("in-memory database");
-        PageCache::new(db)
+        PageCache::new(db, Duration::from_secs(10))
     }
 
     #[tokio::test]
@@ -455,24 +482,52 @@ mod tests {
         assert!(cache.get(2, "/b").is_some());
     }
 
+    const USER_POSTS: &[&str] = &["username", "page"];
+
     #[test]
     fn a_read_written_two_ways_is_one_key() {
         assert_eq!(
             read_key(
                 "/api/list_user_posts",
+                USER_POSTS,
                 br#"{ "page": 2, "username": "alice" }"#
             ),
-            read_key("/api/list_user_posts", br#"{"username":"alice","page":2}"#)
-        );
-        assert_ne!(
-            read_key("/api/list_posts", br#"{"page":2}"#),
-            read_key("/api/list_posts", br#"{"page":3}"#)
+            read_key(
+                "/api/list_user_posts",
+                USER_POSTS,
+                br#"{"username":"alice","page":2}"#
+            )
         );
     }
 
     #[test]
-    fn arguments_that_are_not_json_are_not_kept() {
-        assert_eq!(read_key("/api/list_posts", b"page=2"), None);
+    fn each_argument_value_is_its_own_key() {
+        assert_ne!(
+            read_key(
+                "/api/list_user_posts",
+                USER_POSTS,
+                br#"{"username":"alice","page":2}"#
+            ),
+            read_key(
+                "/api/list_user_posts",
+                USER_POSTS,
+                br#"{"username":"alice","page":3}"#
+            )
+        );
+    }
+
+    #[test]
+    fn fields_the_read_ignores_are_not_part_of_its_key() {
+        assert_eq!(
+            read_key("/api/list_posts", &["page"], br#"{"page":2,"junk":1}"#),
+            read_key("/api/list_posts", &["page"], br#"{"page":2}"#)
+        );
+    }
+
+    #[test]
+    fn arguments_that_are_not_a_json_object_are_not_kept() {
+        assert_eq!(read_key("/api/list_posts", &["page"], b"page=2"), None);
+        assert_eq!(read_key("/api/list_posts", &["page"], b"[2]"), None);
     }
 
     #[test]
