@@ -298,30 +298,57 @@ async fn impatient() -> TestServer {
     .await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_body_sent_at_a_trickle_is_cut_off() {
-    let server = impatient().await;
+/// Sends `head` (a request whose body stops short of its length) to `server`; the status line
+/// of the answer and how long it took to come.
+async fn unfinished_request(server: &TestServer, head: String) -> (String, Duration) {
     let addr = server.addr;
-    let (status_line, elapsed) = tokio::task::spawn_blocking(move || {
+    tokio::task::spawn_blocking(move || {
         let mut stream = std::net::TcpStream::connect(addr).expect("connect");
-        let head = format!(
-            "POST /api/login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-             Sec-Fetch-Site: same-origin\r\nContent-Length: 100\r\n\r\nemail="
-        );
+        // A server that never answers fails the test instead of hanging it.
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("read timeout");
         let started = Instant::now();
         stream.write_all(head.as_bytes()).expect("send");
         let mut raw = Vec::new();
         let _ = stream.read_to_end(&mut raw);
         let text = String::from_utf8_lossy(&raw).into_owned();
-        (text.lines().next().unwrap_or_default().to_owned(), started.elapsed())
+        (
+            text.lines().next().unwrap_or_default().to_owned(),
+            started.elapsed(),
+        )
     })
     .await
-    .expect("join");
+    .expect("join")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_sent_at_a_trickle_is_cut_off() {
+    let server = impatient().await;
+    let addr = server.addr;
+    let head = format!(
+        "POST /api/login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Sec-Fetch-Site: same-origin\r\nContent-Length: 100\r\n\r\nemail="
+    );
+    let (status_line, elapsed) = unfinished_request(&server, head).await;
     // A server function reports its unfinished body as a bad request; other routes say 408.
     assert!(
         status_line.contains(" 400 ") || status_line.contains(" 408 "),
         "{status_line:?}"
     );
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_public_read_whose_arguments_stall_is_cut_off_with_408() {
+    let server = impatient().await;
+    let addr = server.addr;
+    let head = format!(
+        "POST /api/list_posts HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Sec-Fetch-Site: same-origin\r\nContent-Length: 10\r\n\r\n{{\"pa"
+    );
+    let (status_line, elapsed) = unfinished_request(&server, head).await;
+    assert!(status_line.contains(" 408 "), "{status_line:?}");
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
 }
 
