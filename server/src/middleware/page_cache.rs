@@ -490,14 +490,12 @@ mod tests {
 
     #[test]
     fn a_read_written_two_ways_is_one_key() {
-        let key = key_of("/api/list_user_posts", r#"{"username":"alice","page":2}"#);
-        assert!(key.is_some());
         assert_eq!(
             key_of(
                 "/api/list_user_posts",
                 r#"{ "page": 2, "username": "alice" }"#
             ),
-            key
+            key_of("/api/list_user_posts", r#"{"username":"alice","page":2}"#)
         );
     }
 
