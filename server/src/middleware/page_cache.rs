@@ -516,6 +516,41 @@ mod tests {
     }
 
     #[test]
+    fn public_reads_list_the_arguments_each_function_takes() {
+        use app::{
+            posts::api::{GetPost, ListPosts},
+            users::api::{ListUserPosts, ListUsers},
+        };
+        use leptos::server_fn::ServerFn;
+        let calls = [
+            (ListPosts::PATH, serde_json::to_value(ListPosts { page: 2 })),
+            (GetPost::PATH, serde_json::to_value(GetPost { id: 2 })),
+            (ListUsers::PATH, serde_json::to_value(ListUsers { page: 2 })),
+            (
+                ListUserPosts::PATH,
+                serde_json::to_value(ListUserPosts {
+                    username: "alice".into(),
+                    page: 2,
+                }),
+            ),
+        ];
+        for (path, arguments) in calls {
+            let Ok(serde_json::Value::Object(arguments)) = arguments else {
+                panic!("{path}: arguments are not a JSON object");
+            };
+            let mut taken: Vec<&str> = arguments.keys().map(String::as_str).collect();
+            let mut listed = PUBLIC_READS
+                .iter()
+                .find(|(read, _)| *read == path)
+                .map(|(_, names)| names.to_vec())
+                .unwrap_or_default();
+            taken.sort_unstable();
+            listed.sort_unstable();
+            assert_eq!(listed, taken, "{path}");
+        }
+    }
+
+    #[test]
     fn arguments_that_are_not_a_json_object_are_not_kept() {
         assert_eq!(key_of("/api/list_posts", "page=2"), None);
         assert_eq!(key_of("/api/list_posts", "[2]"), None);
