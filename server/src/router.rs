@@ -167,7 +167,11 @@ pub fn app(state: AppState, limits: Limits) -> Router {
         ))
         .layer(middleware::from_fn(status_from_error))
         .layer(middleware::from_fn_with_state(
-            PageCache::new(state.db.clone(), limits.client_idle),
+            PageCache::new(
+                state.db.clone(),
+                limits.client_idle,
+                state.settings.secure_cookies,
+            ),
             serve_cached,
         ))
         .layer(middleware::from_fn(reject_cross_site))

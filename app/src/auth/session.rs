@@ -40,8 +40,23 @@ fn request_token() -> Option<String> {
     cookies::from_request(cookies::SESSION)
 }
 
+/// The user the page cache found for the session of the request it hands on to be rendered, so
+/// that the page does not look the session up a second time.
+#[derive(Debug, Clone)]
+pub struct SessionUser(pub User);
+
+/// The user the page cache found for the request being rendered, if it looked.
+fn found_for_request() -> Option<User> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<SessionUser>().cloned())
+        .map(|SessionUser(user)| user)
+}
+
 /// The logged-in user of the current request, if any.
 pub async fn current_user(db: &Db) -> Result<Option<User>, AppError> {
+    if let Some(user) = found_for_request() {
+        return Ok(Some(user));
+    }
     match request_token() {
         Some(token) => Ok(find_user_by_token(db, &token).await?),
         None => Ok(None),

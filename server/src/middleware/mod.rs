@@ -7,13 +7,15 @@ pub mod access_log;
 pub mod api_status;
 /// Response bodies that keep a value alive until they have been sent.
 pub mod body_guard;
+/// Which requests the page cache answers, and the address each answer is kept under.
+pub mod cache_address;
 /// The cross-site request check.
 pub mod cross_site;
 /// Error pages for refused script-free form posts.
 pub mod form_refusal;
 /// Security and caching headers.
 pub mod headers;
-/// Pages kept for anonymous visitors until the next write.
+/// Pages and public reads kept until the next write, for anonymous visitors and for each user.
 pub mod page_cache;
 /// Paths too long to name a file.
 pub mod path_length;

@@ -1,34 +1,41 @@
-//! Pages rendered for anonymous visitors, and the JSON of the public read server functions
-//! (what a client-side navigation asks for, the same for every visitor), kept by address and
-//! served again while the database's change stamp stands still: every write to posts or users
-//! moves the stamp in its own transaction, and every request reads it, so an answer is never
-//! older than the last write on any instance sharing the database. Each page gets a fresh CSP
-//! nonce.
+//! Pages rendered for anonymous visitors, pages rendered for each logged-in user, and the JSON of
+//! the public read server functions (what a client-side navigation asks for, the same for every
+//! visitor), kept by address and served again while the database's change stamp stands still:
+//! every write to posts or users moves the stamp in its own transaction, and every request reads
+//! it, so an answer is never older than the last write on any instance sharing the database. A
+//! logged-in user's page is kept for that user alone, and served only after the request's session
+//! is found again. Each page gets a fresh CSP nonce.
 
 use std::{
     sync::{Arc, Mutex, PoisonError},
     time::Duration,
 };
 
+use crate::middleware::cache_address::{Address, cacheable};
 use app::{
+    auth::session::{SessionUser, find_user_by_token},
+    server_only::cookies,
     server_only::db::Db,
     server_only::totals::{TotalsRead, read_totals},
     shared::error::AppError,
-    shared::pagination::parse_page,
 };
 use axum::{
     body::{Body, Bytes, to_bytes},
     extract::{Request, State},
-    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use leptos::nonce::Nonce;
 use lru::LruCache;
 
-/// Most bytes of pages kept; past it the least recently served pages go first, so crawling
-/// every page number cannot grow the process, nor push out the pages people read.
+/// Most bytes of pages kept for anonymous visitors; past it the least recently served pages go
+/// first, so crawling every page number cannot grow the process, nor push out the pages people
+/// read.
 const MAX_BYTES: usize = 8 * 1024 * 1024;
+/// Most bytes of pages kept for logged-in users, apart, so that many users' pages cannot push
+/// out the pages every anonymous visitor shares.
+const MAX_PERSONAL_BYTES: usize = 4 * 1024 * 1024;
 /// Larger pages are served but not kept.
 const MAX_PAGE: usize = 512 * 1024;
 
@@ -36,25 +43,37 @@ const MAX_PAGE: usize = 512 * 1024;
 #[derive(Clone)]
 pub struct PageCache {
     db: Db,
-    pages: Arc<Mutex<Pages>>,
+    shared: Arc<Mutex<Pages>>,
+    personal: Arc<Mutex<Pages>>,
     client_idle: Duration,
+    session_cookie: Arc<str>,
 }
 
-/// Pages rendered under one change stamp, least recently served first out.
+/// Pages rendered under one change stamp, least recently served first out, at most `limit`
+/// bytes of them.
 struct Pages {
     stamp: i64,
     by_address: LruCache<String, Arc<KeptPage>>,
     bytes: usize,
+    limit: usize,
 }
 
 impl Pages {
-    fn new(stamp: i64) -> Self {
+    fn new(stamp: i64, limit: usize) -> Self {
         Self {
             stamp,
             by_address: LruCache::unbounded(),
             bytes: 0,
+            limit,
         }
     }
+}
+
+/// Where a page is kept: with the pages every visitor shares, or with one user's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shelf {
+    Shared,
+    Personal,
 }
 
 /// One rendered page: its headers and its body cut wherever the render's nonce stood.
@@ -73,40 +92,53 @@ impl KeptPage {
 
 impl PageCache {
     /// An empty cache for pages read from `db`; a client sending a public read's arguments may
-    /// pause for `client_idle` at most (408 beyond), as the server's own limit says.
-    pub fn new(db: Db, client_idle: Duration) -> Self {
+    /// pause for `client_idle` at most (408 beyond), as the server's own limit says. With
+    /// `secure_cookies`, the session cookie carries its `__Host-` prefix.
+    pub fn new(db: Db, client_idle: Duration, secure_cookies: bool) -> Self {
         Self {
             db,
-            pages: Arc::new(Mutex::new(Pages::new(0))),
+            shared: Arc::new(Mutex::new(Pages::new(0, MAX_BYTES))),
+            personal: Arc::new(Mutex::new(Pages::new(0, MAX_PERSONAL_BYTES))),
             client_idle,
+            session_cookie: cookies::name(cookies::SESSION, secure_cookies).into(),
         }
     }
 
-    fn get(&self, stamp: i64, address: &str) -> Option<Arc<KeptPage>> {
-        let mut pages = self.pages.lock().unwrap_or_else(PoisonError::into_inner);
+    fn shelf(&self, shelf: Shelf) -> &Mutex<Pages> {
+        match shelf {
+            Shelf::Shared => &self.shared,
+            Shelf::Personal => &self.personal,
+        }
+    }
+
+    fn get(&self, shelf: Shelf, stamp: i64, address: &str) -> Option<Arc<KeptPage>> {
+        let mut pages = self
+            .shelf(shelf)
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if pages.stamp != stamp {
             return None;
         }
         pages.by_address.get(address).cloned()
     }
 
-    fn keep(&self, stamp: i64, address: String, page: KeptPage) {
+    fn keep(&self, shelf: Shelf, stamp: i64, address: String, page: KeptPage) {
         let size = page.size(&address);
-        if size > MAX_BYTES {
-            return;
-        }
-        let mut pages = self.pages.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut pages = self
+            .shelf(shelf)
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         // A render that read an older stamp than the kept pages is already out of date.
-        if stamp < pages.stamp {
+        if size > pages.limit || stamp < pages.stamp {
             return;
         }
         if stamp > pages.stamp {
-            *pages = Pages::new(stamp);
+            *pages = Pages::new(stamp, pages.limit);
         }
         if let Some(old) = pages.by_address.pop(&address) {
             pages.bytes -= old.size(&address);
         }
-        while pages.bytes + size > MAX_BYTES {
+        while pages.bytes + size > pages.limit {
             let Some((evicted, old)) = pages.by_address.pop_lru() else {
                 break;
             };
@@ -116,10 +148,10 @@ impl PageCache {
         pages.by_address.put(address, Arc::new(page));
     }
 
-    /// How many pages are kept (for tests).
+    /// How many pages are kept on `shelf` (for tests).
     #[cfg(test)]
-    fn len(&self) -> usize {
-        self.pages
+    fn len(&self, shelf: Shelf) -> usize {
+        self.shelf(shelf)
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .by_address
@@ -128,30 +160,39 @@ impl PageCache {
 }
 
 /// Middleware: answers a cacheable request from the cache when its page is current, else
-/// renders it (handing the totals just read to the page, which then counts nothing) and keeps
-/// the result.
+/// renders it (handing the totals just read, and the logged-in user just found, to the page,
+/// which then looks neither up again) and keeps the result.
 pub async fn serve_cached(
     State(cache): State<PageCache>,
     request: Request,
     next: Next,
 ) -> Response {
-    let (mut request, address) = match cacheable(request, cache.client_idle).await {
-        Ok((request, Some(address))) => (request, address),
-        Ok((request, None)) => return next.run(request).await,
-        Err(refused) => return refused,
+    let (mut request, address) =
+        match cacheable(request, cache.client_idle, &cache.session_cookie).await {
+            Ok((request, Some(address))) => (request, address),
+            Ok((request, None)) => return next.run(request).await,
+            Err(refused) => return refused,
+        };
+    let (shelf, address) = match address {
+        Address::Shared(address) => (Shelf::Shared, address),
+        Address::Personal { token, address } => {
+            match find_user_by_token(&cache.db, &token).await {
+                Ok(Some(user)) => {
+                    let address = format!("{} {address}", user.id);
+                    request.extensions_mut().insert(SessionUser(user));
+                    (Shelf::Personal, address)
+                }
+                // An ended session: the page says so to the visitor (and drops the cookie).
+                Ok(None) => return next.run(request).await,
+                Err(error) => return answer_failed_read(request, next, error.into()).await,
+            }
+        }
     };
     let totals = match read_totals(&cache.db).await {
         Ok(totals) => totals,
-        Err(error) => {
-            // The page answers the failure (a 503 while the database is away) without
-            // waiting on the database a second time.
-            request
-                .extensions_mut()
-                .insert(TotalsRead(Err(AppError::from(error))));
-            return next.run(request).await;
-        }
+        Err(error) => return answer_failed_read(request, next, error.into()).await,
     };
-    if let Some(page) = cache.get(totals.stamp, &address) {
+    if let Some(page) = cache.get(shelf, totals.stamp, &address) {
         return page.answer();
     }
     request.extensions_mut().insert(TotalsRead(Ok(totals)));
@@ -169,12 +210,20 @@ pub async fn serve_cached(
     };
     if body.len() <= MAX_PAGE {
         cache.keep(
+            shelf,
             totals.stamp,
             address,
             KeptPage::new(parts.headers.clone(), body.clone()),
         );
     }
     Response::from_parts(parts, Body::from(body))
+}
+
+/// The page's answer to the database failing under the cache's own read: it answers the failure
+/// (a 503 while the database is away) without waiting on the database a second time.
+async fn answer_failed_read(mut request: Request, next: Next, error: AppError) -> Response {
+    request.extensions_mut().insert(TotalsRead(Err(error)));
+    next.run(request).await
 }
 
 impl KeptPage {
@@ -218,127 +267,6 @@ impl KeptPage {
         *response.headers_mut() = headers;
         response
     }
-}
-
-/// The request, and the address to keep its answer under: an anonymous GET of a public page, or
-/// a call of a public read server function (the arguments it reads, from the body, are part of
-/// the address); `None` for anything else. A body shorter than it announced is a 400, one
-/// that stalls past `client_idle` a 408.
-async fn cacheable(
-    request: Request,
-    client_idle: Duration,
-) -> Result<(Request, Option<String>), Response> {
-    if request.method() == Method::GET {
-        if carries_quire_cookie(request.headers()) {
-            return Ok((request, None));
-        }
-        let uri = request.uri();
-        let address = cache_key(uri.path(), uri.query().unwrap_or(""));
-        return Ok((request, address));
-    }
-    let Some(arguments) = public_read_arguments(&request) else {
-        return Ok((request, None));
-    };
-    let (parts, body) = request.into_parts();
-    let body = match tokio::time::timeout(client_idle, to_bytes(body, MAX_ARGUMENTS)).await {
-        Ok(Ok(body)) => body,
-        Ok(Err(_)) => return Err(StatusCode::BAD_REQUEST.into_response()),
-        Err(_) => return Err(StatusCode::REQUEST_TIMEOUT.into_response()),
-    };
-    let address = read_key(parts.uri.path(), arguments, &body);
-    Ok((Request::from_parts(parts, Body::from(body)), address))
-}
-
-/// The read server functions whose answer depends only on their arguments and the database,
-/// never on the visitor, so that one kept answer serves everyone, logged in or not; with the
-/// arguments each reads.
-const PUBLIC_READS: [(&str, &[&str]); 4] = [
-    ("/api/list_posts", &["page"]),
-    ("/api/get_post", &["id"]),
-    ("/api/list_users", &["page"]),
-    ("/api/list_user_posts", &["username", "page"]),
-];
-
-/// Longest arguments of a public read that are kept (a page number, an id, a username).
-const MAX_ARGUMENTS: usize = 512;
-
-/// The arguments `request` reads, when it is a short JSON call of a public read.
-fn public_read_arguments(request: &Request) -> Option<&'static [&'static str]> {
-    if request.method() != Method::POST {
-        return None;
-    }
-    let (_, arguments) = PUBLIC_READS
-        .iter()
-        .find(|(path, _)| *path == request.uri().path())?;
-    let headers = request.headers();
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
-    let short = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<usize>().ok())
-        .is_some_and(|length| length <= MAX_ARGUMENTS);
-    (is_json && short).then_some(*arguments)
-}
-
-/// The key of a public read: its path and the values of the arguments it reads, in order, so
-/// that one call written two ways is one key, and fields the function ignores cannot crowd the
-/// others out; `None` when the body is not a JSON object (the function answers that itself).
-fn read_key(path: &str, names: &[&str], body: &[u8]) -> Option<String> {
-    let serde_json::Value::Object(given) = serde_json::from_slice(body).ok()? else {
-        return None;
-    };
-    let values: Vec<serde_json::Value> = names
-        .iter()
-        .map(|name| given.get(*name).cloned().unwrap_or_default())
-        .collect();
-    Some(format!("{path} {}", serde_json::Value::Array(values)))
-}
-
-/// The key of a public page: its path with only what the page reads of the query (the page
-/// number, as the page parses it, left out for page 1) and a post id as a number, so that
-/// `/?x=1`, `/?x=2`, … are one page and cannot crowd the others out. `None` when the page is
-/// not public, or the query is ambiguous (two page numbers).
-fn cache_key(path: &str, query: &str) -> Option<String> {
-    let path = public_page(path)?;
-    let mut numbers = form_urlencoded::parse(query.as_bytes())
-        .filter(|(name, _)| name == "page")
-        .map(|(_, value)| parse_page(Some(&value)));
-    let page = numbers.next().unwrap_or(1);
-    if numbers.next().is_some() {
-        return None;
-    }
-    Some(if page == 1 {
-        path
-    } else {
-        format!("{path}?page={page}")
-    })
-}
-
-/// The canonical path of a page whose HTML is the same for every anonymous visitor and changes
-/// only with posts and users; `None` for any other path.
-fn public_page(path: &str) -> Option<String> {
-    if matches!(path, "/" | "/home" | "/users") {
-        return Some(path.to_owned());
-    }
-    if let Some(id) = path.strip_prefix("/post/") {
-        return (!id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| id.parse::<i64>().ok())
-            .flatten()
-            .map(|id| format!("/post/{id}"));
-    }
-    path.strip_prefix("/user/")
-        .filter(|name| !name.is_empty() && !name.contains('/'))
-        .map(|_| path.to_owned())
-}
-
-/// A session or flash cookie makes the page personal.
-fn carries_quire_cookie(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .any(|value| value.as_bytes().windows(6).any(|w| w == b"quire_"))
 }
 
 /// Only complete, successful pages and JSON answers that set no cookie are kept.
@@ -386,54 +314,6 @@ mod tests {
         );
     }
 
-    #[test]
-    fn post_and_user_pages_are_public() {
-        assert_eq!(cache_key("/post/42", ""), Some("/post/42".to_owned()));
-        assert_eq!(cache_key("/user/alice", ""), Some("/user/alice".to_owned()));
-        assert_eq!(cache_key("/", ""), Some("/".to_owned()));
-    }
-
-    #[test]
-    fn forms_and_other_paths_are_not_kept() {
-        for path in [
-            "/post/new",
-            "/post/42/update",
-            "/account",
-            "/about",
-            "/readyz",
-            "/user/",
-        ] {
-            assert_eq!(cache_key(path, ""), None, "{path}");
-        }
-    }
-
-    #[test]
-    fn a_query_the_page_does_not_read_is_one_key() {
-        assert_eq!(cache_key("/", "x=1"), cache_key("/", "x=2"));
-        assert_eq!(cache_key("/", "x=1"), Some("/".to_owned()));
-    }
-
-    #[test]
-    fn page_numbers_are_keyed_as_the_page_reads_them() {
-        assert_eq!(
-            cache_key("/users", "page=02&utm=a"),
-            Some("/users?page=2".to_owned())
-        );
-        assert_eq!(cache_key("/", "page=1"), Some("/".to_owned()));
-        assert_eq!(cache_key("/", "page=nonsense"), Some("/".to_owned()));
-    }
-
-    #[test]
-    fn two_page_numbers_are_not_kept() {
-        assert_eq!(cache_key("/", "page=2&page=3"), None);
-    }
-
-    #[test]
-    fn a_post_id_is_keyed_as_a_number() {
-        assert_eq!(cache_key("/post/0042", ""), Some("/post/42".to_owned()));
-        assert_eq!(cache_key("/post/99999999999999999999", ""), None);
-    }
-
     fn page_of(bytes: usize) -> KeptPage {
         KeptPage {
             headers: HeaderMap::new(),
@@ -446,20 +326,20 @@ mod tests {
         let db = Db::connect("sqlite::memory:")
             .await
             .expect("in-memory database");
-        PageCache::new(db, Duration::from_secs(10))
+        PageCache::new(db, Duration::from_secs(10), true)
     }
 
     #[tokio::test]
     async fn a_full_cache_drops_the_least_recently_served_page() {
         let cache = cache().await;
         let third = MAX_BYTES / 3;
-        cache.keep(1, "/a".into(), page_of(third));
-        cache.keep(1, "/b".into(), page_of(third));
-        assert!(cache.get(1, "/a").is_some());
-        cache.keep(1, "/c".into(), page_of(third));
-        assert!(cache.get(1, "/a").is_some());
-        assert!(cache.get(1, "/b").is_none());
-        assert!(cache.get(1, "/c").is_some());
+        cache.keep(Shelf::Shared, 1, "/a".into(), page_of(third));
+        cache.keep(Shelf::Shared, 1, "/b".into(), page_of(third));
+        assert!(cache.get(Shelf::Shared, 1, "/a").is_some());
+        cache.keep(Shelf::Shared, 1, "/c".into(), page_of(third));
+        assert!(cache.get(Shelf::Shared, 1, "/a").is_some());
+        assert!(cache.get(Shelf::Shared, 1, "/b").is_none());
+        assert!(cache.get(Shelf::Shared, 1, "/c").is_some());
     }
 
     #[tokio::test]
@@ -467,102 +347,41 @@ mod tests {
         let cache = cache().await;
         let tenth = MAX_BYTES / 10;
         for n in 0..12 {
-            cache.keep(1, format!("/user/{n}"), page_of(tenth));
+            cache.keep(Shelf::Shared, 1, format!("/user/{n}"), page_of(tenth));
         }
-        assert_eq!(cache.len(), 9);
-        assert!(cache.get(1, "/user/11").is_some());
+        assert_eq!(cache.len(Shelf::Shared), 9);
+        assert!(cache.get(Shelf::Shared, 1, "/user/11").is_some());
     }
 
     #[tokio::test]
     async fn a_new_stamp_starts_over() {
         let cache = cache().await;
-        cache.keep(1, "/a".into(), page_of(10));
-        cache.keep(2, "/b".into(), page_of(10));
-        assert!(cache.get(2, "/a").is_none());
-        assert!(cache.get(2, "/b").is_some());
+        cache.keep(Shelf::Shared, 1, "/a".into(), page_of(10));
+        cache.keep(Shelf::Shared, 2, "/b".into(), page_of(10));
+        assert!(cache.get(Shelf::Shared, 2, "/a").is_none());
+        assert!(cache.get(Shelf::Shared, 2, "/b").is_some());
     }
 
-    /// The key of a call of `path` with `body`, reading the arguments `PUBLIC_READS` lists.
-    fn key_of(path: &str, body: &str) -> Option<String> {
-        let (_, names) = PUBLIC_READS.iter().find(|(read, _)| *read == path)?;
-        read_key(path, names, body.as_bytes())
-    }
-
-    #[test]
-    fn a_read_written_two_ways_is_one_key() {
-        assert_eq!(
-            key_of(
-                "/api/list_user_posts",
-                r#"{ "page": 2, "username": "alice" }"#
-            ),
-            key_of("/api/list_user_posts", r#"{"username":"alice","page":2}"#)
-        );
-    }
-
-    #[test]
-    fn each_argument_value_is_its_own_key() {
-        assert_ne!(
-            key_of("/api/list_user_posts", r#"{"username":"alice","page":2}"#),
-            key_of("/api/list_user_posts", r#"{"username":"alice","page":3}"#)
-        );
-    }
-
-    #[test]
-    fn fields_the_read_ignores_are_not_part_of_its_key() {
-        assert_eq!(
-            key_of("/api/list_posts", r#"{"page":2,"junk":1}"#),
-            key_of("/api/list_posts", r#"{"page":2}"#)
-        );
-    }
-
-    #[test]
-    fn public_reads_list_the_arguments_each_function_takes() {
-        use app::{
-            posts::api::{GetPost, ListPosts},
-            users::api::{ListUserPosts, ListUsers},
-        };
-        use leptos::server_fn::ServerFn;
-        let calls = [
-            (ListPosts::PATH, serde_json::to_value(ListPosts { page: 2 })),
-            (GetPost::PATH, serde_json::to_value(GetPost { id: 2 })),
-            (ListUsers::PATH, serde_json::to_value(ListUsers { page: 2 })),
-            (
-                ListUserPosts::PATH,
-                serde_json::to_value(ListUserPosts {
-                    username: "alice".into(),
-                    page: 2,
-                }),
-            ),
-        ];
-        for (path, arguments) in calls {
-            let Ok(serde_json::Value::Object(arguments)) = arguments else {
-                panic!("{path}: arguments are not a JSON object");
-            };
-            let mut taken: Vec<&str> = arguments.keys().map(String::as_str).collect();
-            let mut listed = PUBLIC_READS
-                .iter()
-                .find(|(read, _)| *read == path)
-                .map(|(_, names)| names.to_vec())
-                .unwrap_or_default();
-            taken.sort_unstable();
-            listed.sort_unstable();
-            assert_eq!(listed, taken, "{path}");
+    #[tokio::test]
+    async fn many_users_pages_leave_the_shared_pages_alone() {
+        let cache = cache().await;
+        cache.keep(Shelf::Shared, 1, "/".into(), page_of(10));
+        for user in 0..20 {
+            cache.keep(
+                Shelf::Personal,
+                1,
+                format!("{user} /"),
+                page_of(MAX_PERSONAL_BYTES / 10),
+            );
         }
+        assert!(cache.get(Shelf::Shared, 1, "/").is_some());
+        assert!(cache.len(Shelf::Personal) < 10);
     }
 
-    #[test]
-    fn arguments_that_are_not_a_json_object_are_not_kept() {
-        assert_eq!(key_of("/api/list_posts", "page=2"), None);
-        assert_eq!(key_of("/api/list_posts", "[2]"), None);
-    }
-
-    #[test]
-    fn a_session_cookie_makes_a_page_personal() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::COOKIE,
-            HeaderValue::from_static("theme=dark; __Host-quire_session=abc"),
-        );
-        assert!(carries_quire_cookie(&headers));
+    #[tokio::test]
+    async fn a_users_page_is_not_on_the_shared_shelf() {
+        let cache = cache().await;
+        cache.keep(Shelf::Personal, 1, "/".into(), page_of(10));
+        assert!(cache.get(Shelf::Shared, 1, "/").is_none());
     }
 }

@@ -1,7 +1,7 @@
-//! The page cache for anonymous visitors: a kept page never outlives a write, from this
-//! instance or any other on the same database; every answer carries its own nonce; logged-in
-//! visitors get their own page. The public reads' JSON is kept the same way, and nothing
-//! personal is.
+//! The page cache: a kept page never outlives a write, from this instance or any other on the
+//! same database; every answer carries its own nonce; a logged-in visitor's page is kept for that
+//! user alone, and only while the session lasts. The public reads' JSON is kept the same way, and
+//! no personal read is.
 
 use crate::support::{Backend, start, start_on};
 use app::{
@@ -15,6 +15,8 @@ on_both_backends!(
     a_kept_home_page_drops_a_deleted_post,
     a_kept_post_page_shows_its_renamed_author,
     a_kept_post_list_answer_shows_a_post_written_through_another_connection,
+    a_logged_in_visitors_kept_page_shows_a_post_written_through_another_connection,
+    an_authors_kept_post_page_is_never_served_to_another_user,
 );
 
 /// A second handle on the server's database, as another instance holds.
@@ -173,4 +175,89 @@ async fn a_logged_in_visitor_is_not_served_the_anonymous_page() {
         .expect("logged in");
     let page = server.get_with_cookie("/", &session).await;
     assert!(page.body.contains("Logout"), "{}", page.body);
+}
+
+async fn a_logged_in_visitors_kept_page_shows_a_post_written_through_another_connection(
+    backend: Backend,
+) {
+    let server = start_on(&backend).await;
+    let session = server
+        .login_as("C@demo.com", "password")
+        .await
+        .expect("log in");
+    let first = server.get_with_cookie("/", &session).await;
+    assert!(first.body.contains("Logout") && !first.body.contains("Written elsewhere"));
+    let other = another_instance(&server.url).await;
+    let post = NewPost {
+        title: "Written elsewhere".into(),
+        content: "By another instance.".into(),
+    };
+    posts::insert_post(&other, 1, &post).await.expect("insert");
+    let second = server.get_with_cookie("/", &session).await;
+    assert_eq!(second.status, 200);
+    assert!(second.body.contains("Written elsewhere"), "{}", second.body);
+}
+
+async fn an_authors_kept_post_page_is_never_served_to_another_user(backend: Backend) {
+    let server = start_on(&backend).await;
+    let author = server
+        .login_as("C@demo.com", "password")
+        .await
+        .expect("author logs in");
+    let own = server.get_with_cookie("/post/1", &author).await;
+    assert!(own.body.contains("/post/1/update"), "{}", own.body);
+    let reader = server
+        .login_as("jd@demo.com", "password")
+        .await
+        .expect("reader logs in");
+    let theirs = server.get_with_cookie("/post/1", &reader).await;
+    assert_eq!(theirs.status, 200);
+    assert!(theirs.body.contains("Logout"), "{}", theirs.body);
+    assert!(!theirs.body.contains("/post/1/update"), "{}", theirs.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_logged_in_visitors_repeated_page_is_answered_from_the_cache() {
+    let server = start().await;
+    let session = server
+        .login_as("C@demo.com", "password")
+        .await
+        .expect("log in");
+    let first = server.get_with_cookie("/", &session).await;
+    assert!(first.body.contains("Blog 1"), "{}", first.body);
+    // A change the change stamp does not see, so only a kept page still shows the old title.
+    let Db::Sqlite(pool) = another_instance(&server.url).await else {
+        panic!("the test server runs on SQLite");
+    };
+    sqlx::query("drop trigger posts_stamped_on_update")
+        .execute(&pool)
+        .await
+        .expect("drop trigger");
+    sqlx::query("update posts set title = 'Renamed unseen' where title = 'Blog 1'")
+        .execute(&pool)
+        .await
+        .expect("rename");
+    let second = server.get_with_cookie("/", &session).await;
+    assert!(second.body.contains("Blog 1"), "{}", second.body);
+    assert!(!second.body.contains("Renamed unseen"), "{}", second.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kept_page_is_not_served_to_a_session_that_has_ended() {
+    let server = start().await;
+    let session = server
+        .login_as("C@demo.com", "password")
+        .await
+        .expect("log in");
+    let kept = server.get_with_cookie("/", &session).await;
+    assert!(kept.body.contains("Logout"), "{}", kept.body);
+    let logout = server.post_form("/api/logout", &[], Some(&session)).await;
+    assert!(logout.status < 400, "{}", logout.status);
+    let after = server.get_with_cookie("/", &session).await;
+    assert_eq!(after.status, 200);
+    assert!(
+        after.body.contains("Login") && !after.body.contains("Logout"),
+        "{}",
+        after.body
+    );
 }

@@ -1,0 +1,346 @@
+//! Which requests the page cache may answer, and the address each answer is kept under: the
+//! public pages and their keys, the public read server functions and the arguments they read,
+//! and whose page a request asks for, from its cookies.
+
+use std::time::Duration;
+
+use app::{server_only::cookies, shared::pagination::parse_page};
+use axum::{
+    body::{Body, to_bytes},
+    extract::Request,
+    http::{HeaderMap, Method, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+
+/// Where a cacheable answer is kept.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Address {
+    /// Shared by every visitor: an anonymous visitor's page, or a public read.
+    Shared(String),
+    /// Kept for the user whose session has `token`, once it is found.
+    Personal { token: String, address: String },
+}
+
+/// The request, and where its answer is kept: a GET of a public page by an anonymous visitor or
+/// by a logged-in one whose only Quire cookie is the session (named `session_cookie`), or a call
+/// of a public read server function (the arguments it reads, from the body, are part of the
+/// address); `None` for anything else. A body shorter than it announced is a 400, one that
+/// stalls past `client_idle` a 408.
+pub async fn cacheable(
+    request: Request,
+    client_idle: Duration,
+    session_cookie: &str,
+) -> Result<(Request, Option<Address>), Response> {
+    if request.method() == Method::GET {
+        let uri = request.uri();
+        let Some(address) = cache_key(uri.path(), uri.query().unwrap_or("")) else {
+            return Ok((request, None));
+        };
+        let address = match visitor(request.headers(), session_cookie) {
+            Visitor::Anonymous => Some(Address::Shared(address)),
+            Visitor::Session(token) => Some(Address::Personal { token, address }),
+            Visitor::Unkept => None,
+        };
+        return Ok((request, address));
+    }
+    let Some(arguments) = public_read_arguments(&request) else {
+        return Ok((request, None));
+    };
+    let (parts, body) = request.into_parts();
+    let body = match tokio::time::timeout(client_idle, to_bytes(body, MAX_ARGUMENTS)).await {
+        Ok(Ok(body)) => body,
+        Ok(Err(_)) => return Err(StatusCode::BAD_REQUEST.into_response()),
+        Err(_) => return Err(StatusCode::REQUEST_TIMEOUT.into_response()),
+    };
+    let address = read_key(parts.uri.path(), arguments, &body).map(Address::Shared);
+    Ok((Request::from_parts(parts, Body::from(body)), address))
+}
+
+/// The read server functions whose answer depends only on their arguments and the database,
+/// never on the visitor, so that one kept answer serves everyone, logged in or not; with the
+/// arguments each reads.
+pub(crate) const PUBLIC_READS: [(&str, &[&str]); 4] = [
+    ("/api/list_posts", &["page"]),
+    ("/api/get_post", &["id"]),
+    ("/api/list_users", &["page"]),
+    ("/api/list_user_posts", &["username", "page"]),
+];
+
+/// Longest arguments of a public read that are kept (a page number, an id, a username).
+const MAX_ARGUMENTS: usize = 512;
+
+/// The arguments `request` reads, when it is a short JSON call of a public read.
+fn public_read_arguments(request: &Request) -> Option<&'static [&'static str]> {
+    if request.method() != Method::POST {
+        return None;
+    }
+    let (_, arguments) = PUBLIC_READS
+        .iter()
+        .find(|(path, _)| *path == request.uri().path())?;
+    let headers = request.headers();
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
+    let short = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok())
+        .is_some_and(|length| length <= MAX_ARGUMENTS);
+    (is_json && short).then_some(*arguments)
+}
+
+/// The key of a public read: its path and the values of the arguments it reads, in order, so
+/// that one call written two ways is one key, and fields the function ignores cannot crowd the
+/// others out; `None` when the body is not a JSON object (the function answers that itself).
+fn read_key(path: &str, names: &[&str], body: &[u8]) -> Option<String> {
+    let serde_json::Value::Object(given) = serde_json::from_slice(body).ok()? else {
+        return None;
+    };
+    let values: Vec<serde_json::Value> = names
+        .iter()
+        .map(|name| given.get(*name).cloned().unwrap_or_default())
+        .collect();
+    Some(format!("{path} {}", serde_json::Value::Array(values)))
+}
+
+/// The key of a public page: its path with only what the page reads of the query (the page
+/// number, as the page parses it, left out for page 1) and a post id as a number, so that
+/// `/?x=1`, `/?x=2`, … are one page and cannot crowd the others out. `None` when the page is
+/// not public, or the query is ambiguous (two page numbers).
+fn cache_key(path: &str, query: &str) -> Option<String> {
+    let path = public_page(path)?;
+    let mut numbers = form_urlencoded::parse(query.as_bytes())
+        .filter(|(name, _)| name == "page")
+        .map(|(_, value)| parse_page(Some(&value)));
+    let page = numbers.next().unwrap_or(1);
+    if numbers.next().is_some() {
+        return None;
+    }
+    Some(if page == 1 {
+        path
+    } else {
+        format!("{path}?page={page}")
+    })
+}
+
+/// The canonical path of a page whose HTML is the same for every anonymous visitor and changes
+/// only with posts and users; `None` for any other path.
+fn public_page(path: &str) -> Option<String> {
+    if matches!(path, "/" | "/home" | "/users") {
+        return Some(path.to_owned());
+    }
+    if let Some(id) = path.strip_prefix("/post/") {
+        return (!id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| id.parse::<i64>().ok())
+            .flatten()
+            .map(|id| format!("/post/{id}"));
+    }
+    path.strip_prefix("/user/")
+        .filter(|name| !name.is_empty() && !name.contains('/'))
+        .map(|_| path.to_owned())
+}
+
+/// Whose page a GET asks for, from its cookies.
+#[derive(Debug, PartialEq, Eq)]
+enum Visitor {
+    /// No Quire cookie: the page every anonymous visitor shares.
+    Anonymous,
+    /// Only the session cookie, with this token: the page kept for its user.
+    Session(String),
+    /// A flash message to show, or any other Quire cookie: rendered afresh, never kept.
+    Unkept,
+}
+
+/// Who sent `headers`, given the session cookie's name.
+fn visitor(headers: &HeaderMap, session_cookie: &str) -> Visitor {
+    match quire_cookie_mentions(headers) {
+        0 => Visitor::Anonymous,
+        1 => {
+            cookies::from_headers(headers, session_cookie).map_or(Visitor::Unkept, Visitor::Session)
+        }
+        _ => Visitor::Unkept,
+    }
+}
+
+/// How often `quire_` appears in the request's cookies: once per Quire cookie.
+fn quire_cookie_mentions(headers: &HeaderMap) -> usize {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .map(|value| {
+            value
+                .as_bytes()
+                .windows(6)
+                .filter(|w| *w == b"quire_")
+                .count()
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn post_and_user_pages_are_public() {
+        assert_eq!(cache_key("/post/42", ""), Some("/post/42".to_owned()));
+        assert_eq!(cache_key("/user/alice", ""), Some("/user/alice".to_owned()));
+        assert_eq!(cache_key("/", ""), Some("/".to_owned()));
+    }
+
+    #[test]
+    fn forms_and_other_paths_are_not_kept() {
+        for path in [
+            "/post/new",
+            "/post/42/update",
+            "/account",
+            "/about",
+            "/readyz",
+            "/user/",
+        ] {
+            assert_eq!(cache_key(path, ""), None, "{path}");
+        }
+    }
+
+    #[test]
+    fn a_query_the_page_does_not_read_is_one_key() {
+        assert_eq!(cache_key("/", "x=1"), cache_key("/", "x=2"));
+        assert_eq!(cache_key("/", "x=1"), Some("/".to_owned()));
+    }
+
+    #[test]
+    fn page_numbers_are_keyed_as_the_page_reads_them() {
+        assert_eq!(
+            cache_key("/users", "page=02&utm=a"),
+            Some("/users?page=2".to_owned())
+        );
+        assert_eq!(cache_key("/", "page=1"), Some("/".to_owned()));
+        assert_eq!(cache_key("/", "page=nonsense"), Some("/".to_owned()));
+    }
+
+    #[test]
+    fn two_page_numbers_are_not_kept() {
+        assert_eq!(cache_key("/", "page=2&page=3"), None);
+    }
+
+    #[test]
+    fn a_post_id_is_keyed_as_a_number() {
+        assert_eq!(cache_key("/post/0042", ""), Some("/post/42".to_owned()));
+        assert_eq!(cache_key("/post/99999999999999999999", ""), None);
+    }
+    /// The key of a call of `path` with `body`, reading the arguments `PUBLIC_READS` lists.
+    fn key_of(path: &str, body: &str) -> Option<String> {
+        let (_, names) = PUBLIC_READS.iter().find(|(read, _)| *read == path)?;
+        read_key(path, names, body.as_bytes())
+    }
+
+    #[test]
+    fn a_read_written_two_ways_is_one_key() {
+        assert_eq!(
+            key_of(
+                "/api/list_user_posts",
+                r#"{ "page": 2, "username": "alice" }"#
+            ),
+            key_of("/api/list_user_posts", r#"{"username":"alice","page":2}"#)
+        );
+    }
+
+    #[test]
+    fn each_argument_value_is_its_own_key() {
+        assert_ne!(
+            key_of("/api/list_user_posts", r#"{"username":"alice","page":2}"#),
+            key_of("/api/list_user_posts", r#"{"username":"alice","page":3}"#)
+        );
+    }
+
+    #[test]
+    fn fields_the_read_ignores_are_not_part_of_its_key() {
+        assert_eq!(
+            key_of("/api/list_posts", r#"{"page":2,"junk":1}"#),
+            key_of("/api/list_posts", r#"{"page":2}"#)
+        );
+    }
+
+    #[test]
+    fn public_reads_list_the_arguments_each_function_takes() {
+        use app::{
+            posts::api::{GetPost, ListPosts},
+            users::api::{ListUserPosts, ListUsers},
+        };
+        use leptos::server_fn::ServerFn;
+        let calls = [
+            (ListPosts::PATH, serde_json::to_value(ListPosts { page: 2 })),
+            (GetPost::PATH, serde_json::to_value(GetPost { id: 2 })),
+            (ListUsers::PATH, serde_json::to_value(ListUsers { page: 2 })),
+            (
+                ListUserPosts::PATH,
+                serde_json::to_value(ListUserPosts {
+                    username: "alice".into(),
+                    page: 2,
+                }),
+            ),
+        ];
+        for (path, arguments) in calls {
+            let Ok(serde_json::Value::Object(arguments)) = arguments else {
+                panic!("{path}: arguments are not a JSON object");
+            };
+            let mut taken: Vec<&str> = arguments.keys().map(String::as_str).collect();
+            let mut listed = PUBLIC_READS
+                .iter()
+                .find(|(read, _)| *read == path)
+                .map(|(_, names)| names.to_vec())
+                .unwrap_or_default();
+            taken.sort_unstable();
+            listed.sort_unstable();
+            assert_eq!(listed, taken, "{path}");
+        }
+    }
+
+    #[test]
+    fn arguments_that_are_not_a_json_object_are_not_kept() {
+        assert_eq!(key_of("/api/list_posts", "page=2"), None);
+        assert_eq!(key_of("/api/list_posts", "[2]"), None);
+    }
+
+    fn cookies(value: &'static str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_static(value));
+        headers
+    }
+
+    const SESSION: &str = "__Host-quire_session";
+
+    #[test]
+    fn a_visitor_without_quire_cookies_is_anonymous() {
+        assert_eq!(visitor(&cookies("theme=dark"), SESSION), Visitor::Anonymous);
+        assert_eq!(visitor(&HeaderMap::new(), SESSION), Visitor::Anonymous);
+    }
+
+    #[test]
+    fn a_session_cookie_makes_a_page_personal() {
+        assert_eq!(
+            visitor(&cookies("theme=dark; __Host-quire_session=abc"), SESSION),
+            Visitor::Session("abc".into())
+        );
+    }
+
+    #[test]
+    fn a_flash_message_is_never_kept() {
+        let headers = cookies("__Host-quire_session=abc; __Host-quire_flash=s%3Ahi");
+        assert_eq!(visitor(&headers, SESSION), Visitor::Unkept);
+    }
+
+    #[test]
+    fn a_session_cookie_under_another_name_is_never_kept() {
+        assert_eq!(
+            visitor(&cookies("quire_session=abc"), SESSION),
+            Visitor::Unkept
+        );
+    }
+
+    #[test]
+    fn any_other_quire_cookie_is_never_kept() {
+        assert_eq!(visitor(&cookies("quire_bench=1"), SESSION), Visitor::Unkept);
+    }
+}
