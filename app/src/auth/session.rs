@@ -10,6 +10,7 @@ use crate::{
     server_only::cookies,
     server_only::db::{Db, DbError},
     server_only::random::new_token,
+    server_only::totals::{Totals, read_totals_and_session_user},
     shared::error::AppError,
     users::model::User,
 };
@@ -66,6 +67,14 @@ pub async fn current_user(db: &Db) -> Result<Option<User>, AppError> {
 /// The user whose unexpired session has this token.
 pub async fn find_user_by_token(db: &Db, token: &str) -> Result<Option<User>, DbError> {
     repo::find_session_user(db, &token_id(token), now()).await
+}
+
+/// The totals, and the user whose unexpired session has this token, in one read.
+pub async fn totals_and_user_by_token(
+    db: &Db,
+    token: &str,
+) -> Result<(Totals, Option<User>), DbError> {
+    read_totals_and_session_user(db, &token_id(token), now()).await
 }
 
 /// The session token in these request headers, for handlers outside Leptos.

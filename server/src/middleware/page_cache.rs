@@ -13,7 +13,7 @@ use std::{
 
 use crate::middleware::cache_address::{Address, cacheable};
 use app::{
-    auth::session::{SessionUser, find_user_by_token},
+    auth::session::{SessionUser, totals_and_user_by_token},
     server_only::cookies,
     server_only::db::Db,
     server_only::totals::{TotalsRead, read_totals},
@@ -173,24 +173,26 @@ pub async fn serve_cached(
             Ok((request, None)) => return next.run(request).await,
             Err(refused) => return refused,
         };
-    let (shelf, address) = match address {
-        Address::Shared(address) => (Shelf::Shared, address),
+    let (shelf, address, totals) = match address {
+        Address::Shared(address) => match read_totals(&cache.db).await {
+            Ok(totals) => (Shelf::Shared, address, totals),
+            Err(error) => return answer_failed_read(request, next, error.into()).await,
+        },
         Address::Personal { token, address } => {
-            match find_user_by_token(&cache.db, &token).await {
-                Ok(Some(user)) => {
+            match totals_and_user_by_token(&cache.db, &token).await {
+                Ok((totals, Some(user))) => {
                     let address = format!("{} {address}", user.id);
                     request.extensions_mut().insert(SessionUser(user));
-                    (Shelf::Personal, address)
+                    (Shelf::Personal, address, totals)
                 }
                 // An ended session: the page says so to the visitor (and drops the cookie).
-                Ok(None) => return next.run(request).await,
+                Ok((totals, None)) => {
+                    request.extensions_mut().insert(TotalsRead(Ok(totals)));
+                    return next.run(request).await;
+                }
                 Err(error) => return answer_failed_read(request, next, error.into()).await,
             }
         }
-    };
-    let totals = match read_totals(&cache.db).await {
-        Ok(totals) => totals,
-        Err(error) => return answer_failed_read(request, next, error.into()).await,
     };
     if let Some(page) = cache.get(shelf, totals.stamp, &address) {
         return page.answer();
