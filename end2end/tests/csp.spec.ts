@@ -20,3 +20,26 @@ test('the page hydrates, navigates and posts a form under its Content-Security-P
   expect(await page.evaluate(() => (window as unknown as { __marker?: string }).__marker)).toBe('still here');
   expect(violations).toEqual([]);
 });
+
+test('a page reloaded from the copy the browser holds (a 304) hydrates under its policy', async ({ page }) => {
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  const first = await page.goto('/post/1');
+  const tag = first?.headers()['etag'] ?? '';
+  const policy = first?.headers()['content-security-policy'] ?? '';
+  expect(tag).toMatch(/^W\/"/);
+  await waitForHydration(page);
+  await page.evaluate(() => ((window as unknown as { __marker: string }).__marker = 'old page'));
+
+  const reloaded = await page.reload();
+  expect(await reloaded?.request().headerValue('if-none-match')).toBe(tag);
+  // A 200 would bring a fresh nonce; the copy the browser kept has the policy its scripts carry.
+  expect(reloaded?.headers()['content-security-policy']).toBe(policy);
+  await waitForHydration(page);
+  expect(await page.evaluate(() => (window as unknown as { __marker?: string }).__marker)).toBeUndefined();
+  await page.getByRole('link', { name: 'Users' }).click();
+  await expect(page).toHaveURL('/users');
+  expect(violations).toEqual([]);
+});

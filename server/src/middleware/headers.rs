@@ -23,7 +23,7 @@ pub struct HeaderPolicy {
 /// A year, the longest `max-age` browsers honour.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Pages depend on who is logged in: never shared, always revalidated.
-const PRIVATE_PAGE: &str = "private, no-cache";
+pub const PRIVATE_PAGE: &str = "private, no-cache";
 /// Static files whose names do not change with their content.
 const STATIC_FILE: &str = "public, max-age=86400";
 /// Bundle files whose names do not change with their content (debug builds).

@@ -17,6 +17,8 @@ pub mod form_refusal;
 pub mod headers;
 /// Pages and public reads kept until the next write, for anonymous visitors and for each user.
 pub mod page_cache;
+/// Entity tags of kept pages, and `If-None-Match`.
+pub mod page_tag;
 /// Paths too long to name a file.
 pub mod path_length;
 /// Turns to search, taken before a search is rendered, and the signal that its client has gone.

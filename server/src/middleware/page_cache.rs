@@ -4,14 +4,19 @@
 //! every write to posts or users moves the stamp in its own transaction, and every request reads
 //! it, so an answer is never older than the last write on any instance sharing the database. A
 //! logged-in user's page is kept for that user alone, and served only after the request's session
-//! is found again. Each page gets a fresh CSP nonce.
+//! is found again. Each page gets a fresh CSP nonce, and an entity tag from its content, so a
+//! browser holding the current page gets a 304.
 
 use std::{
     sync::{Arc, Mutex, PoisonError},
     time::Duration,
 };
 
-use crate::middleware::cache_address::{Address, cacheable};
+use crate::middleware::{
+    cache_address::{Address, cacheable},
+    headers::PRIVATE_PAGE,
+    page_tag::{is_fresh, tag_of},
+};
 use app::{
     auth::session::{SessionUser, totals_and_user_by_token},
     server_only::cookies,
@@ -76,11 +81,13 @@ enum Shelf {
     Personal,
 }
 
-/// One rendered page: its headers and its body cut wherever the render's nonce stood.
+/// One rendered page: its headers, its body cut wherever the render's nonce stood, and, for an
+/// HTML page, its entity tag.
 struct KeptPage {
     headers: HeaderMap,
     nonce: Option<String>,
     pieces: Vec<Bytes>,
+    tag: Option<HeaderValue>,
 }
 
 impl KeptPage {
@@ -122,7 +129,7 @@ impl PageCache {
         pages.by_address.get(address).cloned()
     }
 
-    fn keep(&self, shelf: Shelf, stamp: i64, address: String, page: KeptPage) {
+    fn keep(&self, shelf: Shelf, stamp: i64, address: String, page: Arc<KeptPage>) {
         let size = page.size(&address);
         let mut pages = self
             .shelf(shelf)
@@ -145,7 +152,7 @@ impl PageCache {
             pages.bytes -= old.size(&evicted);
         }
         pages.bytes += size;
-        pages.by_address.put(address, Arc::new(page));
+        pages.by_address.put(address, page);
     }
 
     /// How many pages are kept on `shelf` (for tests).
@@ -195,14 +202,23 @@ pub async fn serve_cached(
         }
     };
     if let Some(page) = cache.get(shelf, totals.stamp, &address) {
+        if page.is_fresh_for(request.headers()) {
+            return page.not_modified();
+        }
         return page.answer();
     }
     request.extensions_mut().insert(TotalsRead(Ok(totals)));
+    let asked: HeaderMap = request
+        .headers()
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .map(|tag| (header::IF_NONE_MATCH, tag.clone()))
+        .collect();
     let response = next.run(request).await;
     if !is_keepable(&response) {
         return response;
     }
-    let (parts, body) = response.into_parts();
+    let (mut parts, body) = response.into_parts();
     let body = match to_bytes(body, usize::MAX).await {
         Ok(body) => body,
         Err(error) => {
@@ -211,12 +227,15 @@ pub async fn serve_cached(
         }
     };
     if body.len() <= MAX_PAGE {
-        cache.keep(
-            shelf,
-            totals.stamp,
-            address,
-            KeptPage::new(parts.headers.clone(), body.clone()),
-        );
+        let page = Arc::new(KeptPage::new(parts.headers.clone(), body.clone()));
+        cache.keep(shelf, totals.stamp, address, Arc::clone(&page));
+        // A page rendered again after an unrelated write may be the one the browser holds.
+        if page.is_fresh_for(&asked) {
+            return page.not_modified();
+        }
+        if let Some(tag) = &page.tag {
+            parts.headers.insert(header::ETAG, tag.clone());
+        }
     }
     Response::from_parts(parts, Body::from(body))
 }
@@ -239,11 +258,36 @@ impl KeptPage {
             Some(nonce) => split_at(&body, nonce.as_bytes()),
             None => vec![body],
         };
+        let is_html = headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
+        let tag = is_html.then(|| tag_of(&pieces));
         Self {
             headers,
             nonce,
             pieces,
+            tag,
         }
+    }
+
+    /// Whether the browser asking with `request` headers holds this page already.
+    fn is_fresh_for(&self, request: &HeaderMap) -> bool {
+        self.tag.as_ref().is_some_and(|tag| is_fresh(request, tag))
+    }
+
+    /// "Not modified": the browser shows the copy it holds. Without a policy header, so that the
+    /// copy keeps the policy whose nonce its scripts carry.
+    fn not_modified(&self) -> Response {
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        let headers = response.headers_mut();
+        if let Some(tag) = &self.tag {
+            headers.insert(header::ETAG, tag.clone());
+        }
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(PRIVATE_PAGE),
+        );
+        response
     }
 
     /// The page as a fresh answer, with a new nonce in its policy and its scripts.
@@ -265,6 +309,9 @@ impl KeptPage {
                 Body::from(self.pieces.join(fresh.as_bytes()))
             }
         };
+        if let Some(tag) = &self.tag {
+            headers.insert(header::ETAG, tag.clone());
+        }
         let mut response = Response::new(body);
         *response.headers_mut() = headers;
         response
@@ -316,12 +363,13 @@ mod tests {
         );
     }
 
-    fn page_of(bytes: usize) -> KeptPage {
-        KeptPage {
+    fn page_of(bytes: usize) -> Arc<KeptPage> {
+        Arc::new(KeptPage {
             headers: HeaderMap::new(),
             nonce: None,
             pieces: vec![Bytes::from(vec![b'x'; bytes])],
-        }
+            tag: None,
+        })
     }
 
     async fn cache() -> PageCache {

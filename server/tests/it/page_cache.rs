@@ -1,7 +1,7 @@
 //! The page cache: a kept page never outlives a write, from this instance or any other on the
 //! same database; every answer carries its own nonce; a logged-in visitor's page is kept for that
-//! user alone, and only while the session lasts. The public reads' JSON is kept the same way, and
-//! no personal read is.
+//! user alone, and only while the session lasts; a browser holding the current page gets a 304.
+//! The public reads' JSON is kept the same way, and no personal read is.
 
 use crate::support::{Backend, start, start_on};
 use app::{
@@ -17,6 +17,8 @@ on_both_backends!(
     a_kept_post_list_answer_shows_a_post_written_through_another_connection,
     a_logged_in_visitors_kept_page_shows_a_post_written_through_another_connection,
     an_authors_kept_post_page_is_never_served_to_another_user,
+    a_page_a_write_changed_is_sent_whole_to_a_browser_holding_the_old_one,
+    a_page_a_write_left_alone_is_still_not_modified,
 );
 
 /// A second handle on the server's database, as another instance holds.
@@ -260,4 +262,77 @@ async fn a_kept_page_is_not_served_to_a_session_that_has_ended() {
         "{}",
         after.body
     );
+}
+
+/// A GET of `path` as a browser holding the page tagged `tag` revalidates it, with `cookie` if given.
+async fn revalidate(
+    server: &crate::support::TestServer,
+    path: &str,
+    tag: &str,
+    cookie: Option<&str>,
+) -> crate::support::Response {
+    let mut headers = vec![("Accept", "text/html"), ("If-None-Match", tag)];
+    if let Some(cookie) = cookie {
+        headers.push(("Cookie", cookie));
+    }
+    server.request("GET", path, &headers, b"").await
+}
+
+/// The entity tag of `path` as an anonymous visitor gets it.
+async fn tag_of(server: &crate::support::TestServer, path: &str) -> String {
+    let page = server
+        .request("GET", path, &[("Accept", "text/html")], b"")
+        .await;
+    page.header("etag").expect("an entity tag").to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_holding_the_current_page_gets_not_modified() {
+    let server = start().await;
+    let tag = tag_of(&server, "/").await;
+    let again = revalidate(&server, "/", &tag, None).await;
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty(), "{}", again.body);
+    assert_eq!(again.header("etag"), Some(tag.as_str()));
+}
+
+async fn a_page_a_write_changed_is_sent_whole_to_a_browser_holding_the_old_one(backend: Backend) {
+    let server = start_on(&backend).await;
+    let tag = tag_of(&server, "/").await;
+    let other = another_instance(&server.url).await;
+    let post = NewPost {
+        title: "Written elsewhere".into(),
+        content: "By another instance.".into(),
+    };
+    posts::insert_post(&other, 1, &post).await.expect("insert");
+    let page = revalidate(&server, "/", &tag, None).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Written elsewhere"), "{}", page.body);
+    assert_ne!(page.header("etag"), Some(tag.as_str()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_anonymous_pages_tag_does_not_fit_a_logged_in_visitor() {
+    let server = start().await;
+    let tag = tag_of(&server, "/").await;
+    let session = server
+        .login_as("C@demo.com", "password")
+        .await
+        .expect("log in");
+    let page = revalidate(&server, "/", &tag, Some(&session)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Logout"), "{}", page.body);
+}
+
+async fn a_page_a_write_left_alone_is_still_not_modified(backend: Backend) {
+    let server = start_on(&backend).await;
+    let tag = tag_of(&server, "/post/1").await;
+    let other = another_instance(&server.url).await;
+    let post = NewPost {
+        title: "Written elsewhere".into(),
+        content: "By another instance.".into(),
+    };
+    posts::insert_post(&other, 2, &post).await.expect("insert");
+    let again = revalidate(&server, "/post/1", &tag, None).await;
+    assert_eq!(again.status, 304, "{}", again.body);
 }
