@@ -2,7 +2,7 @@
 # Benchmark of the release build on loopback: requests per second and p50/p99 latency (wrk) for the
 # home page, its deepest and middle pages, /users, a user page, a post page and searches, at 10,000 and at
 # 1,000,000 posts (SQLite, 100 users), both as served (anonymous visitors get kept pages) and as
-# rendered (the cache bypassed); the same home page from a hand-written axum + sqlx handler
+# rendered (the cache bypassed), and the home page revalidated with its ETag (a 304); the same home page from a hand-written axum + sqlx handler
 # (server/examples/plain_home.rs) run side by side, with its JSON handler for list_posts, and three
 # ratios: list_posts as JSON, the home page for a logged-in visitor (kept for that user, and
 # rendered), and the anonymous home page (page cache), each beside the hand-written handler; queries per anonymous home
@@ -166,6 +166,9 @@ for posts in $sizes; do
   row "hand-written axum + sqlx, list_posts JSON" "$plain_json_rps" $rest
   read -r served_rps rest <<<"$(measure "http://$quire_addr/")"
   row "home page, served" "$served_rps" $rest
+  # A browser holding the current page revalidates it (pages are private, no-cache): a 304.
+  tag=$(curl -sf -o /dev/null -D - "http://$quire_addr/" | awk -F': ' 'tolower($1) == "etag" { sub(/\r$/, "", $2); print $2 }')
+  row "home page, revalidated (304)" $(measure "http://$quire_addr/" -H "If-None-Match: $tag")
   read -r rendered_rps rest <<<"$(measure "http://$quire_addr/" -H "$bypass")"
   row "home page, rendered" "$rendered_rps" $rest
   # What the app in the browser asks for when it shows the home page: the same page as JSON,
