@@ -192,7 +192,8 @@ pub async fn serve_cached(
                     request.extensions_mut().insert(SessionUser(user));
                     (Shelf::Personal, address, totals)
                 }
-                // An ended session: the page says so to the visitor (and drops the cookie).
+                // An ended session: the page is rendered as for a visitor who is not logged in, and
+                // not kept under a cookie that no longer names anyone.
                 Ok((totals, None)) => {
                     request.extensions_mut().insert(TotalsRead(Ok(totals)));
                     return next.run(request).await;
