@@ -1,11 +1,17 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { waitForHydration } from './helpers';
 
-test('the page hydrates, navigates and posts a form under its Content-Security-Policy without a violation', async ({ page }) => {
+/** The Content-Security-Policy violations the console reports on `page`, as they come. */
+function policyViolations(page: Page): string[] {
   const violations: string[] = [];
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
   });
+  return violations;
+}
+
+test('the page hydrates, navigates and posts a form under its Content-Security-Policy without a violation', async ({ page }) => {
+  const violations = policyViolations(page);
   const response = await page.goto('/');
   const policy = response?.headers()['content-security-policy'] ?? '';
   expect(policy).toContain("'nonce-");
@@ -22,10 +28,7 @@ test('the page hydrates, navigates and posts a form under its Content-Security-P
 });
 
 test('a page reloaded from the copy the browser holds (a 304) hydrates under its policy', async ({ page }) => {
-  const violations: string[] = [];
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
-  });
+  const violations = policyViolations(page);
   const first = await page.goto('/post/1');
   const tag = first?.headers()['etag'] ?? '';
   const policy = first?.headers()['content-security-policy'] ?? '';

@@ -26,16 +26,39 @@ async fn another_instance(url: &str) -> Db {
     Db::connect(url).await.expect("second connection")
 }
 
-async fn a_kept_home_page_shows_a_post_written_through_another_connection(backend: Backend) {
-    let server = start_on(&backend).await;
-    let (_, first) = server.get("/").await;
-    assert!(!first.contains("Written elsewhere"));
+/// Writes the post "Written elsewhere" as user `author` through another instance's connection.
+async fn write_elsewhere(server: &crate::support::TestServer, author: i64) {
     let other = another_instance(&server.url).await;
     let post = NewPost {
         title: "Written elsewhere".into(),
         content: "By another instance.".into(),
     };
-    posts::insert_post(&other, 1, &post).await.expect("insert");
+    posts::insert_post(&other, author, &post)
+        .await
+        .expect("insert");
+}
+
+/// Renames "Blog 1" to "Renamed unseen" with a change the change stamp does not see (its trigger
+/// dropped first), so only a kept answer still shows the old title. SQLite only.
+async fn rename_blog_1_unseen(server: &crate::support::TestServer) {
+    let Db::Sqlite(pool) = another_instance(&server.url).await else {
+        panic!("the test server runs on SQLite");
+    };
+    sqlx::query("drop trigger posts_stamped_on_update")
+        .execute(&pool)
+        .await
+        .expect("drop trigger");
+    sqlx::query("update posts set title = 'Renamed unseen' where title = 'Blog 1'")
+        .execute(&pool)
+        .await
+        .expect("rename");
+}
+
+async fn a_kept_home_page_shows_a_post_written_through_another_connection(backend: Backend) {
+    let server = start_on(&backend).await;
+    let (_, first) = server.get("/").await;
+    assert!(!first.contains("Written elsewhere"));
+    write_elsewhere(&server, 1).await;
     let (status, body) = server.get("/").await;
     assert_eq!(status, 200);
     assert!(body.contains("Written elsewhere"), "{body}");
@@ -89,12 +112,7 @@ async fn a_kept_post_list_answer_shows_a_post_written_through_another_connection
     let first = read(&server, "/api/list_posts", r#"{"page":1}"#, None).await;
     assert_eq!(first.status, 200, "{}", first.body);
     assert!(first.body.contains("Blog 1") && !first.body.contains("Written elsewhere"));
-    let other = another_instance(&server.url).await;
-    let post = NewPost {
-        title: "Written elsewhere".into(),
-        content: "By another instance.".into(),
-    };
-    posts::insert_post(&other, 1, &post).await.expect("insert");
+    write_elsewhere(&server, 1).await;
     let second = read(&server, "/api/list_posts", r#"{ "page": 1 }"#, None).await;
     assert_eq!(second.status, 200);
     assert!(second.body.contains("Written elsewhere"), "{}", second.body);
@@ -105,18 +123,7 @@ async fn a_repeated_post_list_read_is_answered_from_the_cache() {
     let server = start().await;
     let first = read(&server, "/api/list_posts", r#"{"page":1}"#, None).await;
     assert!(first.body.contains("Blog 1"), "{}", first.body);
-    // A change the change stamp does not see, so only a kept answer still shows the old title.
-    let Db::Sqlite(pool) = another_instance(&server.url).await else {
-        panic!("the test server runs on SQLite");
-    };
-    sqlx::query("drop trigger posts_stamped_on_update")
-        .execute(&pool)
-        .await
-        .expect("drop trigger");
-    sqlx::query("update posts set title = 'Renamed unseen' where title = 'Blog 1'")
-        .execute(&pool)
-        .await
-        .expect("rename");
+    rename_blog_1_unseen(&server).await;
     let logged_in = server
         .login_as("C@demo.com", "password")
         .await
@@ -189,12 +196,7 @@ async fn a_logged_in_visitors_kept_page_shows_a_post_written_through_another_con
         .expect("log in");
     let first = server.get_with_cookie("/", &session).await;
     assert!(first.body.contains("Logout") && !first.body.contains("Written elsewhere"));
-    let other = another_instance(&server.url).await;
-    let post = NewPost {
-        title: "Written elsewhere".into(),
-        content: "By another instance.".into(),
-    };
-    posts::insert_post(&other, 1, &post).await.expect("insert");
+    write_elsewhere(&server, 1).await;
     let second = server.get_with_cookie("/", &session).await;
     assert_eq!(second.status, 200);
     assert!(second.body.contains("Written elsewhere"), "{}", second.body);
@@ -227,18 +229,7 @@ async fn a_logged_in_visitors_repeated_page_is_answered_from_the_cache() {
         .expect("log in");
     let first = server.get_with_cookie("/", &session).await;
     assert!(first.body.contains("Blog 1"), "{}", first.body);
-    // A change the change stamp does not see, so only a kept page still shows the old title.
-    let Db::Sqlite(pool) = another_instance(&server.url).await else {
-        panic!("the test server runs on SQLite");
-    };
-    sqlx::query("drop trigger posts_stamped_on_update")
-        .execute(&pool)
-        .await
-        .expect("drop trigger");
-    sqlx::query("update posts set title = 'Renamed unseen' where title = 'Blog 1'")
-        .execute(&pool)
-        .await
-        .expect("rename");
+    rename_blog_1_unseen(&server).await;
     let second = server.get_with_cookie("/", &session).await;
     assert!(second.body.contains("Blog 1"), "{}", second.body);
     assert!(!second.body.contains("Renamed unseen"), "{}", second.body);
@@ -299,12 +290,7 @@ async fn a_browser_holding_the_current_page_gets_not_modified() {
 async fn a_page_a_write_changed_is_sent_whole_to_a_browser_holding_the_old_one(backend: Backend) {
     let server = start_on(&backend).await;
     let tag = tag_of(&server, "/").await;
-    let other = another_instance(&server.url).await;
-    let post = NewPost {
-        title: "Written elsewhere".into(),
-        content: "By another instance.".into(),
-    };
-    posts::insert_post(&other, 1, &post).await.expect("insert");
+    write_elsewhere(&server, 1).await;
     let page = revalidate(&server, "/", &tag, None).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Written elsewhere"), "{}", page.body);
@@ -327,12 +313,7 @@ async fn the_anonymous_pages_tag_does_not_fit_a_logged_in_visitor() {
 async fn a_page_a_write_left_alone_is_still_not_modified(backend: Backend) {
     let server = start_on(&backend).await;
     let tag = tag_of(&server, "/post/1").await;
-    let other = another_instance(&server.url).await;
-    let post = NewPost {
-        title: "Written elsewhere".into(),
-        content: "By another instance.".into(),
-    };
-    posts::insert_post(&other, 2, &post).await.expect("insert");
+    write_elsewhere(&server, 2).await;
     let again = revalidate(&server, "/post/1", &tag, None).await;
     assert_eq!(again.status, 304, "{}", again.body);
 }
