@@ -211,7 +211,10 @@ async fn render_in_browser(content: &str) -> Result<String, AppError> {
     let fields = web_sys::UrlSearchParams::new().map_err(|_| AppError::Internal)?;
     fields.append("content", content);
     match server_call::post(PreviewPost::PATH, &fields).await? {
-        Reply::Body(json) => serde_json::from_str(&json).map_err(|_| AppError::Internal),
+        // Read from bytes, as Leptos reads server function answers: one JSON reader in the bundle.
+        Reply::Body(json) => {
+            serde_json::from_slice(json.as_bytes()).map_err(|_| AppError::Internal)
+        }
         // Only a visitor who is no longer logged in is sent elsewhere; nothing is left to show.
         Reply::Redirect(_) => Ok(String::new()),
     }

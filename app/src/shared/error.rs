@@ -1,45 +1,75 @@
 //! `AppError`: the one error type pages and server functions share, with its HTTP status and user-safe text.
 
-use std::collections::BTreeMap;
-
 use http::StatusCode;
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
 };
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer, de, ser::SerializeMap};
 
-/// Messages for individual form fields, keyed by field name. Every message is one of
+/// Messages for individual form fields, keyed by field name and kept in field-name order; they
+/// travel as a JSON object. Every message is one of
 /// [`messages::ALL`](crate::shared::messages::ALL): deserializing anything else fails.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "BTreeMap<String, String>")]
-pub struct FieldErrors(BTreeMap<String, &'static str>);
+///
+/// A sorted list rather than a `BTreeMap`: a form has a handful of fields, and the map's code
+/// would be compiled into every page's WASM for nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors(Vec<(String, &'static str)>);
 
-impl TryFrom<BTreeMap<String, String>> for FieldErrors {
-    type Error = String;
+impl Serialize for FieldErrors {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (field, message) in &self.0 {
+            map.serialize_entry(field, message)?;
+        }
+        map.end()
+    }
+}
 
-    fn try_from(map: BTreeMap<String, String>) -> Result<Self, Self::Error> {
-        map.into_iter()
-            .map(
-                |(field, text)| match crate::shared::messages::known(&text) {
-                    Some(message) => Ok((field, message)),
-                    None => Err(format!("unknown message for field {field}")),
-                },
-            )
-            .collect::<Result<_, _>>()
-            .map(Self)
+impl<'de> Deserialize<'de> for FieldErrors {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(FieldErrorsVisitor)
+    }
+}
+
+/// Reads [`FieldErrors`] from a map of field names to messages Quire knows.
+struct FieldErrorsVisitor;
+
+impl<'de> de::Visitor<'de> for FieldErrorsVisitor {
+    type Value = FieldErrors;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a map of field names to messages")
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<FieldErrors, A::Error> {
+        let mut errors = FieldErrors::default();
+        while let Some((field, text)) = map.next_entry::<String, String>()? {
+            let message = crate::shared::messages::known(&text)
+                .ok_or_else(|| de::Error::custom("unknown message for a field"))?;
+            errors.add(&field, message);
+        }
+        Ok(errors)
     }
 }
 
 impl FieldErrors {
     /// Records `message` for `field`, keeping the first message a field gets.
     pub fn add(&mut self, field: &str, message: &'static str) {
-        self.0.entry(field.to_owned()).or_insert(message);
+        if let Err(at) = self
+            .0
+            .binary_search_by(|(known, _)| known.as_str().cmp(field))
+        {
+            self.0.insert(at, (field.to_owned(), message));
+        }
     }
 
     /// The message for `field`, if it has one.
     pub fn get(&self, field: &str) -> Option<&'static str> {
-        self.0.get(field).copied()
+        self.0
+            .iter()
+            .find(|(known, _)| known == field)
+            .map(|(_, message)| *message)
     }
 
     /// Every field's message, by field name.
@@ -297,6 +327,29 @@ mod tests {
         errors.add("title", "first");
         errors.add("title", "second");
         assert_eq!(errors.get("title"), Some("first"));
+    }
+
+    #[test]
+    fn field_errors_are_equal_whatever_order_they_were_added_in() {
+        let mut first = FieldErrors::default();
+        first.add("title", "a");
+        first.add("content", "b");
+        let mut second = FieldErrors::default();
+        second.add("content", "b");
+        second.add("title", "a");
+        assert_eq!(first, second);
+    }
+
+    #[test]
+    fn field_errors_read_from_json_keep_the_first_message_per_field() {
+        use crate::shared::messages::{EMAIL_TAKEN, TITLE_REQUIRED};
+        let json =
+            format!(r#"{{"Invalid":{{"title":"{TITLE_REQUIRED}","title":"{EMAIL_TAKEN}"}}}}"#);
+        let read = serde_json::from_str::<AppError>(&json).expect("parses");
+        assert_eq!(
+            read,
+            AppError::Invalid(FieldErrors::single("title", TITLE_REQUIRED))
+        );
     }
 
     #[test]
