@@ -56,20 +56,20 @@ impl<'de> de::Visitor<'de> for FieldErrorsVisitor {
 impl FieldErrors {
     /// Records `message` for `field`, keeping the first message a field gets.
     pub fn add(&mut self, field: &str, message: &'static str) {
-        if let Err(at) = self
-            .0
-            .binary_search_by(|(known, _)| known.as_str().cmp(field))
-        {
+        if let Err(at) = self.position(field) {
             self.0.insert(at, (field.to_owned(), message));
         }
     }
 
+    /// Where `field` is in the sorted list, or where it would go.
+    fn position(&self, field: &str) -> Result<usize, usize> {
+        self.0
+            .binary_search_by(|(known, _)| known.as_str().cmp(field))
+    }
+
     /// The message for `field`, if it has one.
     pub fn get(&self, field: &str) -> Option<&'static str> {
-        self.0
-            .iter()
-            .find(|(known, _)| known == field)
-            .map(|(_, message)| *message)
+        self.position(field).ok().map(|at| self.0[at].1)
     }
 
     /// Every field's message, by field name.
