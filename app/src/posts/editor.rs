@@ -11,7 +11,7 @@ use crate::{
         form_state::aria_flag,
     },
     posts::api::{PreviewPost, preview_post},
-    shared::codec::resource,
+    shared::codec::{read_json, resource},
     shared::error::AppError,
     shared::server_call::{self, Reply},
     shared::submitted::submitted,
@@ -211,10 +211,7 @@ async fn render_in_browser(content: &str) -> Result<String, AppError> {
     let fields = web_sys::UrlSearchParams::new().map_err(|_| AppError::Internal)?;
     fields.append("content", content);
     match server_call::post(PreviewPost::PATH, &fields).await? {
-        // Read from bytes, as Leptos reads server function answers: one JSON reader in the bundle.
-        Reply::Body(json) => {
-            serde_json::from_slice(json.as_bytes()).map_err(|_| AppError::Internal)
-        }
+        Reply::Body(json) => read_json(&json).map_err(|_| AppError::Internal),
         // Only a visitor who is no longer logged in is sent elsewhere; nothing is left to show.
         Reply::Redirect(_) => Ok(String::new()),
     }

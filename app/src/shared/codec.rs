@@ -27,8 +27,14 @@ impl<T: DeserializeOwned> Decoder<T> for Json {
     type Encoded = str;
 
     fn decode(encoded: &str) -> Result<T, serde_json::Error> {
-        serde_json::from_slice(encoded.as_bytes())
+        read_json(encoded)
     }
+}
+
+/// Reads JSON text from its bytes, as Leptos reads server function answers, so that every JSON
+/// the browser reads shares one reader per type.
+pub fn read_json<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
+    serde_json::from_slice(text.as_bytes())
 }
 
 /// A resource whose data is carried as [`Json`].

@@ -72,8 +72,7 @@ async fn read_text(response: &Response) -> Result<String, JsValue> {
 /// The error a failed answer carries: the server function's own, or, for an answer that holds
 /// none (a proxy's page, a refused cross-site request), the one its status stands for.
 pub fn error_from(status: u16, body: &str) -> AppError {
-    // Read from bytes, as Leptos reads server function answers: one JSON reader in the bundle.
-    serde_json::from_slice(body.as_bytes())
+    crate::shared::codec::read_json(body)
         .ok()
         .or_else(|| AppError::from_status(status))
         .unwrap_or(if status < 500 {
