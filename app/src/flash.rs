@@ -107,7 +107,7 @@ pub mod cookie {
 
     /// Reads the request's flash message and clears its cookie.
     pub fn take_flash() -> Option<Flash> {
-        let value = cookies::from_request(cookies::FLASH)?;
+        let value = cookies::from_request().flash?;
         cookies::set(&cookies::removal(cookies::FLASH, cookies::secure()));
         Flash::decode(&value)
     }

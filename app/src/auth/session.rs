@@ -11,6 +11,7 @@ use crate::{
     server_only::db::{Db, DbError},
     server_only::random::new_token,
     server_only::totals::{Totals, read_totals_and_session_user},
+    server_only::visitor_seen::note_logged_in_user,
     shared::error::AppError,
     users::model::User,
 };
@@ -38,7 +39,7 @@ fn session_cookie(token: String, lasting: Option<Duration>) -> cookie::Cookie<'s
 
 /// The session token of the current request, if it sent one.
 fn request_token() -> Option<String> {
-    cookies::from_request(cookies::SESSION)
+    cookies::from_request().session
 }
 
 /// The user the page cache found for the session of the request it hands on to be rendered, so
@@ -53,15 +54,18 @@ fn found_for_request() -> Option<User> {
         .map(|SessionUser(user)| user)
 }
 
-/// The logged-in user of the current request, if any.
+/// The logged-in user of the current request, if any. Finding one tells the page cache that
+/// this render is not for everyone.
 pub async fn current_user(db: &Db) -> Result<Option<User>, AppError> {
-    if let Some(user) = found_for_request() {
-        return Ok(Some(user));
+    let user = match (found_for_request(), request_token()) {
+        (Some(user), _) => Some(user),
+        (None, Some(token)) => find_user_by_token(db, &token).await?,
+        (None, None) => None,
+    };
+    if user.is_some() {
+        note_logged_in_user();
     }
-    match request_token() {
-        Some(token) => Ok(find_user_by_token(db, &token).await?),
-        None => Ok(None),
-    }
+    Ok(user)
 }
 
 /// The user whose unexpired session has this token.
@@ -79,7 +83,7 @@ pub async fn totals_and_user_by_token(
 
 /// The session token in these request headers, for handlers outside Leptos.
 pub fn token_from_headers(headers: &http::HeaderMap, secure: bool) -> Option<String> {
-    cookies::from_headers(headers, &cookies::name(cookies::SESSION, secure))
+    cookies::read(headers, secure).session
 }
 
 /// The logged-in user, or [`AppError::Unauthorized`].

@@ -23,6 +23,8 @@ pub mod import;
 pub mod mail_queue;
 /// Periodic clean-up of expired sessions, counters and sent mail.
 pub mod maintenance;
+/// What a page reads of its query, by the router's own parser.
+pub mod page_query;
 /// Random tokens and names.
 pub mod random;
 /// Rate limits counted in the database.
@@ -40,5 +42,7 @@ pub mod state;
 pub mod test_request;
 /// The kept totals and change stamp, read once per cacheable request.
 pub mod totals;
+/// Whether a render found a logged-in user, for the page cache.
+pub mod visitor_seen;
 /// Bounded off-thread work for heavy jobs.
 pub mod work_queue;

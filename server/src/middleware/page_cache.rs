@@ -19,9 +19,9 @@ use crate::middleware::{
 };
 use app::{
     auth::session::{SessionUser, totals_and_user_by_token},
-    server_only::cookies,
     server_only::db::Db,
     server_only::totals::{TotalsRead, read_totals},
+    server_only::visitor_seen::VisitorSeen,
     shared::error::AppError,
 };
 use axum::{
@@ -51,7 +51,7 @@ pub struct PageCache {
     shared: Arc<Mutex<Pages>>,
     personal: Arc<Mutex<Pages>>,
     client_idle: Duration,
-    session_cookie: Arc<str>,
+    secure_cookies: bool,
 }
 
 /// Pages rendered under one change stamp, least recently served first out, at most `limit`
@@ -107,7 +107,7 @@ impl PageCache {
             shared: Arc::new(Mutex::new(Pages::new(0, MAX_BYTES))),
             personal: Arc::new(Mutex::new(Pages::new(0, MAX_PERSONAL_BYTES))),
             client_idle,
-            session_cookie: cookies::name(cookies::SESSION, secure_cookies).into(),
+            secure_cookies,
         }
     }
 
@@ -175,7 +175,7 @@ pub async fn serve_cached(
     next: Next,
 ) -> Response {
     let (mut request, address) =
-        match cacheable(request, cache.client_idle, &cache.session_cookie).await {
+        match cacheable(request, cache.client_idle, cache.secure_cookies).await {
             Ok((request, Some(address))) => (request, address),
             Ok((request, None)) => return next.run(request).await,
             Err(refused) => return refused,
@@ -209,6 +209,8 @@ pub async fn serve_cached(
         return page.answer();
     }
     request.extensions_mut().insert(TotalsRead(Ok(totals)));
+    let seen = VisitorSeen::default();
+    request.extensions_mut().insert(seen.clone());
     let asked: HeaderMap = request
         .headers()
         .get_all(header::IF_NONE_MATCH)
@@ -217,6 +219,14 @@ pub async fn serve_cached(
         .collect();
     let response = next.run(request).await;
     if !is_keepable(&response) {
+        return response;
+    }
+    // Whatever the request looked like, a page rendered for a logged-in user is never everyone's.
+    if shelf == Shelf::Shared && seen.found_user() {
+        tracing::warn!(
+            address,
+            "a request taken for an anonymous one was rendered for a logged-in user; not kept"
+        );
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -319,7 +329,8 @@ impl KeptPage {
     }
 }
 
-/// Only complete, successful pages and JSON answers that set no cookie are kept.
+/// Only complete, successful pages and JSON answers that set no cookie are kept: a page that
+/// sets one was rendered for its visitor alone.
 fn is_keepable(response: &Response) -> bool {
     response.status() == StatusCode::OK
         && !response.headers().contains_key(header::SET_COOKIE)
@@ -434,5 +445,71 @@ mod tests {
         let cache = cache().await;
         cache.keep(Shelf::Personal, 1, "/".into(), page_of(10));
         assert!(cache.get(Shelf::Shared, 1, "/").is_none());
+    }
+
+    /// A router with the page cache in front of `page` at `/`, on a migrated database in `dir`;
+    /// `page` counts how often it is rendered.
+    async fn cached_router(dir: &tempfile::TempDir, page: fn(Request) -> Response) -> axum::Router {
+        let url = format!("sqlite://{}", dir.path().join("site.db").display());
+        let db = Db::connect(&url).await.expect("database");
+        db.migrate().await.expect("migrate");
+        let cache = PageCache::new(db, Duration::from_secs(10), false);
+        axum::Router::new()
+            .route(
+                "/",
+                axum::routing::get(move |request: Request| async move { page(request) }),
+            )
+            .layer(axum::middleware::from_fn_with_state(cache, serve_cached))
+    }
+
+    static RENDERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+    /// A page that numbers its renders, as a page rendered for the logged-in user when `logged_in`.
+    fn numbered_page(request: Request, logged_in: bool) -> Response {
+        let (parts, _) = request.into_parts();
+        let owner = leptos::prelude::Owner::new();
+        owner.with(|| {
+            leptos::prelude::provide_context(parts);
+            if logged_in {
+                app::server_only::visitor_seen::note_logged_in_user();
+            }
+        });
+        let render = RENDERS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let mut response = Response::new(Body::from(format!("<p>render {render}</p>")));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        response
+    }
+
+    async fn body_of(router: &axum::Router) -> String {
+        use tower::ServiceExt;
+        let request = Request::get("/").body(Body::empty()).expect("request");
+        let response = router.clone().oneshot(request).await.expect("response");
+        let body = to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        String::from_utf8_lossy(&body).into_owned()
+    }
+
+    // The request carries no cookie at all, so the cache takes it for an anonymous one: a
+    // misreading on purpose, as a new way of sending the session could cause.
+    #[tokio::test]
+    async fn a_page_rendered_for_a_logged_in_user_is_never_kept_for_everyone() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let router = cached_router(&dir, |request| numbered_page(request, true)).await;
+        let first = body_of(&router).await;
+        let second = body_of(&router).await;
+        assert_ne!(first, second, "the logged-in render was served again");
+    }
+
+    #[tokio::test]
+    async fn an_anonymous_render_is_kept() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let router = cached_router(&dir, |request| numbered_page(request, false)).await;
+        let first = body_of(&router).await;
+        let second = body_of(&router).await;
+        assert_eq!(first, second);
     }
 }

@@ -11,6 +11,7 @@ mod support;
 mod abuse;
 mod account;
 mod auth;
+mod cache_safety;
 mod cli;
 mod feeds;
 mod import;

@@ -54,7 +54,7 @@ fn username() -> impl Strategy<Value = String> {
     prop::collection::vec(character, 1..24).prop_map(|chars| chars.into_iter().collect())
 }
 
-fn runner(cases: u32) -> TestRunner {
+pub(crate) fn runner(cases: u32) -> TestRunner {
     TestRunner::new(Config {
         cases,
         failure_persistence: None,
@@ -62,7 +62,7 @@ fn runner(cases: u32) -> TestRunner {
     })
 }
 
-fn runtime() -> tokio::runtime::Runtime {
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -70,7 +70,10 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("a runtime")
 }
 
-fn check(condition: bool, message: impl FnOnce() -> String) -> Result<(), TestCaseError> {
+pub(crate) fn check(
+    condition: bool,
+    message: impl FnOnce() -> String,
+) -> Result<(), TestCaseError> {
     if condition {
         Ok(())
     } else {
