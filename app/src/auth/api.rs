@@ -74,7 +74,9 @@ pub async fn register(
 /// Every attempt is counted before the password is checked, so a burst of guesses cannot get
 /// past the limits by arriving together: first against the client (so a client over its limit
 /// uses up no account's attempts), then against the account from that client, then against
-/// the account from anywhere. The account is the one the email matches, whatever its case.
+/// the account from anywhere, or, from a browser that logged in to the account before, against
+/// that browser alone (so guesses from elsewhere cannot lock the owner out). The account is the
+/// one the email matches, whatever its case. A success trusts this browser from then on.
 #[server(endpoint = "login")]
 pub async fn login(
     email: String,
@@ -84,6 +86,7 @@ pub async fn login(
 ) -> Result<(), AppError> {
     use crate::{
         auth::{
+            device::{trust_this_device, trusted_device},
             model::{safe_next, validate_login},
             password::{hash_password, needs_rehash, verify_password},
             repo::find_credentials_by_email,
@@ -91,7 +94,7 @@ pub async fn login(
         },
         server_only::client::current_client_key,
         server_only::rate_limit::{
-            LOGIN_ACCOUNT, LOGIN_ACCOUNT_CLIENT, LOGIN_CLIENT, hit, refund, reset,
+            LOGIN_ACCOUNT, LOGIN_ACCOUNT_CLIENT, LOGIN_CLIENT, LOGIN_DEVICE, hit, refund, reset,
         },
         server_only::{server_fn::run_server_fn, state::db},
         users::identity::identity_key,
@@ -109,7 +112,13 @@ pub async fn login(
         };
         let account_from_client = format!("{account} from {client}");
         hit(db, LOGIN_ACCOUNT_CLIENT, &account_from_client).await?;
-        hit(db, LOGIN_ACCOUNT, &account).await?;
+        let device = credentials
+            .as_ref()
+            .and_then(|credentials| trusted_device(credentials.user_id));
+        match &device {
+            Some(device) => hit(db, LOGIN_DEVICE, &device.id).await?,
+            None => hit(db, LOGIN_ACCOUNT, &account).await?,
+        }
         let stored = match &credentials {
             Some(credentials) => credentials.password_hash.clone(),
             None => dummy_hash().await?,
@@ -131,8 +140,12 @@ pub async fn login(
             return Err(AppError::LoginFailed);
         }
         reset(db, LOGIN_ACCOUNT_CLIENT, &account_from_client).await?;
-        refund(db, LOGIN_ACCOUNT, &account).await?;
+        match &device {
+            Some(device) => reset(db, LOGIN_DEVICE, &device.id).await?,
+            None => refund(db, LOGIN_ACCOUNT, &account).await?,
+        }
         refund(db, LOGIN_CLIENT, &client).await?;
+        trust_this_device(credentials.user_id, device);
         leptos_axum::redirect(safe_next(next.as_deref()).unwrap_or("/"));
         Ok(())
     })

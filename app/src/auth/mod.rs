@@ -2,6 +2,8 @@
 
 pub mod api;
 pub mod context;
+#[cfg(feature = "ssr")]
+pub mod device;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -1,7 +1,8 @@
 //! Accounts under abuse, through the real router: floods of log-ins, guesses that arrive
 //! together, sign-up floods, limits shared by two instances, spoofed and proxied addresses,
-//! look-alike names and emails, sessions that must end with the password, a stolen session
-//! changing the email, a decompression bomb, forged script-free forms and crafted error links.
+//! trusted browsers that many addresses cannot lock out, look-alike names and emails, sessions
+//! that must end with the password, a stolen session changing the email, a decompression bomb,
+//! forged script-free forms and crafted error links.
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -141,6 +142,71 @@ async fn one_address_cannot_lock_an_account_against_its_owner(backend: Backend) 
         owner.status,
         owner.body
     );
+}
+
+/// Ten addresses, five wrong guesses each: the 50 attempts on Corey's account that browsers it
+/// does not trust may make in 15 minutes are used up.
+async fn lock_corey_out_from_ten_addresses(server: &TestServer) {
+    for address in 1..=10 {
+        for _ in 0..5 {
+            let client = format!("203.0.113.{address}");
+            let status = wrong_login_from(server, "C@demo.com", &client).await.status;
+            assert_eq!(status, 401, "{client}");
+        }
+    }
+}
+
+/// A right log-in as `email` from `client`, with the browser's `cookie` if it has one.
+async fn login_from(
+    server: &TestServer,
+    email: &str,
+    client: &str,
+    cookie: Option<&str>,
+) -> crate::support::Response {
+    server
+        .post_form_with(
+            "/api/login",
+            &[("email", email), ("password", "password")],
+            cookie,
+            &[("X-Forwarded-For", client)],
+        )
+        .await
+}
+
+async fn many_addresses_cannot_lock_the_owner_out_of_a_browser_they_logged_in_from(
+    backend: Backend,
+) {
+    let server = behind_proxy_on(&backend).await;
+    let earlier = login_from(&server, "C@demo.com", "198.51.100.20", None).await;
+    let device = earlier
+        .cookie("quire_device")
+        .expect("the browser is trusted");
+    lock_corey_out_from_ten_addresses(&server).await;
+    let owner = login_from(&server, "C@demo.com", "198.51.100.30", Some(&device)).await;
+    assert!(
+        owner.cookie("quire_session").is_some(),
+        "{}: {}",
+        owner.status,
+        owner.body
+    );
+}
+
+async fn a_browser_new_to_the_account_waits_out_the_account_wide_limit(backend: Backend) {
+    let server = behind_proxy_on(&backend).await;
+    lock_corey_out_from_ten_addresses(&server).await;
+    let stranger = login_from(&server, "C@demo.com", "198.51.100.30", None).await;
+    assert_eq!(stranger.status, 429, "{}", stranger.body);
+}
+
+async fn a_browser_trusted_by_another_account_is_a_stranger_to_this_one(backend: Backend) {
+    let server = behind_proxy_on(&backend).await;
+    let johns = login_from(&server, "jd@demo.com", "198.51.100.20", None).await;
+    let device = johns
+        .cookie("quire_device")
+        .expect("John's browser is trusted");
+    lock_corey_out_from_ten_addresses(&server).await;
+    let attempt = login_from(&server, "C@demo.com", "198.51.100.20", Some(&device)).await;
+    assert_eq!(attempt.status, 429, "{}", attempt.body);
 }
 
 async fn a_client_over_its_limit_uses_up_no_account_s_attempts(backend: Backend) {
@@ -667,6 +733,9 @@ on_both_backends!(
     #[ignore = "needs the process to itself: run alone with --ignored"]
     guesses_arriving_together_are_counted_before_any_is_checked,
     one_address_cannot_lock_an_account_against_its_owner,
+    many_addresses_cannot_lock_the_owner_out_of_a_browser_they_logged_in_from,
+    a_browser_new_to_the_account_waits_out_the_account_wide_limit,
+    a_browser_trusted_by_another_account_is_a_stranger_to_this_one,
     a_client_over_its_limit_uses_up_no_account_s_attempts,
     case_and_width_variants_of_an_email_count_against_one_account,
     two_instances_count_toward_one_limit,

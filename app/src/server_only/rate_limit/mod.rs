@@ -25,11 +25,20 @@ pub const LOGIN_ACCOUNT_CLIENT: Limit = Limit {
     max: 5,
     window_secs: FIFTEEN_MINUTES,
 };
-/// Log-in attempts on one account from every address together. It is above
-/// [`LOGIN_CLIENT`]'s, so that no one address can lock an account against its owner.
+/// Log-in attempts on one account from every address together, by browsers that have not
+/// logged in to it before. It is above [`LOGIN_CLIENT`]'s, so that no one address can lock an
+/// account against its owner, and a trusted device is held to [`LOGIN_DEVICE`] instead, so that
+/// no number of addresses can.
 pub const LOGIN_ACCOUNT: Limit = Limit {
     name: "login-account",
     max: 50,
+    window_secs: FIFTEEN_MINUTES,
+};
+/// Log-in attempts on an account from a browser that logged in to it before (its trusted-device
+/// cookie), counted instead of [`LOGIN_ACCOUNT`]; a success starts over.
+pub const LOGIN_DEVICE: Limit = Limit {
+    name: "login-device",
+    max: 10,
     window_secs: FIFTEEN_MINUTES,
 };
 /// Failed log-in attempts per client address, on any account; counted first.
@@ -116,6 +125,7 @@ mod tests {
         for limit in [
             LOGIN_ACCOUNT_CLIENT,
             LOGIN_ACCOUNT,
+            LOGIN_DEVICE,
             LOGIN_CLIENT,
             SIGNUP,
             RESET_REQUEST,
