@@ -8,17 +8,33 @@ pub mod account;
 pub mod app;
 /// Authentication: sign-up, log-in, sessions, password hashing.
 pub mod auth;
+/// Work every instance does without a request: mail delivery and the sweep of expired rows
+/// (server only).
+#[cfg(feature = "ssr")]
+pub mod background;
 /// Layout and nav, flash messages, form fields, error pages, page titles and page links.
 pub mod components;
+/// Atom feeds, `robots.txt` and the sitemap (server only).
+#[cfg(feature = "ssr")]
+pub mod feeds;
 /// Flash messages: the type, its cookie, and the server function that takes it.
 pub mod flash;
+/// Bringing content in: the Flaskblog importer, sample and demo data (server only).
+#[cfg(feature = "ssr")]
+pub mod import;
+/// Outgoing email: the mailer and its durable queue (server only).
+#[cfg(feature = "ssr")]
+pub mod mail;
 /// Posts: model, server functions, SQL, components and pages.
 pub mod posts;
 /// Password reset by emailed link.
 pub mod reset;
+/// The database brought up to date: migrations, then what only Rust computes (server only).
+#[cfg(feature = "ssr")]
+pub mod schema;
 /// Search: the page, the server function and the full-text queries.
 pub mod search;
-/// What only the server runs: database, state, cookies, feeds, import, mail, background work.
+/// The server's plumbing: database, state, cookies, CSP, clock, randomness, rate limits.
 #[cfg(feature = "ssr")]
 pub mod server_only;
 /// Types and helpers both the server and the browser use.

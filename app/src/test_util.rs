@@ -91,7 +91,7 @@ impl OpenOn for Db {
                 }
                 Backend::Postgres(url) => (Db::connect(&url).await.expect("open postgres"), None),
             };
-            db.migrate().await.expect("migrate");
+            crate::schema::migrate(&db).await.expect("migrate");
             (db, dir)
         })
     }

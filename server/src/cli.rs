@@ -3,10 +3,10 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use app::{
+    import::seed::{seed_demo, seed_sample},
+    mail::repo as mail,
     posts::{model::NewPost, repo as posts},
     server_only::db::{Db, mask_password},
-    server_only::mail_queue::repo as mail,
-    server_only::seed::{seed_demo, seed_sample},
     users::repo as users,
 };
 
@@ -19,7 +19,7 @@ use crate::{
 pub async fn run_db(db: &Db, url: &str, command: DbCommand) -> Result<(), CliError> {
     match command {
         DbCommand::Migrate => {
-            let applied = db.migrate().await?;
+            let applied = app::schema::migrate(&db).await?;
             println!(
                 "Migrated {}: {applied} migration(s) applied.",
                 mask_password(url)
@@ -28,14 +28,14 @@ pub async fn run_db(db: &Db, url: &str, command: DbCommand) -> Result<(), CliErr
         DbCommand::Reset { yes } => {
             confirm_reset(url, yes)?;
             let dropped = db.drop_all().await?;
-            let applied = db.migrate().await?;
+            let applied = app::schema::migrate(&db).await?;
             println!(
                 "Reset {}: dropped {dropped} table(s), applied {applied} migration(s).",
                 mask_password(url)
             );
         }
         DbCommand::Seed { users, posts } => {
-            db.migrate().await?;
+            app::schema::migrate(&db).await?;
             let report = match (users, posts) {
                 (None, None) => seed_sample(db).await?,
                 (users, posts) => seed_demo(db, users.unwrap_or(1), posts.unwrap_or(0)).await?,
@@ -59,7 +59,7 @@ pub async fn run_post(db: &Db, command: PostCommand) -> Result<(), CliError> {
             title,
             content,
         } => {
-            db.migrate().await?;
+            app::schema::migrate(&db).await?;
             let post = NewPost { title, content };
             post.validate()?;
             let user = users::find_user_by_username(db, &author)
@@ -76,7 +76,7 @@ pub async fn run_post(db: &Db, command: PostCommand) -> Result<(), CliError> {
 pub async fn run_mail(db: &Db, command: MailCommand) -> Result<(), CliError> {
     match command {
         MailCommand::Status => {
-            db.migrate().await?;
+            app::schema::migrate(&db).await?;
             print!("{}", mail_status(db).await?);
         }
     }

@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-use app::reset::mail::{MailConfig, SmtpTls};
+use app::mail::mailer::{MailConfig, SmtpTls};
 use clap::{Args, Parser, Subcommand};
 use leptos::prelude::LeptosOptions;
 

@@ -1,6 +1,6 @@
 //! `CliError`: why a command failed, printed as one line before a non-zero exit.
 
-use app::{server_only::db::DbError, server_only::seed::SeedError, shared::error::AppError};
+use app::{import::seed::SeedError, server_only::db::DbError, shared::error::AppError};
 
 /// Everything that can stop a `quire` command.
 #[derive(Debug, thiserror::Error)]
@@ -19,7 +19,7 @@ pub enum CliError {
     },
     /// Mail settings are unusable.
     #[error("mail configuration: {0}")]
-    Mail(#[from] app::reset::mail::MailError),
+    Mail(#[from] app::mail::mailer::MailError),
     /// The user did not confirm a destructive command.
     #[error("{0}")]
     NotConfirmed(String),

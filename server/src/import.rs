@@ -2,13 +2,13 @@
 //! everything in one transaction (or nothing, with `--dry-run` or when a row cannot be taken).
 
 use app::{
-    server_only::db::{Db, mask_password},
-    server_only::import::{
+    import::{
         check::{Existing, Plan, plan},
         pictures::load_pictures,
         repo,
         source::{parse_source_url, read},
     },
+    server_only::db::{Db, mask_password},
     users::repo as users,
 };
 use indicatif::{ProgressBar, ProgressStyle};
@@ -36,7 +36,7 @@ pub async fn run_import(db: &Db, url: &str, command: ImportCommand) -> Result<()
         source.users.len(),
         source.posts.len()
     );
-    db.migrate().await?;
+    app::schema::migrate(&db).await?;
     let existing = if merge {
         repo::existing(db).await?
     } else {

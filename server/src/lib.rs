@@ -23,10 +23,10 @@ pub mod middleware;
 pub mod router;
 
 use app::{
-    reset::mail::Mailer,
+    background::spawn_background,
+    mail::mailer::Mailer,
+    mail::queue::RetryPolicy,
     server_only::db::Db,
-    server_only::mail_queue::RetryPolicy,
-    server_only::maintenance::spawn_background,
     server_only::secret::load_secret_key,
     server_only::state::{AppState, Settings},
 };
@@ -54,7 +54,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 
 /// Migrates, then serves until SIGTERM or Ctrl-C, then closes the database.
 async fn serve(config: &config::Config, db: Db) -> Result<(), CliError> {
-    let applied = db.migrate().await?;
+    let applied = app::schema::migrate(&db).await?;
     tracing::info!(backend = db.backend(), applied, "database ready");
     let settings = Settings {
         secure_cookies: config.secure_cookies,

@@ -3,13 +3,18 @@
 //! compression, cross-site check, the anonymous page cache, time limits, body limits); and the server loop that cuts off
 //! slow clients and shuts down gracefully.
 
-use std::{convert::Infallible, future::Future, sync::OnceLock, time::Duration};
+use std::{
+    convert::Infallible,
+    future::Future,
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
 
 use app::{
     App,
     account::picture::{serve_avatar, upload_picture},
-    server_only::discovery::{robots, sitemap, sitemap_part},
-    server_only::feeds::{author_feed, site_feed},
+    feeds::atom::{author_feed, site_feed},
+    feeds::discovery::{robots, sitemap, sitemap_part},
     server_only::state::AppState,
     shell,
 };
@@ -139,7 +144,10 @@ pub fn app(state: AppState, limits: Limits) -> Router {
         )
         .fallback_service(files)
         .layer(middleware::from_fn(keep_submitted_fields))
-        .layer(middleware::from_fn(take_search_slot))
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state.work),
+            take_search_slot,
+        ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(RequestBodyTimeoutLayer::new(limits.client_idle))
         .layer(TimeoutLayer::with_status_code(

@@ -92,7 +92,10 @@ pub async fn change_password(
             session::{change_password_and_restart_sessions, require_user},
         },
         flash::{FlashKind, cookie::set_flash},
-        server_only::{server_fn::run_server_fn, state::db},
+        server_only::{
+            server_fn::run_server_fn,
+            state::{db, work},
+        },
         shared::messages,
     };
     run_server_fn(async {
@@ -103,7 +106,7 @@ pub async fn change_password(
             errors.add("current_password", messages::CURRENT_PASSWORD_INCORRECT);
         }
         errors.into_result()?;
-        let hash = hash_password(new_password).await?;
+        let hash = hash_password(&work()?.hashing, new_password).await?;
         change_password_and_restart_sessions(&db, user.id, &hash).await?;
         set_flash(FlashKind::Success, "Your password has been changed.");
         leptos_axum::redirect("/account");
@@ -118,6 +121,7 @@ mod ssr {
         auth::{password::verify_password, repo::find_password_hash},
         server_only::db::Db,
         server_only::rate_limit::{PASSWORD_CHECK, hit},
+        server_only::state::work,
         shared::error::AppError,
     };
 
@@ -132,6 +136,6 @@ mod ssr {
         let stored = find_password_hash(db, user_id)
             .await?
             .ok_or(AppError::Unauthorized)?;
-        Ok(verify_password(password, stored).await?)
+        Ok(verify_password(&work()?.hashing, password, stored).await?)
     }
 }

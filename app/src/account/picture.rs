@@ -1,10 +1,6 @@
 //! Profile pictures: checking, shrinking and re-encoding an upload, and serving stored pictures.
 
-use std::{
-    collections::HashSet,
-    io::Cursor,
-    sync::{Arc, LazyLock, Mutex, PoisonError},
-};
+use std::io::Cursor;
 
 use axum::{
     extract::{Multipart, Path, State},
@@ -22,8 +18,8 @@ use crate::{
     flash::{Flash, FlashKind, cookie::flash_cookie},
     server_only::cookies,
     server_only::random::random_hex,
+    server_only::slots::{SlotError, Slots},
     server_only::state::AppState,
-    server_only::work_queue::{WorkError, WorkQueue},
     users::model::DEFAULT_IMAGE,
 };
 
@@ -37,74 +33,19 @@ pub const MAX_DIMENSION: u32 = 4096;
 /// Most memory the decoder may allocate for one picture.
 pub const MAX_DECODE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Uploads in flight at once, across all users: each holds its picture (at most 5 MB) in
-/// memory until it is stored, so this and [`DECODING`] bound what uploads can take.
-pub const UPLOADS_AT_ONCE: usize = 2;
-
-/// Decoding runs one picture at a time, with the other admitted upload waiting; it is bounded
-/// by memory more than by cores (a 4096×4096 picture takes 64 MiB while it is decoded).
-static DECODING: LazyLock<WorkQueue> =
-    LazyLock::new(|| WorkQueue::new("picture decoding", 1, UPLOADS_AT_ONCE - 1));
-
-/// The users whose uploads are in flight on this instance: at most [`UPLOADS_AT_ONCE`], one
-/// per user; and the refused uploads being read to their end, a few at a time.
-#[derive(Debug)]
-pub struct UploadSlots {
-    uploading: Mutex<HashSet<i64>>,
-    discarding: tokio::sync::Semaphore,
-}
-
-impl Default for UploadSlots {
-    fn default() -> Self {
-        Self {
-            uploading: Mutex::default(),
-            discarding: tokio::sync::Semaphore::new(UPLOADS_AT_ONCE),
-        }
-    }
-}
-
-impl UploadSlots {
-    /// A slot for `user_id`, or `None` when every slot is taken or the user holds one already.
-    pub fn take(self: &Arc<Self>, user_id: i64) -> Option<UploadSlot> {
-        let mut uploading = self
-            .uploading
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        (uploading.len() < UPLOADS_AT_ONCE && uploading.insert(user_id)).then(|| UploadSlot {
-            slots: Arc::clone(self),
-            user_id,
-        })
-    }
-}
-
-/// A taken slot of [`UploadSlots`], given back when dropped.
-pub struct UploadSlot {
-    slots: Arc<UploadSlots>,
-    user_id: i64,
-}
-
-impl Drop for UploadSlot {
-    fn drop(&mut self) {
-        self.slots
-            .uploading
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(&self.user_id);
-    }
-}
-
-/// [`process_picture`] on the blocking pool, through the bounded decoding queue. The buffer
-/// moves to the decoding thread as it is, without a copy.
+/// [`process_picture`] on a decoding slot's thread (`decoding`). The buffer moves to the
+/// decoding thread as it is, without a copy.
 pub async fn process_picture_off_thread(
+    decoding: &Slots,
     bytes: Vec<u8>,
     file_name: String,
 ) -> Result<ProcessedPicture, PictureError> {
-    match DECODING
+    match decoding
         .run(move || process_picture(&bytes, &file_name))
         .await
     {
         Ok(result) => result,
-        Err(WorkError::Busy(_)) => Err(PictureError::Busy),
+        Err(SlotError::Busy(_)) => Err(PictureError::Busy),
         Err(lost) => {
             tracing::error!(error = %lost, "picture decoding failed");
             Err(PictureError::NotAnImage)
@@ -205,8 +146,8 @@ pub async fn upload_picture(
         Ok(None) => return Redirect::to("/login?next=/account").into_response(),
         Err(error) => return error_response(error),
     };
-    let Some(_slot) = state.uploads.take(user.id) else {
-        discard(&state.uploads, multipart).await;
+    let Ok(_slot) = state.work.uploads.take_for(user.id) else {
+        discard(&state.work.refused_uploads, multipart).await;
         return Redirect::to(&format!(
             "/account?picture_error={}",
             PictureError::Busy.code()
@@ -214,7 +155,7 @@ pub async fn upload_picture(
         .into_response();
     };
     let picture = match read_picture(multipart).await {
-        Ok((bytes, name)) => process_picture_off_thread(bytes, name).await,
+        Ok((bytes, name)) => process_picture_off_thread(&state.work.decoding, bytes, name).await,
         Err(refused) => Err(refused),
     };
     let picture = match picture {
@@ -252,8 +193,8 @@ pub async fn upload_picture(
 /// Reads a refused upload to its end a chunk at a time, keeping nothing: the browser then hears
 /// the answer instead of a connection reset. A few are read at once, so that many refusals
 /// cost no more memory than a few (each reading connection buffers about a megabyte).
-async fn discard(slots: &UploadSlots, mut multipart: Multipart) {
-    let Ok(_turn) = slots.discarding.acquire().await else {
+async fn discard(refused: &Slots, mut multipart: Multipart) {
+    let Ok(_turn) = refused.take().await else {
         return;
     };
     while let Ok(Some(mut field)) = multipart.next_field().await {

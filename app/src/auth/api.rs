@@ -30,7 +30,10 @@ pub async fn register(
         flash::{FlashKind, cookie::set_flash},
         server_only::client::current_client_key,
         server_only::rate_limit::{SIGNUP, hit},
-        server_only::{server_fn::run_server_fn, state::db},
+        server_only::{
+            server_fn::run_server_fn,
+            state::{db, work},
+        },
         users::{
             model::{NewUser, normalize_username},
             repo::{UserRecord, insert_user},
@@ -49,7 +52,7 @@ pub async fn register(
         };
         validate_registration(&user, &confirm_password)?;
         hit(&db, SIGNUP, &current_client_key().await).await?;
-        let password_hash = hash_password(user.password.clone()).await?;
+        let password_hash = hash_password(&work()?.hashing, user.password.clone()).await?;
         insert_user(
             &db,
             &UserRecord {
@@ -96,9 +99,13 @@ pub async fn login(
         server_only::rate_limit::{
             LOGIN_ACCOUNT, LOGIN_ACCOUNT_CLIENT, LOGIN_CLIENT, LOGIN_DEVICE, hit, refund, reset,
         },
-        server_only::{server_fn::run_server_fn, state::db},
+        server_only::{
+            server_fn::run_server_fn,
+            state::{db, work},
+        },
         users::identity::identity_key,
     };
+    use leptos::server_fn::ServerFn;
     run_server_fn(async {
         let db = &db()?;
         let email = email.trim().to_owned();
@@ -123,12 +130,12 @@ pub async fn login(
             Some(credentials) => credentials.password_hash.clone(),
             None => dummy_hash().await?,
         };
-        let verified = verify_password(password.clone(), stored.clone()).await?;
+        let verified = verify_password(&work()?.hashing, password.clone(), stored.clone()).await?;
         let Some(credentials) = credentials.filter(|_| verified) else {
             return Err(AppError::LoginFailed);
         };
         let rehash = if needs_rehash(&stored) {
-            Some(hash_password(password).await?)
+            Some(hash_password(&work()?.hashing, password).await?)
         } else {
             None
         };
@@ -145,7 +152,7 @@ pub async fn login(
             None => refund(db, LOGIN_ACCOUNT, &account).await?,
         }
         refund(db, LOGIN_CLIENT, &client).await?;
-        trust_this_device(credentials.user_id, device);
+        trust_this_device(credentials.user_id, device, <Login as ServerFn>::PATH);
         leptos_axum::redirect(safe_next(next.as_deref()).unwrap_or("/"));
         Ok(())
     })
@@ -155,14 +162,16 @@ pub async fn login(
 /// A real argon2id hash to check unknown emails against, so they take as long as known ones.
 #[cfg(feature = "ssr")]
 async fn dummy_hash() -> Result<String, AppError> {
-    use crate::{auth::password::hash_password, server_only::random::new_token};
-    use std::sync::OnceLock;
-    static DUMMY_HASH: OnceLock<String> = OnceLock::new();
-    if let Some(hash) = DUMMY_HASH.get() {
-        return Ok(hash.clone());
-    }
-    let hash = hash_password(new_token()).await?;
-    Ok(DUMMY_HASH.get_or_init(|| hash).clone())
+    use crate::{
+        auth::password::hash_password,
+        server_only::{random::new_token, state::app_state},
+    };
+    let state = app_state()?;
+    let hash = state
+        .dummy_hash
+        .get_or_try_init(|| hash_password(&state.work.hashing, new_token()))
+        .await?;
+    Ok(hash.clone())
 }
 
 /// Ends the session on the server and in the browser, then goes home.

@@ -4,13 +4,9 @@
 //! anywhere else cannot lock the owner out.
 
 use hmac::{Hmac, Mac};
-use leptos::server_fn::ServerFn;
 use sha2::Sha256;
 
-use crate::{
-    auth::api::Login,
-    server_only::{cookies, random::random_hex, state::app_state},
-};
+use crate::server_only::{cookies, random::random_hex, state::app_state};
 
 /// How long a device stays trusted after its last log-in.
 pub const TRUSTED_FOR_DAYS: i64 = 365;
@@ -73,8 +69,8 @@ pub fn trusted_device(user_id: i64) -> Option<Device> {
 }
 
 /// Trusts this browser for `user_id` from now on (keeping its id when it was trusted already),
-/// for [`TRUSTED_FOR_DAYS`] after this log-in.
-pub fn trust_this_device(user_id: i64, known: Option<Device>) {
+/// for [`TRUSTED_FOR_DAYS`] after this log-in; its cookie is sent to `login_path` only.
+pub fn trust_this_device(user_id: i64, known: Option<Device>, login_path: &'static str) {
     let Ok(state) = app_state() else {
         return;
     };
@@ -85,13 +81,14 @@ pub fn trust_this_device(user_id: i64, known: Option<Device>) {
     cookies::set(&device_cookie(
         sign(&state.secret, &device),
         state.settings.secure_cookies,
+        login_path,
     ));
 }
 
-/// The device cookie: sent only to the log-in function (its path), script-hidden, same-site.
-fn device_cookie(value: String, secure: bool) -> cookie::Cookie<'static> {
+/// The device cookie: sent only to the log-in function at `login_path`, script-hidden, same-site.
+fn device_cookie(value: String, secure: bool, login_path: &'static str) -> cookie::Cookie<'static> {
     cookie::Cookie::build((cookies::device_name(secure), value))
-        .path(Login::PATH)
+        .path(login_path)
         .http_only(true)
         .same_site(cookie::SameSite::Strict)
         .secure(secure)
@@ -145,7 +142,7 @@ mod tests {
 
     #[test]
     fn the_cookie_goes_only_to_the_log_in() {
-        let cookie = device_cookie("v".into(), true);
+        let cookie = device_cookie("v".into(), true, "/api/login");
         assert_eq!(cookie.name(), "__Secure-quire_device");
         assert_eq!(cookie.path(), Some("/api/login"));
         assert_eq!(cookie.http_only(), Some(true));

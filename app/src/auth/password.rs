@@ -1,16 +1,17 @@
 //! Password hashing: argon2id with OWASP's parameters; bcrypt hashes (Flaskblog's) still verify.
-//! Every hash and check a request asks for goes through one bounded queue: one job per core, a
-//! short line, and [`PasswordError::Busy`] beyond it, so a flood of log-ins cannot exhaust memory
-//! or threads. Seeding hashes once, beside the queue.
-
-use std::sync::LazyLock;
+//! Every hash and check a request asks for runs on the server's hashing slots
+//! (`Workloads::hashing`): one job per core, a short line, and [`PasswordError::Busy`] beyond it,
+//! so a flood of log-ins cannot exhaust memory or threads. Seeding hashes once, beside them.
 
 use argon2::{
     Algorithm, Argon2, Params, Version,
     password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
 };
 
-use crate::server_only::work_queue::{WorkError, WorkQueue};
+use crate::{
+    server_only::slots::{SlotError, Slots},
+    shared::error::{AppError, BUSY_RETRY_AFTER_SECS},
+};
 
 /// OWASP's argon2id minimum: 19 MiB of memory, 2 iterations, 1 lane.
 const MEMORY_KIB: u32 = 19 * 1024;
@@ -34,21 +35,29 @@ pub enum PasswordError {
     Task(String),
 }
 
-impl From<WorkError> for PasswordError {
-    fn from(error: WorkError) -> Self {
-        match error {
-            WorkError::Busy(_) => Self::Busy,
-            lost => Self::Task(lost.to_string()),
+/// A hashing failure as the user is told of it: busy is a 503 to retry, anything else a logged 500.
+impl From<PasswordError> for AppError {
+    fn from(err: PasswordError) -> Self {
+        match err {
+            PasswordError::Busy => AppError::Busy {
+                retry_after_secs: BUSY_RETRY_AFTER_SECS,
+            },
+            other => {
+                tracing::error!(error = %other, "password hashing failed");
+                AppError::Internal
+            }
         }
     }
 }
 
-/// Hashing jobs waiting per core before new ones are turned away. At about a second per hash,
-/// the last one in line waits about this many seconds.
-const WAITING_PER_CORE: usize = 8;
-
-static HASHING: LazyLock<WorkQueue> =
-    LazyLock::new(|| WorkQueue::per_core("password hashing", WAITING_PER_CORE));
+impl From<SlotError> for PasswordError {
+    fn from(error: SlotError) -> Self {
+        match error {
+            SlotError::Busy(_) => Self::Busy,
+            lost => Self::Task(lost.to_string()),
+        }
+    }
+}
 
 fn hasher() -> Result<Argon2<'static>, PasswordError> {
     let params = Params::new(MEMORY_KIB, ITERATIONS, LANES, None)
@@ -65,9 +74,9 @@ fn hash_with_new_salt(password: &str) -> Result<String, PasswordError> {
         .map_err(|e| PasswordError::Hash(e.to_string()))
 }
 
-/// Hashes `password` with argon2id and a random salt, off the async worker threads.
-pub async fn hash_password(password: String) -> Result<String, PasswordError> {
-    HASHING.run(move || hash_with_new_salt(&password)).await?
+/// Hashes `password` with argon2id and a random salt, on a `hashing` slot's thread.
+pub async fn hash_password(hashing: &Slots, password: String) -> Result<String, PasswordError> {
+    hashing.run(move || hash_with_new_salt(&password)).await?
 }
 
 /// Hashes `password` like [`hash_password`], on a blocking thread of its own instead of the
@@ -79,9 +88,14 @@ pub async fn hash_password_for_setup(password: String) -> Result<String, Passwor
         .map_err(|e| PasswordError::Task(e.to_string()))?
 }
 
-/// Checks `password` against a stored argon2 or bcrypt (`$2b$`) hash, off the async worker threads.
-pub async fn verify_password(password: String, stored: String) -> Result<bool, PasswordError> {
-    HASHING
+/// Checks `password` against a stored argon2 or bcrypt (`$2b$`) hash, on a `hashing` slot's
+/// thread.
+pub async fn verify_password(
+    hashing: &Slots,
+    password: String,
+    stored: String,
+) -> Result<bool, PasswordError> {
+    hashing
         .run(move || {
             if is_bcrypt(&stored) {
                 // A cost past the limit would hold a hashing thread for minutes or hours.
@@ -128,11 +142,17 @@ pub fn bcrypt_cost(stored: &str) -> Option<u32> {
 mod tests {
     use super::*;
 
+    fn slots() -> Slots {
+        Slots::with_workers("test hashing", 1, 4)
+    }
+
     #[tokio::test]
     async fn a_hash_verifies_its_own_password() {
-        let hash = hash_password("correct horse".into()).await.expect("hash");
+        let hash = hash_password(&slots(), "correct horse".into())
+            .await
+            .expect("hash");
         assert!(
-            verify_password("correct horse".into(), hash)
+            verify_password(&slots(), "correct horse".into(), hash)
                 .await
                 .expect("verify")
         );
@@ -140,9 +160,11 @@ mod tests {
 
     #[tokio::test]
     async fn a_hash_rejects_another_password() {
-        let hash = hash_password("correct horse".into()).await.expect("hash");
+        let hash = hash_password(&slots(), "correct horse".into())
+            .await
+            .expect("hash");
         assert!(
-            !verify_password("wrong horse".into(), hash)
+            !verify_password(&slots(), "wrong horse".into(), hash)
                 .await
                 .expect("verify")
         );
@@ -155,7 +177,7 @@ mod tests {
             .expect("hash");
         assert!(!needs_rehash(&hash));
         assert!(
-            verify_password("correct horse".into(), hash)
+            verify_password(&slots(), "correct horse".into(), hash)
                 .await
                 .expect("verify")
         );
@@ -163,7 +185,9 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_use_argon2id_with_owasp_parameters() {
-        let hash = hash_password("correct horse".into()).await.expect("hash");
+        let hash = hash_password(&slots(), "correct horse".into())
+            .await
+            .expect("hash");
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
         assert!(!needs_rehash(&hash));
     }
@@ -173,7 +197,7 @@ mod tests {
         let hash = bcrypt::hash("password", 4).expect("bcrypt");
         assert!(hash.starts_with("$2b$") && hash.len() == 60);
         assert!(
-            verify_password("password".into(), hash.clone())
+            verify_password(&slots(), "password".into(), hash.clone())
                 .await
                 .expect("verify")
         );
@@ -190,13 +214,17 @@ mod tests {
     #[tokio::test]
     async fn a_bcrypt_hash_past_the_cost_limit_never_matches_and_is_not_run() {
         let hash = format!("$2b$31${}", "a".repeat(53));
-        assert!(!verify_password("x".into(), hash).await.expect("verify"));
+        assert!(
+            !verify_password(&slots(), "x".into(), hash)
+                .await
+                .expect("verify")
+        );
     }
 
     #[tokio::test]
     async fn an_unknown_hash_format_is_an_error() {
         assert!(
-            verify_password("x".into(), "plaintext".into())
+            verify_password(&slots(), "x".into(), "plaintext".into())
                 .await
                 .is_err()
         );

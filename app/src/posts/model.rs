@@ -122,6 +122,13 @@ impl NewPost {
 mod tests {
     use super::*;
 
+    #[test]
+    fn length_messages_state_the_configured_limits() {
+        use crate::shared::messages::{CONTENT_LENGTH, TITLE_LENGTH};
+        assert!(TITLE_LENGTH.contains(&TITLE_MAX.to_string()));
+        assert!(CONTENT_LENGTH.contains(&CONTENT_MAX.to_string()));
+    }
+
     fn post(title: &str, content: &str) -> NewPost {
         NewPost {
             title: title.into(),

@@ -18,8 +18,8 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use crate::{
         auth::session::current_user,
         flash::{FlashKind, cookie::set_flash},
+        mail::queue::enqueue_password_reset,
         server_only::client::current_client_key,
-        server_only::mail_queue::enqueue_password_reset,
         server_only::rate_limit::{RESET_REQUEST, hit},
         server_only::{server_fn::run_server_fn, state::app_state},
         shared::error::FieldErrors,
@@ -73,7 +73,10 @@ pub async fn reset_password(
             repo::replace_password_if_unchanged,
         },
         flash::{FlashKind, cookie::set_flash},
-        server_only::{server_fn::run_server_fn, state::db},
+        server_only::{
+            server_fn::run_server_fn,
+            state::{db, work},
+        },
         shared::error::FieldErrors,
     };
     run_server_fn(async {
@@ -95,7 +98,7 @@ pub async fn reset_password(
             );
         }
         renamed.into_result()?;
-        let new_hash = hash_password(password).await?;
+        let new_hash = hash_password(&work()?.hashing, password).await?;
         if !replace_password_if_unchanged(&db, user_id, &old_hash, &new_hash).await? {
             ssr::flash_invalid_token();
             leptos_axum::redirect("/reset_password");

@@ -1,8 +1,8 @@
-//! Password reset by emailed link: the request and reset pages, signed tokens, and mail delivery.
+//! Password reset by emailed link: the request and reset pages, and signed tokens (the mail goes
+//! through `mail`).
 
 pub mod api;
 #[cfg(feature = "ssr")]
-pub mod mail;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod token;

@@ -13,10 +13,13 @@ pub async fn search_posts(q: String, page: i64) -> Result<SearchResults, AppErro
         search::{
             model::{clean_query, words},
             repo,
-            slots::{SEARCHES, request_slot},
+            slots::request_slot,
         },
         server_only::cancel_on_disconnect::unless_gone,
-        server_only::{server_fn::run_server_fn, state::db},
+        server_only::{
+            server_fn::run_server_fn,
+            state::{db, work},
+        },
         shared::pagination::{PER_PAGE, Pager, page_offset},
     };
     run_server_fn(async {
@@ -31,13 +34,14 @@ pub async fn search_posts(q: String, page: i64) -> Result<SearchResults, AppErro
         }
         let offset = page_offset(page, PER_PAGE)?;
         let db = db()?;
-        // A search whose visitor has left neither waits for its turn nor keeps ranking.
+        let work = work()?;
+        // A search whose visitor has left neither waits for its slot nor keeps ranking.
         let found = unless_gone(
             async {
-                let _turn = request_slot(&SEARCHES).await?;
+                let _slot = request_slot(&work.searches).await?;
                 Ok(repo::find_matches(&db, &words, PER_PAGE, offset).await?)
             },
-            || SEARCHES.busy(),
+            || work.searches.busy(),
         )
         .await?;
         let pager = Pager::new(page, PER_PAGE, found.total)?;

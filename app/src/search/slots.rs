@@ -1,4 +1,5 @@
-//! Slots to search: at most one search per core runs at a time, the rest wait a little.
+//! Slots to search: at most one search per core ranks at a time, the rest wait a little
+//! (`Workloads::searches`, the one place the limit is set).
 //!
 //! Ranking is CPU work inside SQLite, so more searches at once than cores finish no sooner; each
 //! one also holds a pool connection and the posting lists it reads in memory. Capping them keeps
@@ -8,50 +9,10 @@
 //! its slot then holds no page render) and says so in the request's [`SearchSlot`]; the search
 //! takes a slot of its own only when it runs outside such a request.
 
-use std::{
-    sync::{Arc, LazyLock},
-    time::Duration,
+use crate::{
+    server_only::slots::{Slot, Slots},
+    shared::error::AppError,
 };
-
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-
-use crate::shared::error::AppError;
-
-/// Longest a search waits for its slot before the visitor is asked to try again.
-pub const WAIT_MAX: Duration = Duration::from_secs(5);
-
-/// A number of slots, and how long a caller waits for one.
-#[derive(Debug)]
-pub struct SearchSlots {
-    permits: Arc<Semaphore>,
-    wait_max: Duration,
-}
-
-impl SearchSlots {
-    /// `slots` at once (at least one); callers wait up to `wait_max` for theirs.
-    pub fn new(slots: usize, wait_max: Duration) -> Self {
-        Self {
-            permits: Arc::new(Semaphore::new(slots.max(1))),
-            wait_max,
-        }
-    }
-
-    /// A slot, held until the returned permit is dropped; [`AppError::Busy`] when none frees up
-    /// in time.
-    pub async fn acquire(&self) -> Result<OwnedSemaphorePermit, AppError> {
-        match tokio::time::timeout(self.wait_max, Arc::clone(&self.permits).acquire_owned()).await {
-            Ok(Ok(permit)) => Ok(permit),
-            _ => Err(self.busy()),
-        }
-    }
-
-    /// What a search that got no slot answers.
-    pub fn busy(&self) -> AppError {
-        AppError::Busy {
-            retry_after_secs: self.wait_max.as_secs().max(1),
-        }
-    }
-}
 
 /// Whether the server gave the request being served its slot before rendering it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,77 +33,63 @@ impl SearchSlot {
 
 /// The slot of the request in context when this is called: already held when the server granted
 /// one (nothing more to hold), [`AppError::Busy`] when it refused one, and otherwise a slot of
-/// `slots` taken now, held until the returned permit is dropped.
-pub fn request_slot(
-    slots: &SearchSlots,
-) -> impl Future<Output = Result<Option<OwnedSemaphorePermit>, AppError>> + '_ {
+/// `searches` taken now, held until the returned slot is dropped.
+pub fn request_slot(searches: &Slots) -> impl Future<Output = Result<Option<Slot>, AppError>> + '_ {
     let given = SearchSlot::current();
     async move {
         match given {
             Some(SearchSlot::Granted) => Ok(None),
-            Some(SearchSlot::Refused) => Err(slots.busy()),
-            None => slots.acquire().await.map(Some),
+            Some(SearchSlot::Refused) => Err(searches.busy()),
+            None => searches.take().await.map(Some).map_err(|_| searches.busy()),
         }
     }
 }
 
-/// The process's search slots: one per core.
-pub static SEARCHES: LazyLock<SearchSlots> = LazyLock::new(|| {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    SearchSlots::new(cores, WAIT_MAX)
-});
-
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
     use crate::server_only::test_request::owner_with;
 
-    #[tokio::test]
-    async fn a_search_beyond_the_turns_is_told_to_come_back() {
-        let slots = SearchSlots::new(1, Duration::from_millis(20));
-        let _held = slots.acquire().await;
-        assert!(matches!(
-            slots.acquire().await,
-            Err(AppError::Busy {
-                retry_after_secs: 1
-            })
-        ));
+    fn searches() -> Slots {
+        Slots::new("search", 1).waiting_up_to(Duration::from_millis(20))
     }
 
     #[tokio::test]
-    async fn a_waiting_search_runs_when_a_turn_frees_up() {
-        let slots = SearchSlots::new(1, Duration::from_secs(5));
-        let held = slots.acquire().await;
-        let release = async {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            drop(held);
-        };
-        let (_, next) = tokio::join!(release, slots.acquire());
-        assert!(next.is_ok());
-    }
-
-    #[tokio::test]
-    async fn a_request_granted_its_turn_runs_without_taking_another() {
-        let slots = SearchSlots::new(1, Duration::from_millis(20));
-        let _held = slots.acquire().await;
+    async fn a_request_granted_its_slot_runs_without_taking_another() {
+        let slots = searches();
+        let _held = slots.take().await;
         let owner = owner_with(SearchSlot::Granted);
         let slot = owner.with(|| request_slot(&slots)).await;
         assert!(matches!(slot, Ok(None)));
     }
 
     #[tokio::test]
-    async fn a_request_refused_its_turn_is_told_to_come_back_at_once() {
-        let slots = SearchSlots::new(1, Duration::from_secs(5));
+    async fn a_request_refused_its_slot_is_told_to_come_back_at_once() {
+        let slots = Slots::new("search", 1).waiting_up_to(Duration::from_secs(5));
         let owner = owner_with(SearchSlot::Refused);
         let slot = owner.with(|| request_slot(&slots)).await;
         assert!(matches!(slot, Err(AppError::Busy { .. })));
     }
 
     #[tokio::test]
-    async fn a_search_outside_a_request_takes_a_turn_of_its_own() {
-        let slots = SearchSlots::new(1, Duration::from_millis(20));
+    async fn a_search_outside_a_request_takes_a_slot_of_its_own() {
+        let slots = searches();
         let slot = request_slot(&slots).await;
         assert!(matches!(slot, Ok(Some(_))));
-        assert!(slots.acquire().await.is_err());
+        assert!(slots.take().await.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_search_beyond_the_slots_is_told_to_come_back() {
+        let slots = searches();
+        let _held = request_slot(&slots).await;
+        assert!(matches!(
+            request_slot(&slots).await,
+            Err(AppError::Busy {
+                retry_after_secs: 1
+            })
+        ));
     }
 }

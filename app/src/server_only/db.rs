@@ -2,6 +2,10 @@
 
 use std::{str::FromStr, time::Duration};
 
+use crate::shared::{
+    error::{AppError, FieldErrors, UNAVAILABLE_RETRY_AFTER_SECS},
+    messages,
+};
 use sqlx::{
     AssertSqlSafe, Connection,
     migrate::Migrator,
@@ -212,16 +216,15 @@ impl Db {
         }
     }
 
-    /// Applies pending migrations; returns how many were applied now.
-    pub async fn migrate(&self) -> Result<usize, DbError> {
+    /// Applies pending SQL migrations; returns how many were applied now. [`crate::schema::migrate`]
+    /// runs these and then the data steps only Rust can compute.
+    pub async fn run_migrations(&self) -> Result<usize, DbError> {
         let migrator = match self {
             Self::Sqlite(_) => &SQLITE_MIGRATOR,
             Self::Postgres(_) => &POSTGRES_MIGRATOR,
         };
         let before = self.applied_migrations().await?;
         with_pool!(self, |pool| migrator.run(pool).await)?;
-        // The identity keys are computed in Rust, so no SQL migration can fill them.
-        crate::users::repo::fill_identity_keys(self).await?;
         Ok(self.applied_migrations().await?.saturating_sub(before))
     }
 
@@ -363,6 +366,49 @@ pub fn violated_constraint(err: &sqlx::Error) -> Option<&str> {
     match err {
         sqlx::Error::Database(db) => db.constraint(),
         _ => None,
+    }
+}
+
+/// A database failure as the user is told of it: a taken username or email is a field error, an
+/// unreachable database a 503, text it cannot store a 400, anything else a logged 500.
+impl From<DbError> for AppError {
+    fn from(err: DbError) -> Self {
+        match err {
+            DbError::Taken(field) => AppError::Invalid(FieldErrors::single(
+                field,
+                if field == "email" {
+                    messages::EMAIL_TAKEN
+                } else {
+                    messages::USERNAME_TAKEN
+                },
+            )),
+            unavailable if unavailable.is_unavailable() => {
+                log_unavailable(&unavailable);
+                AppError::Unavailable {
+                    retry_after_secs: UNAVAILABLE_RETRY_AFTER_SECS,
+                }
+            }
+            unstorable if unstorable.is_unstorable_text() => AppError::BadRequest,
+            other => {
+                tracing::error!(error = %other, "database error");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+/// Logs that the database is away at most once every ten seconds, however many requests fail.
+fn log_unavailable(error: &DbError) {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    static LAST_LOGGED: AtomicI64 = AtomicI64::new(i64::MIN);
+    let now = crate::server_only::clock::unix_now();
+    let last = LAST_LOGGED.load(Ordering::Relaxed);
+    if now.saturating_sub(last) >= 10
+        && LAST_LOGGED
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+    {
+        tracing::error!(%error, "database unavailable: answering 503 (logged at most every 10 s)");
     }
 }
 

@@ -1,5 +1,6 @@
-//! What only the server runs: the database, server state, cookies, feeds, import, mail and
-//! background work. Never compiled into the browser's bundle.
+//! The server's plumbing, apart from every feature: the database, state, cookies, the CSP, the
+//! clock, randomness, secrets, rate limits, the server-function wrapper and the client address.
+//! Never compiled into the browser's bundle.
 
 /// Whether the visitor who asked is still waiting for the answer.
 pub mod cancel_on_disconnect;
@@ -13,16 +14,6 @@ pub mod cookies;
 pub mod csp;
 /// The database handle, migrations and the dispatch macro.
 pub mod db;
-/// `robots.txt` and the sitemap.
-pub mod discovery;
-/// Atom feeds of the newest posts.
-pub mod feeds;
-/// Importing a Flaskblog.
-pub mod import;
-/// The durable mail queue and the task that delivers it.
-pub mod mail_queue;
-/// Periodic clean-up of expired sessions, counters and sent mail.
-pub mod maintenance;
 /// What a page reads of its query, by the router's own parser.
 pub mod page_query;
 /// Random tokens and names.
@@ -31,10 +22,10 @@ pub mod random;
 pub mod rate_limit;
 /// The server's secret key.
 pub mod secret;
-/// Sample and demo data.
-pub mod seed;
 /// How every `#[server]` function body runs: owners held, status set from its error.
 pub mod server_fn;
+/// Every limit on work at once: slots, waiting, dedicated worker threads.
+pub mod slots;
 /// Server state provided to every request.
 pub mod state;
 /// A request's context for unit tests.
@@ -44,5 +35,3 @@ pub mod test_request;
 pub mod totals;
 /// Whether a render found a logged-in user, for the page cache.
 pub mod visitor_seen;
-/// Bounded off-thread work for heavy jobs.
-pub mod work_queue;

@@ -9,7 +9,8 @@ use ipnet::IpNet;
 use tokio::sync::Notify;
 
 use crate::{
-    account::picture::UploadSlots, reset::mail::Mailer, server_only::db::Db,
+    mail::mailer::Mailer,
+    server_only::{db::Db, slots::Workloads},
     shared::error::AppError,
 };
 
@@ -46,8 +47,10 @@ pub struct AppState {
     pub secret: Arc<[u8]>,
     /// Wakes this instance's mail task when a message is queued.
     pub mail_wakeup: Arc<Notify>,
-    /// The picture uploads in flight.
-    pub uploads: Arc<UploadSlots>,
+    /// Every limit on work at once: searches, uploads, hashing, decoding.
+    pub work: Arc<Workloads>,
+    /// A real password hash to check unknown emails against, made on first use.
+    pub dummy_hash: Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl AppState {
@@ -66,7 +69,8 @@ impl AppState {
             mailer: Arc::new(mailer),
             secret: secret.into(),
             mail_wakeup: Arc::default(),
-            uploads: Arc::default(),
+            work: Arc::default(),
+            dummy_hash: Arc::default(),
         }
     }
 }
@@ -93,4 +97,9 @@ pub fn db() -> Result<Db, AppError> {
         return Err(error);
     }
     app_state().map(|state| state.db)
+}
+
+/// The limits on work at once of the server serving this request.
+pub fn work() -> Result<Arc<Workloads>, AppError> {
+    app_state().map(|state| state.work)
 }

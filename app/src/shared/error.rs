@@ -250,68 +250,8 @@ impl FromServerFnError for AppError {
     }
 }
 
-#[cfg(feature = "ssr")]
-impl From<crate::server_only::db::DbError> for AppError {
-    fn from(err: crate::server_only::db::DbError) -> Self {
-        use crate::server_only::db::DbError;
-        match err {
-            DbError::Taken(field) => Self::Invalid(FieldErrors::single(
-                field,
-                if field == "email" {
-                    crate::shared::messages::EMAIL_TAKEN
-                } else {
-                    crate::shared::messages::USERNAME_TAKEN
-                },
-            )),
-            unavailable if unavailable.is_unavailable() => {
-                log_unavailable(&unavailable);
-                Self::Unavailable {
-                    retry_after_secs: UNAVAILABLE_RETRY_AFTER_SECS,
-                }
-            }
-            unstorable if unstorable.is_unstorable_text() => Self::BadRequest,
-            other => {
-                tracing::error!(error = %other, "database error");
-                Self::Internal
-            }
-        }
-    }
-}
-
 /// What a client is told to wait while the database is away.
 pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 5;
-
-/// Logs that the database is away at most once every ten seconds, however many requests fail.
-#[cfg(feature = "ssr")]
-fn log_unavailable(error: &crate::server_only::db::DbError) {
-    use std::sync::atomic::{AtomicI64, Ordering};
-    static LAST_LOGGED: AtomicI64 = AtomicI64::new(i64::MIN);
-    let now = crate::server_only::clock::unix_now();
-    let last = LAST_LOGGED.load(Ordering::Relaxed);
-    if now.saturating_sub(last) >= 10
-        && LAST_LOGGED
-            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
-            .is_ok()
-    {
-        tracing::error!(%error, "database unavailable: answering 503 (logged at most every 10 s)");
-    }
-}
-
-#[cfg(feature = "ssr")]
-impl From<crate::auth::password::PasswordError> for AppError {
-    fn from(err: crate::auth::password::PasswordError) -> Self {
-        use crate::auth::password::PasswordError;
-        match err {
-            PasswordError::Busy => Self::Busy {
-                retry_after_secs: BUSY_RETRY_AFTER_SECS,
-            },
-            other => {
-                tracing::error!(error = %other, "password hashing failed");
-                Self::Internal
-            }
-        }
-    }
-}
 
 /// What a client turned away by a full work queue is told to wait.
 #[cfg(feature = "ssr")]

@@ -207,6 +207,14 @@ pub fn password_error(password: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn length_messages_state_the_configured_limits() {
+        use messages::{EMAIL_LENGTH, PASSWORD_LENGTH, USERNAME_LENGTH};
+        assert!(USERNAME_LENGTH.contains(&format!("{USERNAME_MIN} and {USERNAME_MAX}")));
+        assert!(EMAIL_LENGTH.contains(&EMAIL_MAX.to_string()));
+        assert!(PASSWORD_LENGTH.contains(&format!("{PASSWORD_MIN} and {PASSWORD_MAX}")));
+    }
+
     fn new_user(username: &str, email: &str, password: &str) -> NewUser {
         NewUser {
             username: username.into(),

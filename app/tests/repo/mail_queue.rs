@@ -5,7 +5,7 @@ use super::*;
 on_both_backends!(a_claimed_message_is_not_claimed_again_while_leased,);
 
 async fn a_claimed_message_is_not_claimed_again_while_leased(db: Db) {
-    use app::server_only::mail_queue::repo::{claim_due, enqueue};
+    use app::mail::repo::{claim_due, enqueue};
     let id = enqueue(&db, "password_reset", "c@demo.com", 100)
         .await
         .expect("enqueue");

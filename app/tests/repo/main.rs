@@ -15,13 +15,13 @@ mod totals;
 mod users;
 
 use app::{
+    import::seed::{SeedError, seed_demo, seed_sample},
     posts::{
         model::NewPost,
         repo::{self as post_repo, PostRecord},
     },
     search::{model as search_model, repo as search_repo},
     server_only::db::{Db, DbError},
-    server_only::seed::{SeedError, seed_demo, seed_sample},
     users::repo::{self as user_repo, UserRecord},
 };
 use chrono::{Duration, TimeZone, Utc};

@@ -82,6 +82,6 @@ async fn the_demo_seed_creates_the_requested_counts(db: Db) {
 async fn drop_all_then_migrate_gives_an_empty_schema(db: Db) {
     seed_sample(&db).await.expect("seed");
     db.drop_all().await.expect("drop");
-    db.migrate().await.expect("migrate");
+    app::schema::migrate(&db).await.expect("migrate");
     assert_eq!(user_repo::count_users(&db).await.expect("count"), 0);
 }

@@ -180,7 +180,7 @@ async fn accounts_written_before_identity_keys_get_them_when_migrated(db: Db) {
             .expect("query")
             .is_none()
     );
-    db.migrate().await.expect("migrate again");
+    app::schema::migrate(&db).await.expect("migrate again");
     let found = user_repo::find_user_by_email(&db, "ALICE@example.com")
         .await
         .expect("query");

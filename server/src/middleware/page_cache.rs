@@ -452,7 +452,7 @@ mod tests {
     async fn cached_router(dir: &tempfile::TempDir, page: fn(Request) -> Response) -> axum::Router {
         let url = format!("sqlite://{}", dir.path().join("site.db").display());
         let db = Db::connect(&url).await.expect("database");
-        db.migrate().await.expect("migrate");
+        app::schema::migrate(&db).await.expect("migrate");
         let cache = PageCache::new(db, Duration::from_secs(10), false);
         axum::Router::new()
             .route(

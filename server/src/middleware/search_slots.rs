@@ -3,18 +3,19 @@
 //! request given its slot also learns when its client has gone ([`ClientGone`]), so a search
 //! nobody waits for any more stops ranking; other requests pay for neither.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use app::{
     search::{
         api::SearchPosts,
         model::{clean_query, words},
-        slots::{SEARCHES, SearchSlot},
+        slots::SearchSlot,
     },
     server_only::cancel_on_disconnect::{ClientGone, watch_response},
+    server_only::slots::Workloads,
 };
 use axum::{
-    extract::{Query, Request},
+    extract::{Query, Request, State},
     http::Uri,
     middleware::Next,
     response::Response,
@@ -28,11 +29,15 @@ use crate::middleware::body_guard::hold_until_sent;
 /// dropped; one that waited too long is rendered at once with [`SearchSlot::Refused`] and answers
 /// that Quire is busy. A client that leaves while waiting drops the wait with it. Other requests
 /// pass straight through.
-pub async fn take_search_slot(mut request: Request, next: Next) -> Response {
+pub async fn take_search_slot(
+    State(work): State<Arc<Workloads>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     if !ranks(request.uri()) {
         return next.run(request).await;
     }
-    match SEARCHES.acquire().await {
+    match work.searches.take().await {
         Ok(slot) => {
             let (alive, client) = watch_response();
             let extensions = request.extensions_mut();
@@ -61,10 +66,7 @@ fn ranks(uri: &Uri) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::{
-        sync::{Arc, Mutex},
-        time::Duration,
-    };
+    use std::{sync::Mutex, time::Duration};
 
     use axum::{Extension, Router, body::Body, routing::get};
     use tokio::sync::oneshot;
@@ -111,7 +113,10 @@ mod tests {
                     "page"
                 }),
             )
-            .layer(axum::middleware::from_fn(take_search_slot))
+            .layer(axum::middleware::from_fn_with_state(
+                Arc::new(Workloads::default()),
+                take_search_slot,
+            ))
     }
 
     /// The [`ClientGone`] a request for `uri` was given, and its response.

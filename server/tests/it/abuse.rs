@@ -54,8 +54,8 @@ fn statuses(responses: &[crate::support::Response]) -> HashMap<u16, usize> {
     counts
 }
 
-// The hashing queue and the memory measured are the whole process's: beside other tests this
-// would turn their log-ins away and count their memory. `scripts/test.sh` runs it alone.
+// The memory measured is the whole process's: beside other tests it would count theirs.
+// `scripts/test.sh` runs it alone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the process to itself: run alone with --ignored"]
 async fn a_flood_of_log_ins_is_turned_away_with_503_and_memory_stays_bounded() {
@@ -729,8 +729,6 @@ on_both_backends!(
     a_nul_character_in_a_user_address_is_not_found,
     content_with_a_nul_character_gets_the_field_error,
     a_title_with_a_control_character_gets_the_field_error,
-    // Its guesses fill the process's hashing queue, which would turn other tests' log-ins away.
-    #[ignore = "needs the process to itself: run alone with --ignored"]
     guesses_arriving_together_are_counted_before_any_is_checked,
     one_address_cannot_lock_an_account_against_its_owner,
     many_addresses_cannot_lock_the_owner_out_of_a_browser_they_logged_in_from,

@@ -86,8 +86,8 @@ async fn mail_status_counts_and_lists_what_is_not_delivered() {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("site.db").display());
     let db = Db::connect(&url).await.expect("open");
-    db.migrate().await.expect("migrate");
-    app::server_only::mail_queue::enqueue_password_reset(&db, "c@demo.com")
+    app::schema::migrate(&db).await.expect("migrate");
+    app::mail::queue::enqueue_password_reset(&db, "c@demo.com")
         .await
         .expect("enqueue");
     let report = server::cli::mail_status(&db).await.expect("status");

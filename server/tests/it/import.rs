@@ -147,9 +147,9 @@ async fn ids_dates_and_html_are_kept_and_new_posts_follow_them(backend: Backend)
         .await
         .expect("import");
     let db = Db::connect(&url).await.expect("open");
-    let source = app::server_only::import::source::read(
-        &app::server_only::import::source::SourceUrl::Sqlite(fixture.path().join("site.db")),
-    )
+    let source = app::import::source::read(&app::import::source::SourceUrl::Sqlite(
+        fixture.path().join("site.db"),
+    ))
     .await
     .expect("read fixture");
     for flask in &source.posts {
@@ -223,7 +223,7 @@ async fn merging_into_other_users_with_the_same_ids_keeps_every_post_with_its_au
     let fixture = with_fixture!();
     let (url, _dir) = empty_database(&backend).await;
     let db = Db::connect(&url).await.expect("open");
-    db.migrate().await.expect("migrate");
+    app::schema::migrate(&db).await.expect("migrate");
     for (name, email) in [("alice", "alice@example.net"), ("bob", "bob@example.net")] {
         let record = app::users::repo::UserRecord {
             username: name,
@@ -245,9 +245,9 @@ async fn merging_into_other_users_with_the_same_ids_keeps_every_post_with_its_au
     import(&url, &["--from", &from_arg(fixture.path()), "--merge"])
         .await
         .expect("merge");
-    let source = app::server_only::import::source::read(
-        &app::server_only::import::source::SourceUrl::Sqlite(fixture.path().join("site.db")),
-    )
+    let source = app::import::source::read(&app::import::source::SourceUrl::Sqlite(
+        fixture.path().join("site.db"),
+    ))
     .await
     .expect("read fixture");
     let names: std::collections::HashMap<i64, String> = source
@@ -384,11 +384,10 @@ async fn a_postgres_flaskblog_imports_too() {
 
 /// The fixture's rows in the tables Flask-SQLAlchemy creates on Postgres.
 async fn copy_fixture_to_postgres(site: &Path, url: &str) {
-    let source = app::server_only::import::source::read(
-        &app::server_only::import::source::SourceUrl::Sqlite(site.to_path_buf()),
-    )
-    .await
-    .expect("read fixture");
+    let source =
+        app::import::source::read(&app::import::source::SourceUrl::Sqlite(site.to_path_buf()))
+            .await
+            .expect("read fixture");
     let pool = sqlx::PgPool::connect(url).await.expect("connect");
     for statement in [
         "create table \"user\" (id serial not null, username varchar(20) not null, \

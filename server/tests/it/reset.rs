@@ -3,9 +3,10 @@
 //! the mail queue's delivery, retries and failures.
 
 use crate::support::{Backend, TestServer, start, start_on, start_with_mailer};
-use app::reset::mail::{MailConfig, Mailer, SmtpTls};
-use app::server_only::mail_queue::{
-    Outcome, RetryPolicy, deliver_due, repo::counts, repo::list_undelivered,
+use app::mail::{
+    mailer::{MailConfig, Mailer, SmtpTls},
+    queue::{Outcome, RetryPolicy, deliver_due},
+    repo::{counts, list_undelivered},
 };
 use app::{
     auth::repo::find_credentials_by_email, reset::token::issue_token,
@@ -306,7 +307,7 @@ async fn a_message_that_keeps_failing_is_kept_as_failed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_background_task_delivers_queued_mail() {
     let server = start().await;
-    app::server_only::maintenance::spawn_background(
+    app::background::spawn_background(
         &server.state,
         RetryPolicy {
             poll: std::time::Duration::from_millis(50),

@@ -4,12 +4,12 @@
 use std::net::SocketAddr;
 
 use app::{
-    reset::mail::Mailer,
+    import::seed::seed_sample,
+    mail::mailer::Mailer,
+    mail::queue::{Outcome, RetryPolicy, deliver_due},
     server_only::client::parse_trusted_proxies,
     server_only::db::Db,
-    server_only::mail_queue::{Outcome, RetryPolicy, deliver_due},
     server_only::secret::load_secret_key,
-    server_only::seed::seed_sample,
     server_only::state::{AppState, Settings},
 };
 use leptos::prelude::LeptosOptions;
@@ -110,7 +110,7 @@ pub async fn start_with(options: Options) -> TestServer {
         (None, Backend::Postgres(url)) => url.clone(),
     };
     let db = Db::connect(&url).await.expect("open database");
-    db.migrate().await.expect("migrate");
+    app::schema::migrate(&db).await.expect("migrate");
     if options.database_url.is_none() {
         seed_sample(&db).await.expect("seed");
     }

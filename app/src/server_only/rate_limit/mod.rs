@@ -1,6 +1,6 @@
 //! Rate limits kept in the database, so every instance sharing it counts toward the same limits:
 //! one counter row per key and fixed window, updated with a single upsert, and expired rows
-//! swept by the maintenance task.
+//! swept by the background sweep (`background`).
 
 pub mod repo;
 

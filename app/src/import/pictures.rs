@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::{
     account::picture::{process_picture, random_picture_name},
-    server_only::import::source::FlaskUser,
+    import::source::FlaskUser,
     users::model::DEFAULT_IMAGE,
 };
 

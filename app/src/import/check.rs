@@ -8,8 +8,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::{
     auth::password::{BCRYPT_MAX_COST, bcrypt_cost},
+    import::source::{FlaskPost, FlaskUser, Flaskblog},
     posts::model::NewPost,
-    server_only::import::source::{FlaskPost, FlaskUser, Flaskblog},
     shared::error::AppError,
     users::{
         identity::identity_key,

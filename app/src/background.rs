@@ -5,9 +5,12 @@ use std::time::Duration;
 
 use crate::{
     auth::repo::delete_expired_sessions,
+    mail::{
+        queue::{self, RetryPolicy},
+        repo as mail_repo,
+    },
     server_only::clock::{now, unix_now},
     server_only::db::DbError,
-    server_only::mail_queue::{self, RetryPolicy},
     server_only::rate_limit::{self, LONGEST_WINDOW_SECS},
     server_only::state::AppState,
 };
@@ -34,13 +37,13 @@ pub async fn sweep(state: &AppState) -> Result<Swept, DbError> {
     Ok(Swept {
         sessions: delete_expired_sessions(&state.db, now()).await?,
         counters: rate_limit::repo::delete_expired(&state.db, unix - LONGEST_WINDOW_SECS).await?,
-        mail: mail_queue::repo::delete_sent_before(&state.db, unix - KEEP_SENT_MAIL_SECS).await?,
+        mail: mail_repo::delete_sent_before(&state.db, unix - KEEP_SENT_MAIL_SECS).await?,
     })
 }
 
 /// Starts the mail task and the periodic sweep on the current runtime.
 pub fn spawn_background(state: &AppState, policy: RetryPolicy) {
-    tokio::spawn(mail_queue::run(state.clone(), policy));
+    tokio::spawn(queue::run(state.clone(), policy));
     let state = state.clone();
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(SWEEP_EVERY);

@@ -4,4 +4,5 @@
 pub mod check;
 pub mod pictures;
 pub mod repo;
+pub mod seed;
 pub mod source;

@@ -2,12 +2,11 @@
 //! every instance claims due messages, renders and delivers them (SMTP or the outbox folder),
 //! and retries failures with exponential backoff until it gives up and keeps them as failed.
 
-pub mod repo;
-
 use std::time::Duration;
 
 use crate::{
     auth::repo::find_reset_identity_by_email,
+    mail::repo,
     reset::token::issue_token,
     server_only::clock::{now, unix_now},
     server_only::db::{Db, DbError},

@@ -4,12 +4,12 @@
 use sqlx::QueryBuilder;
 
 use crate::{
-    server_only::db::{Db, DbError, begin_write},
-    server_only::import::{
+    import::{
         check::{Existing, ExistingPost},
         pictures::Picture,
         source::{FlaskPost, FlaskUser},
     },
+    server_only::db::{Db, DbError, begin_write},
     users::identity::identity_key,
     with_pool,
 };
