@@ -68,6 +68,11 @@ pub async fn run_post(db: &Db, command: PostCommand) -> Result<(), CliError> {
             let id = posts::insert_post(db, user.id, &post).await?;
             println!("Created post {id} by {}.", user.username);
         }
+        PostCommand::Render => {
+            app::schema::migrate(&db).await?;
+            let stored = app::posts::rendering::render_stale_posts(db).await?;
+            println!("Rendered {stored} post(s) again with today's renderer.");
+        }
     }
     Ok(())
 }

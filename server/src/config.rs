@@ -348,6 +348,9 @@ pub enum PostCommand {
         #[arg(long)]
         content: String,
     },
+    /// Render again, and store, every post stored by an older version of the Markdown renderer
+    /// (a running server also does this once after it starts).
+    Render,
 }
 
 #[cfg(test)]

@@ -1,17 +1,12 @@
 //! Post content as Markdown: CommonMark with GitHub's tables, strikethrough and autolinks,
-//! rendered on the server and sanitised with an allow-list before it reaches any page.
+//! rendered on the server and sanitised with an allow-list before it reaches any page. A post is
+//! rendered when it is written ([`render_post`]) and its rendering stored beside it, marked with
+//! [`RENDERER_VERSION`].
 
-use std::{
-    borrow::Cow,
-    collections::HashSet,
-    hash::{BuildHasher, RandomState},
-    num::NonZeroUsize,
-    sync::{LazyLock, Mutex, OnceLock},
-};
+use std::{borrow::Cow, collections::HashSet, sync::OnceLock};
 
 use ammonia::Builder;
 use linkify::{LinkFinder, LinkKind};
-use lru::LruCache;
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
 /// What a list page shows of a post: its first block, and whether anything follows it.
@@ -28,45 +23,33 @@ pub fn render(source: &str) -> String {
     sanitise(&to_html(events(source)))
 }
 
-/// Excerpts of short posts made lately, by their source: list pages show the same few posts
-/// over and over, and rendering and sanitising them is most of what a list costs the server.
-struct Excerpts {
-    hasher: RandomState,
-    kept: Mutex<LruCache<u64, (Box<str>, Excerpt)>>,
+/// The version of this renderer, stored with each post's rendering. Raise it when a change to
+/// the renderer should reach the posts already stored: they are rendered again (see
+/// `posts::rendering`).
+pub const RENDERER_VERSION: i64 = 1;
+
+/// A post's content rendered once, when it is written, for every page that shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// The whole post, rendered and sanitised (its own page, feeds).
+    pub html: String,
+    /// Its first block, for list pages.
+    pub excerpt: Excerpt,
+    /// Its first words as plain text, for the page's description.
+    pub summary: String,
 }
 
-/// How many excerpts are kept.
-const EXCERPTS_KEPT: usize = 512;
-/// Longest source whose excerpt is kept, in bytes: the memory kept stays within a few MiB.
-const EXCERPT_SOURCE_KEPT: usize = 4096;
+/// Everything a page shows of `source`, each at most `summary_max` characters of summary.
+pub fn render_post(source: &str, summary_max: usize) -> Rendered {
+    Rendered {
+        html: render(source),
+        excerpt: excerpt(source),
+        summary: plain_summary(source, summary_max),
+    }
+}
 
-static EXCERPTS: LazyLock<Excerpts> = LazyLock::new(|| Excerpts {
-    hasher: RandomState::new(),
-    kept: Mutex::new(LruCache::new(
-        NonZeroUsize::new(EXCERPTS_KEPT).unwrap_or(NonZeroUsize::MIN),
-    )),
-});
-
-/// The first block of `source`, rendered and sanitised; made once for a short source seen lately.
+/// The first block of `source`, rendered and sanitised.
 pub fn excerpt(source: &str) -> Excerpt {
-    if source.len() > EXCERPT_SOURCE_KEPT {
-        return make_excerpt(source);
-    }
-    let key = EXCERPTS.hasher.hash_one(source);
-    if let Ok(mut kept) = EXCERPTS.kept.lock()
-        && let Some((kept_source, excerpt)) = kept.get(&key)
-        && **kept_source == *source
-    {
-        return excerpt.clone();
-    }
-    let excerpt = make_excerpt(source);
-    if let Ok(mut kept) = EXCERPTS.kept.lock() {
-        kept.put(key, (source.into(), excerpt.clone()));
-    }
-    excerpt
-}
-
-fn make_excerpt(source: &str) -> Excerpt {
     let mut events = events(source).peekable();
     let mut first = Vec::new();
     let mut depth = 0usize;
@@ -305,13 +288,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_kept_excerpt_is_the_one_made_fresh() {
-        let source = "A kept *first* paragraph.\n\nAnd a second.";
-        let first = excerpt(source);
-        assert_eq!(
-            (excerpt(source), make_excerpt(source)),
-            (first.clone(), first)
-        );
+    fn a_rendered_post_holds_its_page_its_excerpt_and_its_summary() {
+        let source = "A *first* paragraph.\n\nAnd a second.";
+        let rendered = render_post(source, 160);
+        assert_eq!(rendered.html, render(source));
+        assert_eq!(rendered.excerpt, excerpt(source));
+        assert_eq!(rendered.summary, "A first paragraph. And a second.");
     }
 
     #[test]
@@ -322,12 +304,11 @@ mod tests {
     }
 
     #[test]
-    fn a_long_source_is_excerpted_without_being_kept() {
-        let source = format!("{}\n\nMore.", "long ".repeat(EXCERPT_SOURCE_KEPT));
-        assert_eq!(excerpt(&source), make_excerpt(&source));
-        let key = EXCERPTS.hasher.hash_one(source.as_str());
-        let kept = EXCERPTS.kept.lock().map(|kept| kept.contains(&key));
-        assert_eq!(kept.ok(), Some(false));
+    fn a_long_source_is_excerpted_to_its_first_block() {
+        let source = format!("{}\n\nMore.", "long ".repeat(5_000));
+        let excerpt = excerpt(&source);
+        assert!(excerpt.more);
+        assert!(!excerpt.html.contains("More."));
     }
 
     #[test]

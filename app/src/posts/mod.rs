@@ -9,4 +9,6 @@ pub mod markdown;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod rendering;
+#[cfg(feature = "ssr")]
 pub mod repo;

@@ -5,7 +5,7 @@ use sqlx::QueryBuilder;
 
 use crate::{
     posts::{
-        markdown,
+        markdown::{self, Excerpt, RENDERER_VERSION, Rendered},
         model::{NewPost, Post, SUMMARY_MAX},
     },
     server_only::clock::now,
@@ -21,6 +21,11 @@ struct PostRow {
     title: String,
     date_posted: DateTime<Utc>,
     content: String,
+    content_html: String,
+    excerpt_html: String,
+    excerpt_more: bool,
+    summary: String,
+    rendered_by: i64,
     author_id: i64,
     author_username: String,
     author_image_file: String,
@@ -36,17 +41,24 @@ enum Shown {
 }
 
 impl PostRow {
+    /// The post as `shown`, from the rendering stored with it; a row stored by an older renderer
+    /// (until it is rendered again, see `posts::rendering`) is rendered now, as it always was.
     fn into_post(self, shown: Shown) -> Post {
-        let (html, more, summary) = match shown {
-            Shown::Whole => (
-                markdown::render(&self.content),
-                false,
-                markdown::plain_summary(&self.content, SUMMARY_MAX),
-            ),
-            Shown::Excerpt => {
-                let excerpt = markdown::excerpt(&self.content);
-                (excerpt.html, excerpt.more, String::new())
+        let stored = if self.rendered_by == RENDERER_VERSION {
+            Rendered {
+                html: self.content_html,
+                excerpt: Excerpt {
+                    html: self.excerpt_html,
+                    more: self.excerpt_more,
+                },
+                summary: self.summary,
             }
+        } else {
+            markdown::render_post(&self.content, SUMMARY_MAX)
+        };
+        let (html, more, summary) = match shown {
+            Shown::Whole => (stored.html, false, stored.summary),
+            Shown::Excerpt => (stored.excerpt.html, stored.excerpt.more, String::new()),
         };
         Post {
             id: self.id,
@@ -65,11 +77,16 @@ impl PostRow {
     }
 }
 
+/// `content` rendered for storing, as every write does.
+pub fn rendering_of(content: &str) -> Rendered {
+    markdown::render_post(content, SUMMARY_MAX)
+}
+
 /// Posts joined with their authors; each query appends its own `where` and `order by`.
 macro_rules! post_with_author {
     () => {
-        "select p.id, p.title, p.date_posted, p.content, \
-     u.id as author_id, u.username as author_username, u.image_file as author_image_file \
+        "select p.id, p.title, p.date_posted, p.content, p.content_html, p.excerpt_html, \
+     p.excerpt_more, p.summary, p.rendered_by, u.id as author_id, u.username as author_username, u.image_file as author_image_file \
      from posts p join users u on u.id = p.user_id"
     };
 }
@@ -86,32 +103,48 @@ pub struct PostRecord<'a> {
     pub user_id: i64,
 }
 
-/// Inserts a post by `user_id`, dated now; returns its id.
+/// Inserts a post by `user_id`, dated now, with its content rendered; returns its id.
 pub async fn insert_post(db: &Db, user_id: i64, post: &NewPost) -> Result<i64, DbError> {
-    let sql = "insert into posts (title, content, date_posted, user_id) values ($1, $2, $3, $4) returning id";
+    let sql = "insert into posts (title, content, date_posted, user_id, content_html, \
+               excerpt_html, excerpt_more, summary, rendered_by) \
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id";
+    let rendered = rendering_of(&post.content);
     Ok(with_pool!(db, |pool| sqlx::query_scalar(sql)
         .bind(&post.title)
         .bind(&post.content)
         .bind(now())
         .bind(user_id)
+        .bind(&rendered.html)
+        .bind(&rendered.excerpt.html)
+        .bind(rendered.excerpt.more)
+        .bind(&rendered.summary)
+        .bind(RENDERER_VERSION)
         .fetch_one(pool)
         .await)?)
 }
 
-/// Inserts many posts in one statement (the caller keeps batches under the bind limit).
+/// Inserts many posts in one statement, each rendered (the caller keeps batches under the bind
+/// limit: nine values a post, so at most 3,000 posts for SQLite's 32,766).
 pub async fn insert_posts(db: &Db, posts: &[PostRecord<'_>]) -> Result<u64, DbError> {
     if posts.is_empty() {
         return Ok(0);
     }
     let done = with_pool!(db, |pool, Backend| {
         let mut query = QueryBuilder::<Backend>::new(
-            "insert into posts (title, content, date_posted, user_id) ",
+            "insert into posts (title, content, date_posted, user_id, content_html, excerpt_html, \
+             excerpt_more, summary, rendered_by) ",
         );
         query.push_values(posts, |mut row, post| {
+            let rendered = rendering_of(post.content);
             row.push_bind(post.title)
                 .push_bind(post.content)
                 .push_bind(post.date_posted)
-                .push_bind(post.user_id);
+                .push_bind(post.user_id)
+                .push_bind(rendered.html)
+                .push_bind(rendered.excerpt.html)
+                .push_bind(rendered.excerpt.more)
+                .push_bind(rendered.summary)
+                .push_bind(RENDERER_VERSION);
         });
         query.build().execute(pool).await?.rows_affected()
     });
@@ -397,13 +430,63 @@ pub async fn find_post(db: &Db, id: i64) -> Result<Option<Post>, DbError> {
     Ok(row.map(|row| row.into_post(Shown::Whole)))
 }
 
-/// Changes a post's title and content; `false` when it no longer exists.
+/// Changes a post's title and content, with the content rendered; `false` when it no longer
+/// exists.
 pub async fn update_post(db: &Db, id: i64, post: &NewPost) -> Result<bool, DbError> {
-    let sql = "update posts set title = $1, content = $2 where id = $3";
+    let sql = "update posts set title = $1, content = $2, content_html = $3, excerpt_html = $4, \
+               excerpt_more = $5, summary = $6, rendered_by = $7 where id = $8";
+    let rendered = rendering_of(&post.content);
     Ok(with_pool!(db, |pool| sqlx::query(sql)
         .bind(&post.title)
         .bind(&post.content)
+        .bind(&rendered.html)
+        .bind(&rendered.excerpt.html)
+        .bind(rendered.excerpt.more)
+        .bind(&rendered.summary)
+        .bind(RENDERER_VERSION)
         .bind(id)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected() > 0))?)
+}
+
+/// A post stored by a renderer other than today's: its id and content.
+#[derive(Debug, sqlx::FromRow)]
+pub struct StaleRendering {
+    /// The post.
+    pub id: i64,
+    /// Its Markdown, to render again.
+    pub content: String,
+}
+
+/// Up to `limit` posts stored by a renderer other than today's, oldest id first.
+pub async fn find_stale_renderings(db: &Db, limit: i64) -> Result<Vec<StaleRendering>, DbError> {
+    let sql = "select id, content from posts where rendered_by <> $1 order by id limit $2";
+    Ok(with_pool!(db, |pool| sqlx::query_as(sql)
+        .bind(RENDERER_VERSION)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// Stores `rendered` as today's rendering of post `id`, only while its content is still
+/// `content` (an edit meanwhile stored its own); whether it was stored.
+pub async fn store_rendering(
+    db: &Db,
+    id: i64,
+    content: &str,
+    rendered: &Rendered,
+) -> Result<bool, DbError> {
+    let sql = "update posts set content_html = $1, excerpt_html = $2, excerpt_more = $3, \
+               summary = $4, rendered_by = $5 where id = $6 and content = $7";
+    Ok(with_pool!(db, |pool| sqlx::query(sql)
+        .bind(&rendered.html)
+        .bind(&rendered.excerpt.html)
+        .bind(rendered.excerpt.more)
+        .bind(&rendered.summary)
+        .bind(RENDERER_VERSION)
+        .bind(id)
+        .bind(content)
         .execute(pool)
         .await
         .map(|done| done.rows_affected() > 0))?)

@@ -8,6 +8,7 @@ extern crate app;
 mod mail_queue;
 mod posts;
 mod rate_limits;
+mod rendering;
 mod schema;
 mod search;
 mod sessions;

@@ -182,7 +182,7 @@ async fn a_sitemap_past_50000_addresses_is_split_under_an_index() {
             user_id: author,
         })
         .collect();
-    for batch in records.chunks(5_000) {
+    for batch in records.chunks(2_000) {
         insert_posts(&server.db, batch).await.expect("insert");
     }
     let (_, index) = server.get("/sitemap.xml").await;
