@@ -1,7 +1,8 @@
 //! The axum router: Leptos pages and server functions, profile pictures, the bundle, health
 //! checks, and the layers every request passes (request id and access log, headers,
-//! compression, cross-site check, the anonymous page cache, time limits, body limits); and the server loop that cuts off
-//! slow clients and shuts down gracefully.
+//! compression, cross-site check, the page cache for anonymous and logged-in visitors and the
+//! public reads, server-function statuses, time limits, body limits, search slots); and the
+//! server loop that cuts off slow clients and shuts down gracefully.
 
 use std::{
     convert::Infallible,

@@ -2,7 +2,7 @@
 //! written, or as soon as the connection closes.
 //!
 //! Pages stream, so a handler returns long before its page is written; whatever must last as long
-//! as the answer (a search's turn, the signal that the client is still there) rides in the body.
+//! as the answer (a search's slot, the signal that the client is still there) rides in the body.
 
 use std::{
     pin::Pin,

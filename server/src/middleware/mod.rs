@@ -7,19 +7,16 @@ pub mod access_log;
 pub mod api_status;
 /// Response bodies that keep a value alive until they have been sent.
 pub mod body_guard;
-/// Which requests the page cache answers, and the address each answer is kept under.
-pub mod cache_address;
 /// The cross-site request check.
 pub mod cross_site;
 /// Error pages for refused script-free form posts.
 pub mod form_refusal;
 /// Security and caching headers.
 pub mod headers;
-/// Pages and public reads kept until the next write, for anonymous visitors and for each user.
+/// Pages and public reads kept until the next write, for anonymous visitors and for each user:
+/// which requests qualify and under which address (`address`), and their entity tags (`etag`).
 pub mod page_cache;
-/// Entity tags of kept pages, and `If-None-Match`.
-pub mod page_tag;
 /// Paths too long to name a file.
 pub mod path_length;
-/// Turns to search, taken before a search is rendered, and the signal that its client has gone.
+/// Slots to search, taken before a search is rendered, and the signal that its client has gone.
 pub mod search_slots;

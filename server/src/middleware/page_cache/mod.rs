@@ -12,11 +12,14 @@ use std::{
     time::Duration,
 };
 
-use crate::middleware::{
-    cache_address::{Address, cacheable},
-    headers::PRIVATE_PAGE,
-    page_tag::{is_fresh, tag_of},
-};
+/// Which requests qualify, and the address each answer is kept under.
+pub mod address;
+/// Entity tags of kept pages, and `If-None-Match`.
+pub mod etag;
+
+use crate::middleware::headers::PRIVATE_PAGE;
+use address::{Address, cacheable};
+use etag::{is_fresh, tag_of};
 use app::{
     auth::session::{SessionUser, totals_and_user_by_token},
     server_only::db::Db,
