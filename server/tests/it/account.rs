@@ -7,13 +7,6 @@ use crate::support::{TestServer, peak_rss_kib, reset_peak_rss_kib, start};
 use app::users::repo::find_user_by_username;
 use image::{DynamicImage, ImageBuffer, ImageFormat, Rgb};
 
-async fn corey_session(server: &TestServer) -> String {
-    server
-        .login_as("C@demo.com", "password")
-        .await
-        .expect("session")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_account_page_sends_visitors_to_log_in_with_a_flash() {
     let server = start().await;
@@ -33,7 +26,7 @@ async fn the_account_page_sends_visitors_to_log_in_with_a_flash() {
 async fn the_account_page_shows_the_users_details() {
     let server = start().await;
     let response = server
-        .get_with_cookie("/account", &corey_session(&server).await)
+        .get_with_cookie("/account", &server.as_corey().await)
         .await;
     assert_eq!(response.status, 200);
     assert!(response.body.contains("C@demo.com") && response.body.contains("Corey"));
@@ -42,7 +35,7 @@ async fn the_account_page_shows_the_users_details() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn updating_username_and_email_saves_them() {
     let server = start().await;
-    let session = corey_session(&server).await;
+    let session = server.as_corey().await;
     let form = [
         ("username", "CoreyS"),
         ("email", "corey@example.com"),
@@ -62,7 +55,7 @@ async fn updating_username_and_email_saves_them() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keeping_ones_own_username_and_email_is_not_a_conflict() {
     let server = start().await;
-    let session = corey_session(&server).await;
+    let session = server.as_corey().await;
     let form = [("username", "Corey"), ("email", "C@demo.com")];
     let response = server
         .post_form("/api/update_account", &form, Some(&session))
@@ -73,7 +66,7 @@ async fn keeping_ones_own_username_and_email_is_not_a_conflict() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn taking_another_users_name_is_a_field_error() {
     let server = start().await;
-    let session = corey_session(&server).await;
+    let session = server.as_corey().await;
     let form = [("username", "JohnDoe"), ("email", "C@demo.com")];
     let response = server
         .post_form("/api/update_account", &form, Some(&session))
@@ -98,7 +91,7 @@ async fn updating_without_a_session_is_401() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changing_the_password_needs_the_current_one() {
     let server = start().await;
-    let session = corey_session(&server).await;
+    let session = server.as_corey().await;
     let form = [
         ("current_password", "wrongpass"),
         ("new_password", "newsecret1"),
@@ -115,7 +108,7 @@ async fn changing_the_password_needs_the_current_one() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_changed_password_is_the_one_that_logs_in() {
     let server = start().await;
-    let session = corey_session(&server).await;
+    let session = server.as_corey().await;
     let form = [
         ("current_password", "password"),
         ("new_password", "newsecret1"),
@@ -187,7 +180,7 @@ async fn corey_image(server: &TestServer) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_uploaded_png_becomes_the_avatar_and_is_served() {
     let server = start().await;
-    let session = corey_session(&server).await;
+    let session = server.as_corey().await;
     let response = upload(
         &server,
         &session,
@@ -213,7 +206,7 @@ async fn an_uploaded_png_becomes_the_avatar_and_is_served() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_text_file_is_refused_and_the_old_picture_stays() {
     let server = start().await;
-    let session = corey_session(&server).await;
+    let session = server.as_corey().await;
     let response = upload(&server, &session, "me.jpg", b"definitely not a jpeg").await;
     assert_eq!(
         response.header("location"),
@@ -225,7 +218,7 @@ async fn a_text_file_is_refused_and_the_old_picture_stays() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_truncated_jpeg_is_refused() {
     let server = start().await;
-    let session = corey_session(&server).await;
+    let session = server.as_corey().await;
     let jpeg = image_bytes(300, 300, ImageFormat::Jpeg);
     let response = upload(&server, &session, "me.jpg", &jpeg[..jpeg.len() / 3]).await;
     assert_eq!(
@@ -237,7 +230,7 @@ async fn a_truncated_jpeg_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_picture_over_5_mb_is_a_field_error() {
     let server = start().await;
-    let session = corey_session(&server).await;
+    let session = server.as_corey().await;
     let response = upload(
         &server,
         &session,
@@ -254,7 +247,7 @@ async fn a_picture_over_5_mb_is_a_field_error() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_upload_over_the_request_limit_is_413() {
     let server = start().await;
-    let session = corey_session(&server).await;
+    let session = server.as_corey().await;
     assert_eq!(
         upload(&server, &session, "huge.png", &vec![0u8; 9 * 1024 * 1024])
             .await
@@ -300,7 +293,7 @@ fn noise_png(width: u32, height: u32) -> Vec<u8> {
 #[ignore = "needs the process to itself: run alone with --ignored"]
 async fn fifty_uploads_at_once_by_one_user_stay_within_64_mib() {
     let server = Arc::new(start().await);
-    let session = Arc::new(corey_session(&server).await);
+    let session = Arc::new(server.as_corey().await);
     let form = Arc::new(picture_form("noise.png", &noise_png(1200, 1200)));
     assert!(form.len() > 4 * 1024 * 1024, "{}", form.len());
     let before = reset_peak_rss_kib();

@@ -44,41 +44,76 @@ async fn the_stored_password_is_an_argon2id_hash() {
     assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
 }
 
+/// One row of the sign-up matrix: what is typed, and the field that must refuse it.
+struct SignUp {
+    username: &'static str,
+    email: &'static str,
+    password: &'static str,
+    confirm: &'static str,
+    refused: &'static str,
+}
+
+impl SignUp {
+    /// A sign-up every rule accepts.
+    fn valid() -> Self {
+        Self {
+            username: "alice",
+            email: "a@example.com",
+            password: "secret123",
+            confirm: "secret123",
+            refused: "",
+        }
+    }
+
+    fn with_username(self, username: &'static str) -> Self {
+        Self { username, ..self }
+    }
+
+    fn with_email(self, email: &'static str) -> Self {
+        Self { email, ..self }
+    }
+
+    fn with_passwords(self, password: &'static str, confirm: &'static str) -> Self {
+        Self {
+            password,
+            confirm,
+            ..self
+        }
+    }
+
+    fn refused_at(self, refused: &'static str) -> Self {
+        Self { refused, ..self }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_sign_up_rule_reports_its_own_field() {
     let server = start().await;
-    let cases: [(&str, &str, &str, &str, &str); 6] = [
-        ("a", "a@example.com", "secret123", "secret123", "username"),
-        (
-            "abcdefghijklmnopqrstu",
-            "a@example.com",
-            "secret123",
-            "secret123",
-            "username",
-        ),
-        (
-            "bad name",
-            "a@example.com",
-            "secret123",
-            "secret123",
-            "username",
-        ),
-        ("alice", "not-an-email", "secret123", "secret123", "email"),
-        ("alice", "a@example.com", "short", "short", "password"),
-        (
-            "alice",
-            "a@example.com",
-            "secret123",
-            "secret124",
-            "confirm_password",
-        ),
+    let cases = [
+        SignUp::valid().with_username("a").refused_at("username"),
+        SignUp::valid()
+            .with_username("abcdefghijklmnopqrstu")
+            .refused_at("username"),
+        SignUp::valid()
+            .with_username("bad name")
+            .refused_at("username"),
+        SignUp::valid()
+            .with_email("not-an-email")
+            .refused_at("email"),
+        SignUp::valid()
+            .with_passwords("short", "short")
+            .refused_at("password"),
+        SignUp::valid()
+            .with_passwords("secret123", "secret124")
+            .refused_at("confirm_password"),
     ];
-    for (username, email, password, confirm, field) in cases {
+    for case in cases {
+        let field = case.refused;
         let form = [
-            ("username", username),
-            ("email", email),
-            ("password", password),
-            ("confirm_password", confirm),
+            ("username", case.username),
+            ("email", case.email),
+            ("password", case.password),
+            ("confirm_password", case.confirm),
         ];
         let response = server.post_form("/api/register", &form, None).await;
         assert_eq!(response.status, 422, "{field}: {}", response.body);
@@ -248,10 +283,7 @@ async fn log_in_ignores_an_absolute_or_scheme_relative_next() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logging_in_again_replaces_the_old_session() {
     let server = start().await;
-    let first = server
-        .login_as("C@demo.com", "password")
-        .await
-        .expect("first session");
+    let first = server.as_corey().await;
     let form = [("email", "C@demo.com"), ("password", "password")];
     let second = server
         .post_form("/api/login", &form, Some(&first))
@@ -275,10 +307,7 @@ async fn logging_in_again_replaces_the_old_session() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logging_out_deletes_the_session_on_the_server() {
     let server = start().await;
-    let session = server
-        .login_as("C@demo.com", "password")
-        .await
-        .expect("session");
+    let session = server.as_corey().await;
     let response = server.post_form("/api/logout", &[], Some(&session)).await;
     assert!(
         response
@@ -304,10 +333,7 @@ async fn logging_out_deletes_the_session_on_the_server() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logging_out_is_not_possible_with_get() {
     let server = start().await;
-    let session = server
-        .login_as("C@demo.com", "password")
-        .await
-        .expect("session");
+    let session = server.as_corey().await;
     server.get_with_cookie("/api/logout", &session).await;
     assert_eq!(
         server.get_with_cookie("/account", &session).await.status,
@@ -331,10 +357,7 @@ async fn a_cross_site_log_in_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_foreign_origin_cannot_log_out_a_user() {
     let server = start().await;
-    let session = server
-        .login_as("C@demo.com", "password")
-        .await
-        .expect("session");
+    let session = server.as_corey().await;
     let headers = [
         ("Origin", "https://evil.example"),
         ("Cookie", session.as_str()),
@@ -407,10 +430,7 @@ async fn a_flaskblog_bcrypt_password_logs_in_and_is_rehashed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_logged_in_user_opening_register_or_login_goes_home() {
     let server = start().await;
-    let session = server
-        .login_as("C@demo.com", "password")
-        .await
-        .expect("session");
+    let session = server.as_corey().await;
     for path in ["/register", "/login"] {
         let response = server.get_with_cookie(path, &session).await;
         assert_eq!(

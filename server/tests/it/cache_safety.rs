@@ -3,6 +3,7 @@
 //! twice, and refused-form errors in the query, each against the real router; and a property
 //! test: whatever another client sends, anonymous visitors see no trace of a logged-in user.
 
+use crate::support::Response;
 use base64::{Engine, engine::general_purpose::URL_SAFE};
 use proptest::prelude::*;
 
@@ -59,7 +60,9 @@ async fn a_session_cookie_under_an_encoded_name_leaves_no_trace_for_anonymous_vi
         server
             .get_with_cookie(path, &format!("quire%5Fsession={token}"))
             .await;
-        let (status, page) = server.get(path).await;
+        let Response {
+            status, body: page, ..
+        } = server.get(path).await;
         assert_eq!(status, 200, "{path}");
         assert!(!shows_corey_logged_in(&page), "{path}: {page}");
     }
@@ -87,13 +90,17 @@ async fn a_page_number_encoded_twice_is_kept_as_the_page_it_shows(backend: Backe
             .write_post("Corey", &format!("Newer {n}"), "Text.")
             .await;
     }
-    let (status, second) = server.get("/?page=%2532").await;
+    let Response {
+        status,
+        body: second,
+        ..
+    } = server.get("/?page=%2532").await;
     assert_eq!(status, 200);
     assert!(
         second.contains("Blog 1") && !second.contains("Newer 4"),
         "{second}"
     );
-    let (_, first) = server.get("/").await;
+    let Response { body: first, .. } = server.get("/").await;
     assert!(
         first.contains("Newer 4") && !first.contains("Blog 1"),
         "{first}"
@@ -197,7 +204,7 @@ fn no_requests_from_another_client_leave_a_trace_of_a_logged_in_user_for_anonymo
             }
             for (path, query, _) in &requests {
                 for address in [format!("{path}?{query}"), (*path).to_owned()] {
-                    let (_, page) = server.get(&address).await;
+                    let Response { body: page, .. } = server.get(&address).await;
                     check(!shows_corey_logged_in(&page), || {
                         format!("{address} after {requests:?}: {page}")
                     })?;

@@ -1,7 +1,7 @@
 //! Atom feeds, `robots.txt` and the sitemap, over HTTP: validated with a feed parser, answered
 //! 304 when unchanged, and split past 50,000 addresses.
 
-use crate::support::{Backend, TestServer, start, start_on};
+use crate::support::{Backend, Response, TestServer, start, start_on};
 use app::{
     posts::repo::{PostRecord, insert_posts},
     users::repo::find_user_by_username,
@@ -56,7 +56,7 @@ async fn the_site_feed_carries_twenty_posts() {
             .write_post("JohnDoe", &format!("Post {n}"), "text")
             .await;
     }
-    let (_, body) = server.get("/feed.xml").await;
+    let Response { body, .. } = server.get("/feed.xml").await;
     assert_eq!(parse(&body).entries.len(), 20);
 }
 
@@ -66,7 +66,7 @@ async fn feed_entries_carry_the_rendered_markdown() {
     server
         .write_post("Corey", "Styled", "Some **bold** text\n\n- one\n- two")
         .await;
-    let (_, body) = server.get("/feed.xml").await;
+    let Response { body, .. } = server.get("/feed.xml").await;
     let feed = parse(&body);
     let content = feed.entries[0]
         .content
@@ -81,7 +81,7 @@ async fn feed_entries_carry_the_rendered_markdown() {
 async fn an_author_feed_has_only_their_posts() {
     let server = start().await;
     server.write_post("JohnDoe", "John's post", "Hello").await;
-    let (status, body) = server.get("/user/JohnDoe/feed.xml").await;
+    let Response { status, body, .. } = server.get("/user/JohnDoe/feed.xml").await;
     assert_eq!(status, 200);
     let feed = parse(&body);
     assert_eq!(feed.entries.len(), 1);
@@ -94,7 +94,7 @@ async fn an_author_feed_has_only_their_posts() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_author_has_no_feed() {
     let server = start().await;
-    assert_eq!(server.get("/user/nobody/feed.xml").await.0, 404);
+    assert_eq!(server.get("/user/nobody/feed.xml").await.status, 404);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -125,7 +125,7 @@ async fn a_new_post_changes_the_feed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_links_the_site_feed() {
     let server = start().await;
-    let (_, body) = server.get("/about").await;
+    let Response { body, .. } = server.get("/about").await;
     assert!(
         body.contains(
             r#"type="application/atom+xml" title="Quire: newest posts" href="/feed.xml""#
@@ -137,14 +137,14 @@ async fn every_page_links_the_site_feed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_user_page_links_the_author_feed() {
     let server = start().await;
-    let (_, body) = server.get("/user/Corey").await;
+    let Response { body, .. } = server.get("/user/Corey").await;
     assert!(body.contains(r#"href="/user/Corey/feed.xml""#), "{body}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn robots_txt_names_the_sitemap() {
     let server = start().await;
-    let (status, body) = server.get("/robots.txt").await;
+    let Response { status, body, .. } = server.get("/robots.txt").await;
     assert_eq!(status, 200);
     assert!(body.contains("Disallow: /api/"), "{body}");
     assert!(
@@ -157,7 +157,7 @@ on_both_backends!(the_sitemap_lists_every_user_and_post);
 
 async fn the_sitemap_lists_every_user_and_post(backend: Backend) {
     let server = start_on(&backend).await;
-    let (status, body) = server.get("/sitemap.xml").await;
+    let Response { status, body, .. } = server.get("/sitemap.xml").await;
     assert_eq!(status, 200);
     let site = format!("http://{}", server.addr);
     for path in ["/", "/user/Corey", "/user/JohnDoe", "/post/1", "/post/2"] {
@@ -185,28 +185,28 @@ async fn a_sitemap_past_50000_addresses_is_split_under_an_index() {
     for batch in records.chunks(2_000) {
         insert_posts(&server.db, batch).await.expect("insert");
     }
-    let (_, index) = server.get("/sitemap.xml").await;
+    let Response { body: index, .. } = server.get("/sitemap.xml").await;
     assert!(index.contains("<sitemapindex"), "{index}");
     assert_eq!(index.matches("<sitemap>").count(), 2);
-    let (_, first) = server.get("/sitemaps/1.xml").await;
+    let Response { body: first, .. } = server.get("/sitemaps/1.xml").await;
     assert_eq!(first.matches("<url>").count(), 50_000);
-    let (_, second) = server.get("/sitemaps/2.xml").await;
+    let Response { body: second, .. } = server.get("/sitemaps/2.xml").await;
     // The home page, 2 users and 50,002 posts: 50,005 addresses.
     assert_eq!(second.matches("<url>").count(), 5);
-    assert_eq!(server.get("/sitemaps/3.xml").await.0, 404);
+    assert_eq!(server.get("/sitemaps/3.xml").await.status, 404);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sitemap_part_number_too_large_to_multiply_is_not_found() {
     let server = start().await;
-    let (status, _) = server.get("/sitemaps/9223372036854775807.xml").await;
+    let Response { status, .. } = server.get("/sitemaps/9223372036854775807.xml").await;
     assert_eq!(status, 404);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sitemap_part_number_past_every_integer_is_not_found() {
     let server = start().await;
-    let (status, _) = server.get("/sitemaps/99999999999999999999999.xml").await;
+    let Response { status, .. } = server.get("/sitemaps/99999999999999999999999.xml").await;
     assert_eq!(status, 404);
 }
 
@@ -216,7 +216,7 @@ async fn a_post_page_describes_itself_for_sharing() {
     let id = server
         .write_post("Corey", "Shared", "A *first* sentence.\n\nMore.")
         .await;
-    let (_, body) = server.get(&format!("/post/{id}")).await;
+    let Response { body, .. } = server.get(&format!("/post/{id}")).await;
     let url = format!("http://{}/post/{id}", server.addr);
     for tag in [
         r#"name="description" content="A first sentence. More.""#.to_owned(),
@@ -234,6 +234,6 @@ async fn a_title_with_quotes_stays_inside_its_meta_tag() {
     let id = server
         .write_post("Corey", r#""><script>alert(1)</script>"#, "x")
         .await;
-    let (_, body) = server.get(&format!("/post/{id}")).await;
+    let Response { body, .. } = server.get(&format!("/post/{id}")).await;
     assert!(!body.contains("<script>alert(1)"), "{body}");
 }

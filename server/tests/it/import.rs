@@ -17,7 +17,7 @@ use clap::Parser;
 use server::config::Cli;
 
 use crate::support::{
-    Backend, Options, encode, new_postgres_schema, postgres_base_url, start_with,
+    Backend, Options, Response, encode, new_postgres_schema, postgres_base_url, start_with,
 };
 
 /// The fixture's users: email, password, and whether they have a picture of their own.
@@ -123,7 +123,9 @@ async fn every_flaskblog_user_logs_in_and_sees_their_posts_and_picture(backend: 
             .expect("query")
             .expect("hash");
         assert!(hash.starts_with("$argon2id$"), "{username}: upgraded");
-        let (status, page) = server.get(&format!("/user/{}", encode(username))).await;
+        let Response {
+            status, body: page, ..
+        } = server.get(&format!("/user/{}", encode(username))).await;
         assert_eq!(status, 200);
         assert!(page.contains("Posts by"), "{page}");
         if has_picture {

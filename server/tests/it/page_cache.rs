@@ -3,7 +3,7 @@
 //! user alone, and only while the session lasts; a browser holding the current page gets a 304.
 //! The public reads' JSON is kept the same way, and no personal read is.
 
-use crate::support::{Backend, start, start_on};
+use crate::support::{Backend, Response, start, start_on};
 use app::{
     posts::{model::NewPost, repo as posts},
     server_only::db::Db,
@@ -56,33 +56,33 @@ async fn rename_blog_1_unseen(server: &crate::support::TestServer) {
 
 async fn a_kept_home_page_shows_a_post_written_through_another_connection(backend: Backend) {
     let server = start_on(&backend).await;
-    let (_, first) = server.get("/").await;
+    let Response { body: first, .. } = server.get("/").await;
     assert!(!first.contains("Written elsewhere"));
     write_elsewhere(&server, 1).await;
-    let (status, body) = server.get("/").await;
+    let Response { status, body, .. } = server.get("/").await;
     assert_eq!(status, 200);
     assert!(body.contains("Written elsewhere"), "{body}");
 }
 
 async fn a_kept_home_page_drops_a_deleted_post(backend: Backend) {
     let server = start_on(&backend).await;
-    let (_, first) = server.get("/").await;
+    let Response { body: first, .. } = server.get("/").await;
     assert!(first.contains("Blog 2"));
     let other = another_instance(&server.url).await;
     assert!(posts::delete_post(&other, 2).await.expect("delete"));
-    let (_, body) = server.get("/").await;
+    let Response { body, .. } = server.get("/").await;
     assert!(!body.contains("Blog 2"), "{body}");
 }
 
 async fn a_kept_post_page_shows_its_renamed_author(backend: Backend) {
     let server = start_on(&backend).await;
-    let (_, first) = server.get("/post/1").await;
+    let Response { body: first, .. } = server.get("/post/1").await;
     assert!(first.contains(">Corey<"));
     let other = another_instance(&server.url).await;
     users::update_user(&other, 1, "Coreen", "C@demo.com")
         .await
         .expect("rename");
-    let (_, body) = server.get("/post/1").await;
+    let Response { body, .. } = server.get("/post/1").await;
     assert!(body.contains(">Coreen<"), "{body}");
 }
 
@@ -124,10 +124,7 @@ async fn a_repeated_post_list_read_is_answered_from_the_cache() {
     let first = read(&server, "/api/list_posts", r#"{"page":1}"#, None).await;
     assert!(first.body.contains("Blog 1"), "{}", first.body);
     rename_blog_1_unseen(&server).await;
-    let logged_in = server
-        .login_as("C@demo.com", "password")
-        .await
-        .expect("log in");
+    let logged_in = server.as_corey().await;
     let second = read(
         &server,
         "/api/list_posts",
@@ -141,10 +138,7 @@ async fn a_repeated_post_list_read_is_answered_from_the_cache() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_logged_in_visitors_own_read_is_never_served_to_another() {
     let server = start().await;
-    let session = server
-        .login_as("C@demo.com", "password")
-        .await
-        .expect("log in");
+    let session = server.as_corey().await;
     let own = read(&server, "/api/current_user", "{}", Some(&session)).await;
     assert!(own.body.contains("Corey"), "{}", own.body);
     let anonymous = read(&server, "/api/current_user", "{}", None).await;
@@ -176,12 +170,11 @@ async fn each_answer_of_a_kept_page_carries_its_own_nonce() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_logged_in_visitor_is_not_served_the_anonymous_page() {
     let server = start().await;
-    let (_, anonymous) = server.get("/").await;
+    let Response {
+        body: anonymous, ..
+    } = server.get("/").await;
     assert!(anonymous.contains("Login"));
-    let session = server
-        .login_as("C@demo.com", "password")
-        .await
-        .expect("logged in");
+    let session = server.as_corey().await;
     let page = server.get_with_cookie("/", &session).await;
     assert!(page.body.contains("Logout"), "{}", page.body);
 }
@@ -190,10 +183,7 @@ async fn a_logged_in_visitors_kept_page_shows_a_post_written_through_another_con
     backend: Backend,
 ) {
     let server = start_on(&backend).await;
-    let session = server
-        .login_as("C@demo.com", "password")
-        .await
-        .expect("log in");
+    let session = server.as_corey().await;
     let first = server.get_with_cookie("/", &session).await;
     assert!(first.body.contains("Logout") && !first.body.contains("Written elsewhere"));
     write_elsewhere(&server, 1).await;
@@ -204,16 +194,10 @@ async fn a_logged_in_visitors_kept_page_shows_a_post_written_through_another_con
 
 async fn an_authors_kept_post_page_is_never_served_to_another_user(backend: Backend) {
     let server = start_on(&backend).await;
-    let author = server
-        .login_as("C@demo.com", "password")
-        .await
-        .expect("author logs in");
+    let author = server.as_corey().await;
     let own = server.get_with_cookie("/post/1", &author).await;
     assert!(own.body.contains("/post/1/update"), "{}", own.body);
-    let reader = server
-        .login_as("jd@demo.com", "password")
-        .await
-        .expect("reader logs in");
+    let reader = server.as_john().await;
     let theirs = server.get_with_cookie("/post/1", &reader).await;
     assert_eq!(theirs.status, 200);
     assert!(theirs.body.contains("Logout"), "{}", theirs.body);
@@ -223,10 +207,7 @@ async fn an_authors_kept_post_page_is_never_served_to_another_user(backend: Back
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_logged_in_visitors_repeated_page_is_answered_from_the_cache() {
     let server = start().await;
-    let session = server
-        .login_as("C@demo.com", "password")
-        .await
-        .expect("log in");
+    let session = server.as_corey().await;
     let first = server.get_with_cookie("/", &session).await;
     assert!(first.body.contains("Blog 1"), "{}", first.body);
     rename_blog_1_unseen(&server).await;
@@ -238,10 +219,7 @@ async fn a_logged_in_visitors_repeated_page_is_answered_from_the_cache() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_kept_page_is_not_served_to_a_session_that_has_ended() {
     let server = start().await;
-    let session = server
-        .login_as("C@demo.com", "password")
-        .await
-        .expect("log in");
+    let session = server.as_corey().await;
     let kept = server.get_with_cookie("/", &session).await;
     assert!(kept.body.contains("Logout"), "{}", kept.body);
     let logout = server.post_form("/api/logout", &[], Some(&session)).await;
@@ -301,10 +279,7 @@ async fn a_page_a_write_changed_is_sent_whole_to_a_browser_holding_the_old_one(b
 async fn the_anonymous_pages_tag_does_not_fit_a_logged_in_visitor() {
     let server = start().await;
     let tag = tag_of(&server, "/").await;
-    let session = server
-        .login_as("C@demo.com", "password")
-        .await
-        .expect("log in");
+    let session = server.as_corey().await;
     let page = revalidate(&server, "/", &tag, Some(&session)).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Logout"), "{}", page.body);

@@ -1,7 +1,7 @@
 //! Writing through the real router: the authorization matrix (every change × visitor, another
 //! user, the author) as one table, field errors, and deleting twice.
 
-use crate::support::{TestServer, start};
+use crate::support::start;
 use app::{
     posts::repo::{count_posts, find_post},
     users::repo::find_user_by_username,
@@ -9,20 +9,6 @@ use app::{
 
 /// Corey wrote posts 1 and 2 in the sample data; JohnDoe wrote none.
 const COREYS_POST: &str = "1";
-
-async fn as_corey(server: &TestServer) -> String {
-    server
-        .login_as("C@demo.com", "password")
-        .await
-        .expect("Corey's session")
-}
-
-async fn as_john(server: &TestServer) -> String {
-    server
-        .login_as("jd@demo.com", "password")
-        .await
-        .expect("JohnDoe's session")
-}
 
 fn update_form(id: &'static str) -> [(&'static str, &'static str); 3] {
     [
@@ -145,8 +131,8 @@ async fn only_the_author_changes_a_post_and_only_a_user_writes_one() {
         let server = start().await;
         let session = match who {
             Who::Visitor => None,
-            Who::AnotherUser => Some(as_john(&server).await),
-            Who::Author => Some(as_corey(&server).await),
+            Who::AnotherUser => Some(server.as_john().await),
+            Who::Author => Some(server.as_corey().await),
         };
         let response = server.post_form(path, form, session.as_deref()).await;
         let answer = match response.header("location") {
@@ -184,7 +170,7 @@ async fn a_visitor_opening_the_new_post_page_is_sent_to_log_in() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn any_logged_in_user_can_create_a_post() {
     let server = start().await;
-    let session = as_john(&server).await;
+    let session = server.as_john().await;
     let form = [("title", "John's first"), ("content", "<b>hello</b>")];
     let response = server
         .post_form("/api/create_post", &form, Some(&session))
@@ -207,7 +193,7 @@ async fn any_logged_in_user_can_create_a_post() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_empty_or_overlong_post_gets_field_errors() {
     let server = start().await;
-    let session = as_john(&server).await;
+    let session = server.as_john().await;
     let long_title = "t".repeat(101);
     let form = [("title", long_title.as_str()), ("content", "")];
     let response = server
@@ -225,7 +211,7 @@ async fn an_empty_or_overlong_post_gets_field_errors() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_author_can_delete_a_post() {
     let server = start().await;
-    let session = as_corey(&server).await;
+    let session = server.as_corey().await;
     let response = server
         .post_form("/api/delete_post", &[("id", COREYS_POST)], Some(&session))
         .await;
@@ -241,7 +227,7 @@ async fn the_author_can_delete_a_post() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deleting_a_post_twice_is_404_the_second_time() {
     let server = start().await;
-    let session = as_corey(&server).await;
+    let session = server.as_corey().await;
     server
         .post_form("/api/delete_post", &[("id", COREYS_POST)], Some(&session))
         .await;
@@ -254,7 +240,7 @@ async fn deleting_a_post_twice_is_404_the_second_time() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changing_a_missing_post_is_404_for_everyone() {
     let server = start().await;
-    let session = as_corey(&server).await;
+    let session = server.as_corey().await;
     for cookie in [None, Some(session.as_str())] {
         assert_eq!(
             server
@@ -276,7 +262,7 @@ async fn changing_a_missing_post_is_404_for_everyone() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_non_numeric_post_id_is_rejected() {
     let server = start().await;
-    let session = as_corey(&server).await;
+    let session = server.as_corey().await;
     let response = server
         .post_form("/api/delete_post", &[("id", "abc")], Some(&session))
         .await;
@@ -288,7 +274,7 @@ async fn a_non_numeric_post_id_is_rejected() {
 async fn another_user_gets_a_403_page_at_the_update_url() {
     let server = start().await;
     let response = server
-        .get_with_cookie("/post/1/update", &as_john(&server).await)
+        .get_with_cookie("/post/1/update", &server.as_john().await)
         .await;
     assert_eq!(response.status, 403);
     assert!(
@@ -305,7 +291,7 @@ async fn another_user_gets_a_403_page_at_the_update_url() {
 async fn the_author_gets_the_prefilled_update_form() {
     let server = start().await;
     let response = server
-        .get_with_cookie("/post/1/update", &as_corey(&server).await)
+        .get_with_cookie("/post/1/update", &server.as_corey().await)
         .await;
     assert_eq!(response.status, 200);
     assert!(response.body.contains("Update Post") && response.body.contains("First Post Content!"));
@@ -315,10 +301,10 @@ async fn the_author_gets_the_prefilled_update_form() {
 async fn only_the_author_sees_update_and_delete() {
     let server = start().await;
     let corey = server
-        .get_with_cookie("/post/1", &as_corey(&server).await)
+        .get_with_cookie("/post/1", &server.as_corey().await)
         .await;
     let john = server
-        .get_with_cookie("/post/1", &as_john(&server).await)
+        .get_with_cookie("/post/1", &server.as_john().await)
         .await;
     assert!(corey.body.contains("/post/1/update"));
     assert!(!john.body.contains("/post/1/update") && !john.body.contains("/post/1/delete"));
@@ -343,7 +329,7 @@ async fn a_visitor_at_the_update_url_is_sent_to_log_in() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_post_of_100000_multibyte_characters_fits_the_request_limit() {
     let server = start().await;
-    let session = as_john(&server).await;
+    let session = server.as_john().await;
     let content = "é".repeat(100_000);
     let form = [("title", "Long read"), ("content", content.as_str())];
     let response = server
@@ -360,7 +346,7 @@ async fn a_post_of_100000_multibyte_characters_fits_the_request_limit() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_preview_renders_a_draft_as_it_will_be_shown() {
     let server = start().await;
-    let session = as_corey(&server).await;
+    let session = server.as_corey().await;
     let response = server
         .post_form(
             "/api/preview_post",
@@ -376,7 +362,7 @@ async fn the_preview_renders_a_draft_as_it_will_be_shown() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_javascript_the_preview_shows_above_the_filled_form() {
     let server = start().await;
-    let session = as_corey(&server).await;
+    let session = server.as_corey().await;
     let response = server
         .get_with_cookie(
             "/post/new?title=Draft&content=%2A%2Abold%2A%2A&preview=1",

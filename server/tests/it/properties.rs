@@ -8,7 +8,7 @@ use proptest::{
     test_runner::{Config, TestCaseError, TestRunner},
 };
 
-use crate::support::{Options, TestServer, encode, start, start_with};
+use crate::support::{Options, Response, TestServer, encode, start, start_with};
 
 /// Characters that break output when nothing stops them.
 const AWKWARD: [char; 14] = [
@@ -92,7 +92,7 @@ async fn newest_post(server: &TestServer) -> (i64, String) {
 /// The feed at `path` parses as Atom (feed-rs) and as XML (roxmltree, which refuses any
 /// character XML cannot carry).
 async fn check_feed(server: &TestServer, path: &str) -> Result<(), TestCaseError> {
-    let (status, body) = server.get(path).await;
+    let Response { status, body, .. } = server.get(path).await;
     check(status == 200, || format!("{path}: {status}"))?;
     check(feed_rs::parser::parse(body.as_bytes()).is_ok(), || {
         format!("{path} is not Atom: {body:?}")
@@ -103,7 +103,7 @@ async fn check_feed(server: &TestServer, path: &str) -> Result<(), TestCaseError
 
 /// The sitemap parses as XML.
 async fn check_sitemap(server: &TestServer) -> Result<(), TestCaseError> {
-    let (status, body) = server.get("/sitemap.xml").await;
+    let Response { status, body, .. } = server.get("/sitemap.xml").await;
     check(status == 200, || format!("sitemap: {status}"))?;
     let xml = roxmltree::Document::parse(&body);
     check(xml.is_ok(), || format!("the sitemap is not XML: {xml:?}"))

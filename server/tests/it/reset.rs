@@ -173,10 +173,7 @@ async fn a_token_dies_when_the_password_is_changed_another_way() {
     let server = start().await;
     request_reset(&server, "C@demo.com").await;
     let token = emailed_token(&server).await;
-    let session = server
-        .login_as("C@demo.com", "password")
-        .await
-        .expect("session");
+    let session = server.as_corey().await;
     let form = [
         ("current_password", "password"),
         ("new_password", "changed-123"),
@@ -246,10 +243,7 @@ async fn reset_requests_are_rate_limited_per_client() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_logged_in_user_opening_the_reset_page_goes_home() {
     let server = start().await;
-    let session = server
-        .login_as("C@demo.com", "password")
-        .await
-        .expect("session");
+    let session = server.as_corey().await;
     let response = server.get_with_cookie("/reset_password", &session).await;
     assert_eq!(
         (response.status, response.header("location")),
@@ -337,10 +331,7 @@ async fn a_link_sent_before_an_email_change_stops_working(backend: Backend) {
     let server = start_on(&backend).await;
     request_reset(&server, "C@demo.com").await;
     let token = emailed_token(&server).await;
-    let session = server
-        .login_as("C@demo.com", "password")
-        .await
-        .expect("session");
+    let session = server.as_corey().await;
     let form = [
         ("username", "Corey"),
         ("email", "corey@new.example"),

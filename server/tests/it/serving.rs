@@ -8,7 +8,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::support::{Options, TestServer, start, start_with};
+use crate::support::{Options, Response, TestServer, start, start_with};
 use app::account::repo::insert_avatar;
 use server::router::Limits;
 
@@ -496,6 +496,6 @@ async fn json_logs_carry_one_access_line_per_request_with_its_id() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_name_longer_than_the_file_system_allows_is_a_404() {
     let server = start().await;
-    let (status, _) = server.get(&format!("/pkg/{}.js", "a".repeat(300))).await;
+    let Response { status, .. } = server.get(&format!("/pkg/{}.js", "a".repeat(300))).await;
     assert_eq!(status, 404);
 }

@@ -168,12 +168,10 @@ impl TestServer {
         })
     }
 
-    /// A GET as a browser sends it: status and body.
-    pub async fn get(&self, path: &str) -> (u16, String) {
-        let response = self
-            .request("GET", path, &[("Accept", "text/html")], b"")
-            .await;
-        (response.status, response.body)
+    /// A GET as a browser sends it.
+    pub async fn get(&self, path: &str) -> Response {
+        self.request("GET", path, &[("Accept", "text/html")], b"")
+            .await
     }
 
     /// A browser's GET with a cookie header.
@@ -230,6 +228,20 @@ impl TestServer {
             None,
         )
         .await
+    }
+
+    /// Corey's session cookie (`quire_session=…`): he wrote posts 1 and 2 of the sample data.
+    pub async fn as_corey(&self) -> String {
+        self.login_as("C@demo.com", "password")
+            .await
+            .expect("Corey logs in")
+    }
+
+    /// JohnDoe's session cookie (`quire_session=…`): he wrote nothing in the sample data.
+    pub async fn as_john(&self) -> String {
+        self.login_as("jd@demo.com", "password")
+            .await
+            .expect("JohnDoe logs in")
     }
 
     /// Logs in and returns the session cookie (`quire_session=…`).

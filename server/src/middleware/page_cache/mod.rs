@@ -19,7 +19,6 @@ pub mod etag;
 
 use crate::middleware::headers::PRIVATE_PAGE;
 use address::{Address, cacheable};
-use etag::{is_fresh, tag_of};
 use app::{
     auth::session::{SessionUser, totals_and_user_by_token},
     server_only::db::Db,
@@ -34,6 +33,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use etag::{is_fresh, tag_of};
 use leptos::nonce::Nonce;
 use lru::LruCache;
 
