@@ -2,7 +2,6 @@
 //! through `mail`).
 
 pub mod api;
-#[cfg(feature = "ssr")]
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod token;
