@@ -77,8 +77,7 @@ impl Flash {
 /// Takes (reads and clears) the flash message waiting for this browser, if any.
 #[server(endpoint = "take_flash", input = JsonRead)]
 pub async fn take_flash() -> Result<Option<Flash>, AppError> {
-    use crate::server_only::server_fn::run_server_fn;
-    run_server_fn(async { Ok(cookie::take_flash()) }).await
+    Ok(cookie::take_flash())
 }
 
 /// Server side of flash messages: the cookie.

@@ -47,13 +47,12 @@ use tower_http::{
 use crate::{
     health::{healthz, readyz},
     middleware::access_log::log_requests,
-    middleware::api_status::status_from_error,
     middleware::cross_site::reject_cross_site,
-    middleware::form_refusal::{keep_submitted_fields, refill_refused_form},
     middleware::headers::{HeaderPolicy, add_headers},
     middleware::page_cache::{PageCache, serve_cached},
     middleware::path_length::can_name_a_file,
     middleware::search_slots::take_search_slot,
+    middleware::server_fn_errors::{answer_server_fn_error, keep_submitted_fields},
 };
 
 /// Largest request body for forms and server functions: room for a 100,000-character post
@@ -172,9 +171,8 @@ pub fn app(state: AppState, limits: Limits) -> Router {
         .merge(uploads)
         .layer(middleware::from_fn_with_state(
             error_pages,
-            refill_refused_form,
+            answer_server_fn_error,
         ))
-        .layer(middleware::from_fn(status_from_error))
         .layer(middleware::from_fn_with_state(
             PageCache::new(
                 state.db.clone(),

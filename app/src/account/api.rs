@@ -12,18 +12,15 @@ pub async fn get_account() -> Result<User, AppError> {
     use crate::{
         auth::session::current_user,
         flash::{FlashKind, cookie::set_flash},
-        server_only::{server_fn::run_server_fn, state::db},
+        server_only::state::db,
     };
-    run_server_fn(async {
-        match current_user(&db()?).await? {
-            Some(user) => Ok(user),
-            None => {
-                set_flash(FlashKind::Info, "Please log in to access this page.");
-                Err(AppError::Unauthorized)
-            }
+    match current_user(&db()?).await? {
+        Some(user) => Ok(user),
+        None => {
+            set_flash(FlashKind::Info, "Please log in to access this page.");
+            Err(AppError::Unauthorized)
         }
-    })
-    .await
+    }
 }
 
 /// Changes the logged-in user's username and email. A new email needs the current password:
@@ -37,7 +34,7 @@ pub async fn update_account(
     use crate::{
         auth::session::require_user,
         flash::{FlashKind, cookie::set_flash},
-        server_only::{server_fn::run_server_fn, state::db},
+        server_only::state::db,
         shared::error::FieldErrors,
         shared::messages,
         users::{
@@ -45,36 +42,33 @@ pub async fn update_account(
             repo::update_user,
         },
     };
-    run_server_fn(async {
-        let db = db()?;
-        let user = require_user(&db).await?;
-        let (username, email) = (normalize_username(&username), email.trim().to_owned());
-        let mut errors = FieldErrors::default();
-        if let Some(message) = username_error(&username) {
-            errors.add("username", message);
-        }
-        if let Some(message) = email_error(&email) {
-            errors.add("email", message);
-        }
-        let email_changes = email != user.email;
-        if email_changes && current_password.is_empty() {
-            errors.add("current_password", messages::CURRENT_PASSWORD_REQUIRED);
-        }
-        errors.into_result()?;
-        if email_changes && !ssr::password_matches(&db, user.id, current_password).await? {
-            return Err(AppError::Invalid(FieldErrors::single(
-                "current_password",
-                messages::CURRENT_PASSWORD_INCORRECT,
-            )));
-        }
-        update_user(&db, user.id, &username, &email)
-            .await?
-            .ok_or(AppError::Unauthorized)?;
-        set_flash(FlashKind::Success, "Your account has been updated!");
-        leptos_axum::redirect("/account");
-        Ok(())
-    })
-    .await
+    let db = db()?;
+    let user = require_user(&db).await?;
+    let (username, email) = (normalize_username(&username), email.trim().to_owned());
+    let mut errors = FieldErrors::default();
+    if let Some(message) = username_error(&username) {
+        errors.add("username", message);
+    }
+    if let Some(message) = email_error(&email) {
+        errors.add("email", message);
+    }
+    let email_changes = email != user.email;
+    if email_changes && current_password.is_empty() {
+        errors.add("current_password", messages::CURRENT_PASSWORD_REQUIRED);
+    }
+    errors.into_result()?;
+    if email_changes && !ssr::password_matches(&db, user.id, current_password).await? {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "current_password",
+            messages::CURRENT_PASSWORD_INCORRECT,
+        )));
+    }
+    update_user(&db, user.id, &username, &email)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    set_flash(FlashKind::Success, "Your account has been updated!");
+    leptos_axum::redirect("/account");
+    Ok(())
 }
 
 /// Changes the logged-in user's password, given the current one. Every other session of the
@@ -92,27 +86,21 @@ pub async fn change_password(
             session::{change_password_and_restart_sessions, require_user},
         },
         flash::{FlashKind, cookie::set_flash},
-        server_only::{
-            server_fn::run_server_fn,
-            state::{db, work},
-        },
+        server_only::state::{db, work},
         shared::messages,
     };
-    run_server_fn(async {
-        let db = db()?;
-        let user = require_user(&db).await?;
-        let mut errors = validate_new_password(&new_password, &confirm_password);
-        if !ssr::password_matches(&db, user.id, current_password).await? {
-            errors.add("current_password", messages::CURRENT_PASSWORD_INCORRECT);
-        }
-        errors.into_result()?;
-        let hash = hash_password(&work()?.hashing, new_password).await?;
-        change_password_and_restart_sessions(&db, user.id, &hash).await?;
-        set_flash(FlashKind::Success, "Your password has been changed.");
-        leptos_axum::redirect("/account");
-        Ok(())
-    })
-    .await
+    let db = db()?;
+    let user = require_user(&db).await?;
+    let mut errors = validate_new_password(&new_password, &confirm_password);
+    if !ssr::password_matches(&db, user.id, current_password).await? {
+        errors.add("current_password", messages::CURRENT_PASSWORD_INCORRECT);
+    }
+    errors.into_result()?;
+    let hash = hash_password(&work()?.hashing, new_password).await?;
+    change_password_and_restart_sessions(&db, user.id, &hash).await?;
+    set_flash(FlashKind::Success, "Your password has been changed.");
+    leptos_axum::redirect("/account");
+    Ok(())
 }
 
 #[cfg(feature = "ssr")]

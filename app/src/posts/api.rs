@@ -14,39 +14,33 @@ use crate::{
 pub async fn list_posts(page: i64) -> Result<PostPage, AppError> {
     use crate::{
         posts::repo,
+        server_only::state::db,
         server_only::totals::known_totals,
-        server_only::{server_fn::run_server_fn, state::db},
         shared::pagination::{PER_PAGE, Pager},
     };
-    run_server_fn(async {
-        let db = db()?;
-        let total = match known_totals() {
-            Some(totals) => totals.posts,
-            None => repo::count_posts(&db).await?,
-        };
-        let pager = Pager::new(page, PER_PAGE, total)?;
-        let posts = repo::list_posts_page(&db, PER_PAGE, pager.offset(), pager.total).await?;
-        Ok(PostPage { posts, pager })
-    })
-    .await
+    let db = db()?;
+    let total = match known_totals() {
+        Some(totals) => totals.posts,
+        None => repo::count_posts(&db).await?,
+    };
+    let pager = Pager::new(page, PER_PAGE, total)?;
+    let posts = repo::list_posts_page(&db, PER_PAGE, pager.offset(), pager.total).await?;
+    Ok(PostPage { posts, pager })
 }
 
 /// The post with this id, with its author.
 #[server(endpoint = "get_post", input = JsonRead)]
 pub async fn get_post(id: i64) -> Result<Post, AppError> {
-    use crate::{
-        posts::repo,
-        server_only::{server_fn::run_server_fn, state::db},
-    };
-    run_server_fn(async { repo::find_post(&db()?, id).await?.ok_or(AppError::NotFound) }).await
+    use crate::{posts::repo, server_only::state::db};
+    repo::find_post(&db()?, id).await?.ok_or(AppError::NotFound)
 }
 
 /// The post with this id, if the logged-in user wrote it: `NotFound` if there is no such post,
 /// `Unauthorized` for visitors (with a flash asking them to log in), `Forbidden` for anyone else.
 #[server(endpoint = "editable_post", input = JsonRead)]
 pub async fn get_editable_post(id: i64) -> Result<Post, AppError> {
-    use crate::server_only::{server_fn::run_server_fn, state::db};
-    run_server_fn(async { ssr::editable_post(&db()?, id, true).await }).await
+    use crate::server_only::state::db;
+    ssr::editable_post(&db()?, id, true).await
 }
 
 /// Writes a new post as the logged-in user, then goes home, where it is first.
@@ -56,22 +50,19 @@ pub async fn create_post(title: String, content: String) -> Result<(), AppError>
         auth::session::require_user,
         flash::{FlashKind, cookie::set_flash},
         posts::{model::NewPost, repo},
-        server_only::{server_fn::run_server_fn, state::db},
+        server_only::state::db,
     };
-    run_server_fn(async {
-        let db = db()?;
-        let user = require_user(&db).await?;
-        let post = NewPost {
-            title: title.trim().to_owned(),
-            content,
-        };
-        post.validate()?;
-        repo::insert_post(&db, user.id, &post).await?;
-        set_flash(FlashKind::Success, "Your post has been created!");
-        leptos_axum::redirect("/");
-        Ok(())
-    })
-    .await
+    let db = db()?;
+    let user = require_user(&db).await?;
+    let post = NewPost {
+        title: title.trim().to_owned(),
+        content,
+    };
+    post.validate()?;
+    repo::insert_post(&db, user.id, &post).await?;
+    set_flash(FlashKind::Success, "Your post has been created!");
+    leptos_axum::redirect("/");
+    Ok(())
 }
 
 /// The draft `content` rendered as it will be shown, for the post form's Preview; logged-in
@@ -81,21 +72,18 @@ pub async fn preview_post(content: String) -> Result<String, AppError> {
     use crate::{
         auth::session::require_user,
         posts::{markdown, model::CONTENT_MAX},
-        server_only::{server_fn::run_server_fn, state::db},
+        server_only::state::db,
         shared::error::FieldErrors,
         shared::messages,
     };
-    run_server_fn(async {
-        require_user(&db()?).await?;
-        if content.chars().count() > CONTENT_MAX {
-            return Err(AppError::Invalid(FieldErrors::single(
-                "content",
-                messages::CONTENT_LENGTH,
-            )));
-        }
-        Ok(markdown::render(&content))
-    })
-    .await
+    require_user(&db()?).await?;
+    if content.chars().count() > CONTENT_MAX {
+        return Err(AppError::Invalid(FieldErrors::single(
+            "content",
+            messages::CONTENT_LENGTH,
+        )));
+    }
+    Ok(markdown::render(&content))
 }
 
 /// Changes a post; only its author may.
@@ -104,24 +92,21 @@ pub async fn update_post(id: i64, title: String, content: String) -> Result<(), 
     use crate::{
         flash::{FlashKind, cookie::set_flash},
         posts::{model::NewPost, repo},
-        server_only::{server_fn::run_server_fn, state::db},
+        server_only::state::db,
     };
-    run_server_fn(async {
-        let db = db()?;
-        ssr::editable_post(&db, id, false).await?;
-        let post = NewPost {
-            title: title.trim().to_owned(),
-            content,
-        };
-        post.validate()?;
-        if !repo::update_post(&db, id, &post).await? {
-            return Err(AppError::NotFound);
-        }
-        set_flash(FlashKind::Success, "Your post has been updated!");
-        leptos_axum::redirect(&format!("/post/{id}"));
-        Ok(())
-    })
-    .await
+    let db = db()?;
+    ssr::editable_post(&db, id, false).await?;
+    let post = NewPost {
+        title: title.trim().to_owned(),
+        content,
+    };
+    post.validate()?;
+    if !repo::update_post(&db, id, &post).await? {
+        return Err(AppError::NotFound);
+    }
+    set_flash(FlashKind::Success, "Your post has been updated!");
+    leptos_axum::redirect(&format!("/post/{id}"));
+    Ok(())
 }
 
 /// Deletes a post; only its author may. A post already deleted (say, in another tab) is `NotFound`.
@@ -130,19 +115,16 @@ pub async fn delete_post(id: i64) -> Result<(), AppError> {
     use crate::{
         flash::{FlashKind, cookie::set_flash},
         posts::repo,
-        server_only::{server_fn::run_server_fn, state::db},
+        server_only::state::db,
     };
-    run_server_fn(async {
-        let db = db()?;
-        ssr::editable_post(&db, id, false).await?;
-        if !repo::delete_post(&db, id).await? {
-            return Err(AppError::NotFound);
-        }
-        set_flash(FlashKind::Success, "Your post has been deleted!");
-        leptos_axum::redirect("/");
-        Ok(())
-    })
-    .await
+    let db = db()?;
+    ssr::editable_post(&db, id, false).await?;
+    if !repo::delete_post(&db, id).await? {
+        return Err(AppError::NotFound);
+    }
+    set_flash(FlashKind::Success, "Your post has been deleted!");
+    leptos_axum::redirect("/");
+    Ok(())
 }
 
 /// The author check every change to a post goes through.

@@ -21,41 +21,35 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
         mail::queue::enqueue_password_reset,
         server_only::client::current_client_key,
         server_only::rate_limit::{RESET_REQUEST, hit},
-        server_only::{server_fn::run_server_fn, state::app_state},
+        server_only::state::app_state,
         shared::error::FieldErrors,
         users::model::email_error,
     };
-    run_server_fn(async {
-        let state = app_state()?;
-        if current_user(&state.db).await?.is_some() {
-            leptos_axum::redirect("/");
-            return Ok(());
-        }
-        let email = email.trim().to_owned();
-        if let Some(message) = email_error(&email) {
-            return Err(AppError::Invalid(FieldErrors::single("email", message)));
-        }
-        hit(&state.db, RESET_REQUEST, &current_client_key().await).await?;
-        enqueue_password_reset(&state.db, &email).await?;
-        state.mail_wakeup.notify_one();
-        set_flash(FlashKind::Info, REQUEST_SENT);
-        leptos_axum::redirect("/login");
-        Ok(())
-    })
-    .await
+    let state = app_state()?;
+    if current_user(&state.db).await?.is_some() {
+        leptos_axum::redirect("/");
+        return Ok(());
+    }
+    let email = email.trim().to_owned();
+    if let Some(message) = email_error(&email) {
+        return Err(AppError::Invalid(FieldErrors::single("email", message)));
+    }
+    hit(&state.db, RESET_REQUEST, &current_client_key().await).await?;
+    enqueue_password_reset(&state.db, &email).await?;
+    state.mail_wakeup.notify_one();
+    set_flash(FlashKind::Info, REQUEST_SENT);
+    leptos_axum::redirect("/login");
+    Ok(())
 }
 
 /// Whether a reset token is still good; if not, the flash says so (the page then goes back to
 /// the request form).
 #[server(endpoint = "check_reset_token", input = JsonRead)]
 pub async fn check_reset_token(token: String) -> Result<bool, AppError> {
-    use crate::server_only::{server_fn::run_server_fn, state::db};
-    run_server_fn(async {
-        let db = db()?;
-        ssr::count_token_check(&db).await?;
-        Ok(ssr::token_user(&db, &token).await?.is_some())
-    })
-    .await
+    use crate::server_only::state::db;
+    let db = db()?;
+    ssr::count_token_check(&db).await?;
+    Ok(ssr::token_user(&db, &token).await?.is_some())
 }
 
 /// Sets a new password with a valid token, then sends the user to log in. The password is
@@ -73,45 +67,39 @@ pub async fn reset_password(
             repo::replace_password_if_unchanged,
         },
         flash::{FlashKind, cookie::set_flash},
-        server_only::{
-            server_fn::run_server_fn,
-            state::{db, work},
-        },
+        server_only::state::{db, work},
         shared::error::FieldErrors,
     };
-    run_server_fn(async {
-        let db = db()?;
-        ssr::count_token_check(&db).await?;
-        let Some((user_id, old_hash)) = ssr::token_user(&db, &token).await? else {
-            leptos_axum::redirect("/reset_password");
-            return Ok(());
-        };
-        let mut renamed = FieldErrors::default();
-        for (field, message) in validate_new_password(&password, &confirm_password).iter() {
-            renamed.add(
-                if field == "new_password" {
-                    "password"
-                } else {
-                    field
-                },
-                message,
-            );
-        }
-        renamed.into_result()?;
-        let new_hash = hash_password(&work()?.hashing, password).await?;
-        if !replace_password_if_unchanged(&db, user_id, &old_hash, &new_hash).await? {
-            ssr::flash_invalid_token();
-            leptos_axum::redirect("/reset_password");
-            return Ok(());
-        }
-        set_flash(
-            FlashKind::Success,
-            "Your password has been updated! You are now able to log in",
+    let db = db()?;
+    ssr::count_token_check(&db).await?;
+    let Some((user_id, old_hash)) = ssr::token_user(&db, &token).await? else {
+        leptos_axum::redirect("/reset_password");
+        return Ok(());
+    };
+    let mut renamed = FieldErrors::default();
+    for (field, message) in validate_new_password(&password, &confirm_password).iter() {
+        renamed.add(
+            if field == "new_password" {
+                "password"
+            } else {
+                field
+            },
+            message,
         );
-        leptos_axum::redirect("/login");
-        Ok(())
-    })
-    .await
+    }
+    renamed.into_result()?;
+    let new_hash = hash_password(&work()?.hashing, password).await?;
+    if !replace_password_if_unchanged(&db, user_id, &old_hash, &new_hash).await? {
+        ssr::flash_invalid_token();
+        leptos_axum::redirect("/reset_password");
+        return Ok(());
+    }
+    set_flash(
+        FlashKind::Success,
+        "Your password has been updated! You are now able to log in",
+    );
+    leptos_axum::redirect("/login");
+    Ok(())
 }
 
 #[cfg(feature = "ssr")]

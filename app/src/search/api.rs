@@ -16,40 +16,34 @@ pub async fn search_posts(q: String, page: i64) -> Result<SearchResults, AppErro
             slots::request_slot,
         },
         server_only::cancel_on_disconnect::unless_gone,
-        server_only::{
-            server_fn::run_server_fn,
-            state::{db, work},
-        },
+        server_only::state::{db, work},
         shared::pagination::{PER_PAGE, Pager, page_offset},
     };
-    run_server_fn(async {
-        let query = clean_query(&q);
-        let words = words(&query);
-        if words.is_empty() {
-            return Ok(SearchResults {
-                query,
-                hits: Vec::new(),
-                pager: None,
-            });
-        }
-        let offset = page_offset(page, PER_PAGE)?;
-        let db = db()?;
-        let work = work()?;
-        // A search whose visitor has left neither waits for its slot nor keeps ranking.
-        let found = unless_gone(
-            async {
-                let _slot = request_slot(&work.searches).await?;
-                Ok(repo::find_matches(&db, &words, PER_PAGE, offset).await?)
-            },
-            || work.searches.busy(),
-        )
-        .await?;
-        let pager = Pager::new(page, PER_PAGE, found.total)?;
-        Ok(SearchResults {
+    let query = clean_query(&q);
+    let words = words(&query);
+    if words.is_empty() {
+        return Ok(SearchResults {
             query,
-            hits: found.hits,
-            pager: Some(pager),
-        })
+            hits: Vec::new(),
+            pager: None,
+        });
+    }
+    let offset = page_offset(page, PER_PAGE)?;
+    let db = db()?;
+    let work = work()?;
+    // A search whose visitor has left neither waits for its slot nor keeps ranking.
+    let found = unless_gone(
+        async {
+            let _slot = request_slot(&work.searches).await?;
+            Ok(repo::find_matches(&db, &words, PER_PAGE, offset).await?)
+        },
+        || work.searches.busy(),
+    )
+    .await?;
+    let pager = Pager::new(page, PER_PAGE, found.total)?;
+    Ok(SearchResults {
+        query,
+        hits: found.hits,
+        pager: Some(pager),
     })
-    .await
 }

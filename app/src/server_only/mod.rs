@@ -1,5 +1,5 @@
 //! The server's plumbing, apart from every feature: the database, state, cookies, the CSP, the
-//! clock, randomness, secrets, rate limits, the server-function wrapper and the client address.
+//! clock, randomness, secrets, rate limits, limits on work at once and the client address.
 //! Never compiled into the browser's bundle.
 
 /// Whether the visitor who asked is still waiting for the answer.
@@ -22,8 +22,6 @@ pub mod random;
 pub mod rate_limit;
 /// The server's secret key.
 pub mod secret;
-/// How every `#[server]` function body runs: owners held, status set from its error.
-pub mod server_fn;
 /// Every limit on work at once: slots, waiting, dedicated worker threads.
 pub mod slots;
 /// Server state provided to every request.

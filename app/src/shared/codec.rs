@@ -3,6 +3,15 @@
 //! Leptos' default resource codec reads JSON from a `&str`, while server function responses are
 //! read from bytes: two JSON readers, each compiled once per data type into the browser bundle.
 //! [`Json`] reads resource data from bytes too, so the bundle holds one reader per type.
+//!
+//! Every page's data loads through [`resource`], which on the server holds the request's reactive
+//! owners while it loads. Leptos runs a page's data loading as tasks of their own, which outlive
+//! the request when its client goes. If the request's owners are then dropped while such a task
+//! reads a context, `use_context` can end up holding the last reference to an ancestor while it
+//! has the current owner locked, and the ancestor's clean-up waits for that lock forever: the
+//! worker thread deadlocks (seen under load, a `get_post` stuck in `RwLock::write_contended`).
+//! Holding every ancestor for as long as the loading runs means none of them can be freed
+//! mid-lookup. Server functions called over HTTP run inside their handler and end with it.
 
 use leptos::{
     prelude::Resource,
@@ -52,12 +61,68 @@ where
     S: Send + Sync + Clone + PartialEq + 'static,
     Fut: Future<Output = T> + Send + 'static,
 {
-    Resource::new_with_options(source, fetcher, false)
+    Resource::new_with_options(
+        source,
+        move |source| {
+            let loading = fetcher(source);
+            async move {
+                #[cfg(feature = "ssr")]
+                let _owners = OwnerKeepAlive::current();
+                loading.await
+            }
+        },
+        false,
+    )
+}
+
+/// Strong references to the current owner and every ancestor, released on drop, when no
+/// context lookup is in progress.
+#[cfg(feature = "ssr")]
+#[derive(Debug)]
+pub struct OwnerKeepAlive(Vec<leptos::prelude::Owner>);
+
+#[cfg(feature = "ssr")]
+impl OwnerKeepAlive {
+    /// Holds the owner in scope now and its ancestors (none outside a reactive scope).
+    pub fn current() -> Self {
+        let mut owners = Vec::new();
+        let mut next = leptos::prelude::Owner::current();
+        while let Some(owner) = next {
+            next = owner.parent();
+            owners.push(owner);
+        }
+        Self(owners)
+    }
+
+    /// How many owners are held.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no owner is held (outside a reactive scope).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_owner_and_its_ancestors_are_held() {
+        let root = leptos::prelude::Owner::new();
+        let child = root.child();
+        let hold = child.with(OwnerKeepAlive::current);
+        assert_eq!(hold.len(), 2);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn nothing_is_held_outside_a_reactive_scope() {
+        assert!(OwnerKeepAlive::current().is_empty());
+    }
 
     #[test]
     fn a_value_survives_the_round_trip() {

@@ -3,14 +3,10 @@
 
 /// The access log and request ids.
 pub mod access_log;
-/// HTTP statuses for server-function errors raised before the function runs.
-pub mod api_status;
 /// Response bodies that keep a value alive until they have been sent.
 pub mod body_guard;
 /// The cross-site request check.
 pub mod cross_site;
-/// Error pages for refused script-free form posts.
-pub mod form_refusal;
 /// Security and caching headers.
 pub mod headers;
 /// Pages and public reads kept until the next write, for anonymous visitors and for each user:
@@ -20,3 +16,5 @@ pub mod page_cache;
 pub mod path_length;
 /// Slots to search, taken before a search is rendered, and the signal that its client has gone.
 pub mod search_slots;
+/// What a server function's error answers: its status, or a refused form's page.
+pub mod server_fn_errors;

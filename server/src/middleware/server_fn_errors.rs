@@ -1,7 +1,13 @@
-//! A refused script-free form post gets a page that says why, instead of Leptos' redirect:
-//! an error its form shows (a field error, a failed log-in) comes back as the form's page with
-//! the error and every non-secret field filled in as it was sent; any other error (403, 404,
-//! 401, 400, 500) gets that error's page with its real status.
+//! The one place that decides what a server function's error answers over HTTP
+//! ([`answer_server_fn_error`]); a function's body only returns its `AppError`.
+//!
+//! - A call from the app's own code (JSON) gets the error's real status and `Retry-After`: Leptos
+//!   answers every error, raised in the body or before it (arguments that do not parse), with a 500
+//!   whose body is the error.
+//! - A refused script-free form post gets a page that says why, instead of Leptos' redirect: an
+//!   error its form shows (a field error, a failed log-in) comes back as the form's page with the
+//!   error and every non-secret field filled in as it was sent; any other error (403, 404, 401,
+//!   400, 500) gets that error's page with its real status.
 
 use app::{shared::error::AppError, shared::submitted::SubmittedFields};
 use axum::{
@@ -51,19 +57,58 @@ pub async fn keep_submitted_fields(request: Request, next: Next) -> Response {
     response
 }
 
-/// Middleware: replaces such a redirect with the page that shows its error, rendered by
-/// `pages`.
-pub async fn refill_refused_form(
+/// Largest error body inspected; server-function errors are a few hundred bytes.
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// Middleware: the answer of a server function (`/api/…`) that failed, as described above; the
+/// pages of refused forms are rendered by `pages`.
+pub async fn answer_server_fn_error(
     State(pages): State<Router>,
     request: Request,
     next: Next,
 ) -> Response {
-    let plain_form_post = is_plain_form_post(&request);
+    if !request.uri().path().starts_with("/api/") {
+        return next.run(request).await;
+    }
+    if !is_plain_form_post(&request) {
+        return with_status_of_error(next.run(request).await).await;
+    }
     let cookies = request.headers().get(header::COOKIE).cloned();
-    let mut response = next.run(request).await;
-    if !plain_form_post || !response.status().is_redirection() {
+    let response = next.run(request).await;
+    if !response.status().is_redirection() {
+        return with_status_of_error(response).await;
+    }
+    refill_refused_form(pages, cookies, response).await
+}
+
+/// A failed call's answer with its error's status and `Retry-After`; any other answer as it is.
+async fn with_status_of_error(response: Response) -> Response {
+    if !response.status().is_client_error() && !response.status().is_server_error() {
         return response;
     }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, ERROR_BODY_LIMIT).await else {
+        parts.status = StatusCode::INTERNAL_SERVER_ERROR;
+        return Response::from_parts(parts, Body::from("Something went wrong (500)"));
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = error.status_code();
+        if let Some(seconds) = error.retry_after() {
+            parts
+                .headers
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Replaces a refused script-free post's redirect with the page that shows its error, rendered
+/// by `pages` for the visitor who sent `cookies`.
+async fn refill_refused_form(
+    pages: Router,
+    cookies: Option<HeaderValue>,
+    mut response: Response,
+) -> Response {
     let Some((location, error)) = response
         .headers()
         .get(header::LOCATION)
@@ -191,6 +236,49 @@ async fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Leptos' answer to a server function that failed with `error`: a 500 carrying it.
+    fn failed_with(error: &AppError) -> Response {
+        let mut response = Response::new(Body::from(
+            serde_json::to_vec(error).expect("an error serializes"),
+        ));
+        *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+        response
+    }
+
+    #[tokio::test]
+    async fn a_failed_call_gets_its_error_s_status() {
+        let answer = with_status_of_error(failed_with(&AppError::NotFound)).await;
+        assert_eq!(answer.status(), StatusCode::NOT_FOUND);
+    }
+
+    #[tokio::test]
+    async fn a_busy_answer_says_when_to_come_back() {
+        let busy = AppError::Busy {
+            retry_after_secs: 5,
+        };
+        let answer = with_status_of_error(failed_with(&busy)).await;
+        assert_eq!(answer.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            answer
+                .headers()
+                .get(header::RETRY_AFTER)
+                .map(HeaderValue::as_bytes),
+            Some(&b"5"[..])
+        );
+    }
+
+    #[tokio::test]
+    async fn an_internal_error_stays_a_500() {
+        let answer = with_status_of_error(failed_with(&AppError::Internal)).await;
+        assert_eq!(answer.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[tokio::test]
+    async fn a_success_is_left_alone() {
+        let answer = with_status_of_error(Response::new(Body::from("{}"))).await;
+        assert_eq!(answer.status(), StatusCode::OK);
+    }
 
     #[test]
     fn the_error_is_read_from_the_redirect() {
