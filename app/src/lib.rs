@@ -1,11 +1,11 @@
 //! Quire's product: every page, server function and query. The server and the browser both build it.
 
 /// The about page.
-pub mod about;
+pub(crate) mod about;
 /// The account page: profile, picture, password.
 pub mod account;
 /// The document shell, the router and its routes.
-pub mod app;
+pub(crate) mod app;
 /// Authentication: sign-up, log-in, sessions, password hashing.
 pub mod auth;
 /// Work every instance does without a request: mail delivery and the sweep of expired rows
