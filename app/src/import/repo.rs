@@ -9,7 +9,7 @@ use crate::{
         pictures::Picture,
         source::{FlaskPost, FlaskUser},
     },
-    posts::{markdown::RENDERER_VERSION, repo::rendering_of},
+    posts::repo::{bind_rendering, rendering_of},
     server_only::db::{Db, DbError, begin_write},
     users::identity::identity_key,
     with_pool,
@@ -86,17 +86,15 @@ pub async fn write(
                  excerpt_html, excerpt_more, summary, rendered_by) ",
             );
             query.push_values(batch, |mut row, post| {
-                let rendered = rendering_of(&post.content);
-                row.push_bind(post.id)
-                    .push_bind(&post.title)
-                    .push_bind(post.date_posted)
-                    .push_bind(&post.content)
-                    .push_bind(post.user_id)
-                    .push_bind(rendered.html)
-                    .push_bind(rendered.excerpt.html)
-                    .push_bind(rendered.excerpt.more)
-                    .push_bind(rendered.summary)
-                    .push_bind(RENDERER_VERSION);
+                bind_rendering!(
+                    row.push_bind(post.id)
+                        .push_bind(&post.title)
+                        .push_bind(post.date_posted)
+                        .push_bind(&post.content)
+                        .push_bind(post.user_id),
+                    push_bind,
+                    rendering_of(&post.content)
+                );
             });
             query.build().execute(&mut *tx).await?;
             progress(batch.len() as u64);

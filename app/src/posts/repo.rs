@@ -82,6 +82,35 @@ pub fn rendering_of(content: &str) -> Rendered {
     markdown::render_post(content, SUMMARY_MAX)
 }
 
+/// The columns of a stored rendering, in the order [`bind_rendering!`] binds them.
+pub const RENDERING_COLUMNS: &str =
+    "content_html, excerpt_html, excerpt_more, summary, rendered_by";
+
+/// Binds a [`Rendered`] to `$query` with `$bind` (`bind` for a statement, by reference;
+/// `push_bind` for a row of a bulk insert, which takes the rendering), in the order
+/// `content_html, excerpt_html, excerpt_more, summary, rendered_by`, with today's renderer's
+/// version.
+macro_rules! bind_rendering {
+    ($query:expr, bind, $rendered:expr) => {
+        $query
+            .bind(&$rendered.html)
+            .bind(&$rendered.excerpt.html)
+            .bind($rendered.excerpt.more)
+            .bind(&$rendered.summary)
+            .bind($crate::posts::markdown::RENDERER_VERSION)
+    };
+    ($query:expr, push_bind, $rendered:expr) => {{
+        let rendered = $rendered;
+        $query
+            .push_bind(rendered.html)
+            .push_bind(rendered.excerpt.html)
+            .push_bind(rendered.excerpt.more)
+            .push_bind(rendered.summary)
+            .push_bind($crate::posts::markdown::RENDERER_VERSION)
+    }};
+}
+pub(crate) use bind_rendering;
+
 /// Posts joined with their authors; each query appends its own `where` and `order by`.
 macro_rules! post_with_author {
     () => {
@@ -109,18 +138,17 @@ pub async fn insert_post(db: &Db, user_id: i64, post: &NewPost) -> Result<i64, D
                excerpt_html, excerpt_more, summary, rendered_by) \
                values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id";
     let rendered = rendering_of(&post.content);
-    Ok(with_pool!(db, |pool| sqlx::query_scalar(sql)
-        .bind(&post.title)
-        .bind(&post.content)
-        .bind(now())
-        .bind(user_id)
-        .bind(&rendered.html)
-        .bind(&rendered.excerpt.html)
-        .bind(rendered.excerpt.more)
-        .bind(&rendered.summary)
-        .bind(RENDERER_VERSION)
-        .fetch_one(pool)
-        .await)?)
+    Ok(with_pool!(db, |pool| bind_rendering!(
+        sqlx::query_scalar(sql)
+            .bind(&post.title)
+            .bind(&post.content)
+            .bind(now())
+            .bind(user_id),
+        bind,
+        rendered
+    )
+    .fetch_one(pool)
+    .await)?)
 }
 
 /// Inserts many posts in one statement, each rendered (the caller keeps batches under the bind
@@ -135,16 +163,14 @@ pub async fn insert_posts(db: &Db, posts: &[PostRecord<'_>]) -> Result<u64, DbEr
              excerpt_more, summary, rendered_by) ",
         );
         query.push_values(posts, |mut row, post| {
-            let rendered = rendering_of(post.content);
-            row.push_bind(post.title)
-                .push_bind(post.content)
-                .push_bind(post.date_posted)
-                .push_bind(post.user_id)
-                .push_bind(rendered.html)
-                .push_bind(rendered.excerpt.html)
-                .push_bind(rendered.excerpt.more)
-                .push_bind(rendered.summary)
-                .push_bind(RENDERER_VERSION);
+            bind_rendering!(
+                row.push_bind(post.title)
+                    .push_bind(post.content)
+                    .push_bind(post.date_posted)
+                    .push_bind(post.user_id),
+                push_bind,
+                rendering_of(post.content)
+            );
         });
         query.build().execute(pool).await?.rows_affected()
     });
@@ -436,18 +462,15 @@ pub async fn update_post(db: &Db, id: i64, post: &NewPost) -> Result<bool, DbErr
     let sql = "update posts set title = $1, content = $2, content_html = $3, excerpt_html = $4, \
                excerpt_more = $5, summary = $6, rendered_by = $7 where id = $8";
     let rendered = rendering_of(&post.content);
-    Ok(with_pool!(db, |pool| sqlx::query(sql)
-        .bind(&post.title)
-        .bind(&post.content)
-        .bind(&rendered.html)
-        .bind(&rendered.excerpt.html)
-        .bind(rendered.excerpt.more)
-        .bind(&rendered.summary)
-        .bind(RENDERER_VERSION)
-        .bind(id)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected() > 0))?)
+    Ok(with_pool!(db, |pool| bind_rendering!(
+        sqlx::query(sql).bind(&post.title).bind(&post.content),
+        bind,
+        rendered
+    )
+    .bind(id)
+    .execute(pool)
+    .await
+    .map(|done| done.rows_affected() > 0))?)
 }
 
 /// A post stored by a renderer other than today's: its id and content.
@@ -479,17 +502,16 @@ pub async fn store_rendering(
 ) -> Result<bool, DbError> {
     let sql = "update posts set content_html = $1, excerpt_html = $2, excerpt_more = $3, \
                summary = $4, rendered_by = $5 where id = $6 and content = $7";
-    Ok(with_pool!(db, |pool| sqlx::query(sql)
-        .bind(&rendered.html)
-        .bind(&rendered.excerpt.html)
-        .bind(rendered.excerpt.more)
-        .bind(&rendered.summary)
-        .bind(RENDERER_VERSION)
-        .bind(id)
-        .bind(content)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected() > 0))?)
+    Ok(with_pool!(db, |pool| bind_rendering!(
+        sqlx::query(sql),
+        bind,
+        rendered
+    )
+    .bind(id)
+    .bind(content)
+    .execute(pool)
+    .await
+    .map(|done| done.rows_affected() > 0))?)
 }
 
 /// Deletes a post; `false` when it was already gone.
