@@ -20,6 +20,7 @@ pub enum FlashKind {
 }
 
 impl FlashKind {
+    #[cfg(feature = "ssr")]
     fn code(self) -> char {
         match self {
             Self::Success => 's',
@@ -28,6 +29,7 @@ impl FlashKind {
         }
     }
 
+    #[cfg(feature = "ssr")]
     fn from_code(code: char) -> Option<Self> {
         match code {
             's' => Some(Self::Success),
@@ -58,11 +60,13 @@ pub struct Flash {
 
 impl Flash {
     /// The cookie value: a kind code, a colon, the message.
+    #[cfg(feature = "ssr")]
     pub fn encode(&self) -> String {
         format!("{}:{}", self.kind.code(), self.message)
     }
 
     /// Reads a cookie value written by [`Flash::encode`].
+    #[cfg(feature = "ssr")]
     pub fn decode(value: &str) -> Option<Self> {
         let (code, message) = value.split_once(':')?;
         let mut chars = code.chars();

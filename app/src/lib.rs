@@ -13,12 +13,12 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod background;
 /// Layout and nav, flash messages, form fields, error pages, page titles and page links.
-pub mod components;
+pub(crate) mod components;
 /// Atom feeds, `robots.txt` and the sitemap (server only).
 #[cfg(feature = "ssr")]
 pub mod feeds;
 /// Flash messages: the type, its cookie, and the server function that takes it.
-pub mod flash;
+pub(crate) mod flash;
 /// Bringing content in: the Flaskblog importer, sample and demo data (server only).
 #[cfg(feature = "ssr")]
 pub mod import;

@@ -1,8 +1,8 @@
 //! The account page: profile, profile picture and password of the logged-in user.
 
-pub mod api;
-pub mod model;
-pub mod pages;
+pub(crate) mod api;
+pub(crate) mod model;
+pub(crate) mod pages;
 #[cfg(feature = "ssr")]
 pub mod picture;
 #[cfg(feature = "ssr")]

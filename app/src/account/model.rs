@@ -1,6 +1,7 @@
 //! Why a profile picture was refused, as a short code the upload redirect carries in the URL.
 
 /// Largest picture accepted, in bytes.
+#[cfg(feature = "ssr")]
 pub const PICTURE_MAX_BYTES: usize = 5 * 1024 * 1024;
 
 /// What was wrong with an uploaded picture.

@@ -1,13 +1,14 @@
 //! Authentication: sign-up, log-in and log-out, server-side sessions, password hashing.
 
-pub mod api;
-pub mod context;
+pub(crate) mod api;
+pub(crate) mod context;
 #[cfg(feature = "ssr")]
-pub mod device;
-pub mod model;
-pub mod pages;
+pub(crate) mod device;
 #[cfg(feature = "ssr")]
-pub mod password;
+pub(crate) mod model;
+pub(crate) mod pages;
+#[cfg(feature = "ssr")]
+pub(crate) mod password;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]

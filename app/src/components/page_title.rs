@@ -17,6 +17,7 @@ pub fn PageTitle(#[prop(into)] text: String) -> impl IntoView {
 }
 
 /// `text` with `&`, `<`, `>` and `"` replaced by character references.
+#[cfg(feature = "ssr")]
 pub fn escape_html(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {

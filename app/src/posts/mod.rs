@@ -1,13 +1,13 @@
 //! Posts: what users write, listed newest first.
 
 pub mod api;
-pub mod components;
-pub mod edit;
-pub mod editor;
+pub(crate) mod components;
+pub(crate) mod edit;
+pub(crate) mod editor;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod model;
-pub mod pages;
+pub(crate) mod pages;
 #[cfg(feature = "ssr")]
 pub mod rendering;
 #[cfg(feature = "ssr")]

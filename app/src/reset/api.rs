@@ -7,8 +7,10 @@ use crate::shared::server_call::JsonRead;
 use crate::shared::error::AppError;
 
 /// The flash every reset request gets, whether or not the account exists.
+#[cfg(feature = "ssr")]
 pub const REQUEST_SENT: &str = "If an account exists for that email, an email has been sent with instructions to reset your password.";
 /// The flash for a bad, expired, tampered or used token.
+#[cfg(feature = "ssr")]
 pub const INVALID_TOKEN: &str = "That is an invalid or expired token";
 
 /// Queues a reset link for the account with this address, if there is one. The answer, and

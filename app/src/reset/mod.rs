@@ -1,7 +1,7 @@
 //! Password reset by emailed link: the request and reset pages, and signed tokens (the mail goes
 //! through `mail`).
 
-pub mod api;
-pub mod pages;
+pub(crate) mod api;
+pub(crate) mod pages;
 #[cfg(feature = "ssr")]
 pub mod token;

@@ -2,7 +2,7 @@
 
 pub mod api;
 pub mod model;
-pub mod pages;
+pub(crate) mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]

@@ -79,7 +79,9 @@ where
 /// context lookup is in progress.
 #[cfg(feature = "ssr")]
 #[derive(Debug)]
-pub struct OwnerKeepAlive(Vec<leptos::prelude::Owner>);
+pub struct OwnerKeepAlive {
+    _held: Vec<leptos::prelude::Owner>,
+}
 
 #[cfg(feature = "ssr")]
 impl OwnerKeepAlive {
@@ -91,17 +93,19 @@ impl OwnerKeepAlive {
             next = owner.parent();
             owners.push(owner);
         }
-        Self(owners)
+        Self { _held: owners }
     }
 
     /// How many owners are held.
-    pub fn len(&self) -> usize {
-        self.0.len()
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self._held.len()
     }
 
     /// Whether no owner is held (outside a reactive scope).
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+    #[cfg(test)]
+    fn is_empty(&self) -> bool {
+        self._held.is_empty()
     }
 }
 

@@ -2,9 +2,9 @@
 //! codec and the browser's server-function calls.
 
 /// How resource data travels from the rendered page to the browser.
-pub mod codec;
+pub(crate) mod codec;
 /// Post dates as the browser gets and shows them.
-pub mod dates;
+pub(crate) mod dates;
 /// `AppError`, its HTTP status and user-safe text.
 pub mod error;
 /// Every field message Quire writes, and the check that a message is one of them.
@@ -12,8 +12,8 @@ pub mod messages;
 /// Page arithmetic and the page-link pattern.
 pub mod pagination;
 /// Calling a server function from the browser with `fetch`.
-pub mod server_call;
+pub(crate) mod server_call;
 /// The fields of a refused script-free form post, to fill its form in again.
 pub mod submitted;
 /// Which characters XML can carry, and stored text filtered to them.
-pub mod xml_text;
+pub(crate) mod xml_text;

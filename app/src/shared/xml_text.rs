@@ -1,8 +1,6 @@
 //! Which characters XML 1.0 can carry: the rule posts are checked against, and the filter every
 //! feed and sitemap applies to stored text.
 
-use std::borrow::Cow;
-
 /// True for a character an XML 1.0 document may hold: tab, line feed, carriage return and
 /// everything from U+0020 on except the non-characters U+FFFE and U+FFFF. (Rust strings hold
 /// no surrogates, the other excluded range.)
@@ -11,7 +9,9 @@ pub fn is_xml_char(c: char) -> bool {
 }
 
 /// `text` without the characters XML cannot carry; borrowed when there were none.
-pub fn xml_safe(text: &str) -> Cow<'_, str> {
+#[cfg(feature = "ssr")]
+pub fn xml_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
     if text.chars().all(is_xml_char) {
         Cow::Borrowed(text)
     } else {
@@ -22,6 +22,7 @@ pub fn xml_safe(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::borrow::Cow;
 
     #[test]
     fn tab_and_line_breaks_are_kept() {

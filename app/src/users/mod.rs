@@ -2,8 +2,8 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
-pub mod identity;
+pub(crate) mod identity;
 pub mod model;
-pub mod pages;
+pub(crate) mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
