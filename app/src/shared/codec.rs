@@ -61,18 +61,17 @@ where
     S: Send + Sync + Clone + PartialEq + 'static,
     Fut: Future<Output = T> + Send + 'static,
 {
-    Resource::new_with_options(
-        source,
-        move |source| {
-            let loading = fetcher(source);
-            async move {
-                #[cfg(feature = "ssr")]
-                let _owners = OwnerKeepAlive::current();
-                loading.await
-            }
-        },
-        false,
-    )
+    // On the server, the loading holds its request's owners (see the module's comment); the
+    // browser's build loads as it is.
+    #[cfg(feature = "ssr")]
+    let fetcher = move |source| {
+        let loading = fetcher(source);
+        async move {
+            let _owners = OwnerKeepAlive::current();
+            loading.await
+        }
+    };
+    Resource::new_with_options(source, fetcher, false)
 }
 
 /// Strong references to the current owner and every ancestor, released on drop, when no
