@@ -97,3 +97,29 @@ async fn mail_status_counts_and_lists_what_is_not_delivered() {
     );
     assert!(report.contains("password_reset to c@demo.com"), "{report}");
 }
+
+#[tokio::test]
+async fn post_render_stores_the_rendering_of_posts_stored_before() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("site.db").display());
+    server::run(cli(&["--database-url", &url, "db", "seed"]))
+        .await
+        .expect("seed");
+    let db = Db::connect(&url).await.expect("open");
+    let Db::Sqlite(pool) = &db else {
+        panic!("a SQLite database");
+    };
+    sqlx::query("update posts set content_html = '', rendered_by = 0")
+        .execute(pool)
+        .await
+        .expect("forget the renderings");
+    server::run(cli(&["--database-url", &url, "post", "render"]))
+        .await
+        .expect("render");
+    let stale: i64 =
+        sqlx::query_scalar("select count(*) from posts where rendered_by = 0 or content_html = ''")
+            .fetch_one(pool)
+            .await
+            .expect("count");
+    assert_eq!(stale, 0);
+}
