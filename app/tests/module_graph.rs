@@ -42,10 +42,16 @@ fn module_of(root: &Path, file: &Path) -> Module {
     parts
 }
 
-/// `text` without `//` comments (a URL in a string loses its end, which names no module).
+/// `text` without plain `//` comments (a URL in a string loses its end, which names no module).
+/// Doc comments stay: a link in one (`[x](crate::a::b)`) ties the modules together too.
 fn without_comments(text: &str) -> String {
     text.lines()
-        .map(|line| line.split("//").next().unwrap_or(""))
+        .map(|line| match line.find("//") {
+            Some(at) if !line[at..].starts_with("///") && !line[at..].starts_with("//!") => {
+                &line[..at]
+            }
+            _ => line,
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -237,6 +243,13 @@ fn a_circle_is_found() {
     let b = imports("fn f() { crate::a::g() }", &modules, &vec!["b".to_owned()]);
     let edges = BTreeMap::from([(vec!["a".to_owned()], a), (vec!["b".to_owned()], b)]);
     assert_eq!(circles(&edges).len(), 1);
+}
+
+#[test]
+fn a_link_in_a_doc_comment_is_an_import() {
+    let modules: BTreeSet<Module> = [vec!["a".to_owned()]].into();
+    let found = imports("/// See [`crate::a::f`].\nfn g() {}", &modules, &vec!["b".to_owned()]);
+    assert_eq!(found.len(), 1);
 }
 
 #[test]

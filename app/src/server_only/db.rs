@@ -216,8 +216,8 @@ impl Db {
         }
     }
 
-    /// Applies pending SQL migrations; returns how many were applied now. [`crate::schema::migrate`]
-    /// runs these and then the data steps only Rust can compute.
+    /// Applies pending SQL migrations; returns how many were applied now. The schema module's
+    /// `migrate` runs these and then the data steps only Rust can compute.
     pub async fn run_migrations(&self) -> Result<usize, DbError> {
         let migrator = match self {
             Self::Sqlite(_) => &SQLITE_MIGRATOR,
