@@ -110,6 +110,9 @@ fn read_key(path: &str, names: &[&str], body: &[u8]) -> Option<String> {
 /// refused form's error (the page shows it, so it is never kept).
 fn cache_key(path: &str, query: &str) -> Option<String> {
     let path = public_page(path)?;
+    if query.is_empty() {
+        return Some(path);
+    }
     let read = page_query::read(&format!("/?{query}"))?;
     if read.form_error {
         return None;

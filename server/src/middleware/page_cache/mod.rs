@@ -213,7 +213,9 @@ pub async fn serve_cached(
     }
     request.extensions_mut().insert(TotalsRead(Ok(totals)));
     let seen = VisitorSeen::default();
-    request.extensions_mut().insert(seen.clone());
+    if shelf == Shelf::Shared {
+        request.extensions_mut().insert(seen.clone());
+    }
     let asked: HeaderMap = request
         .headers()
         .get_all(header::IF_NONE_MATCH)
