@@ -248,7 +248,11 @@ fn a_circle_is_found() {
 #[test]
 fn a_link_in_a_doc_comment_is_an_import() {
     let modules: BTreeSet<Module> = [vec!["a".to_owned()]].into();
-    let found = imports("/// See [`crate::a::f`].\nfn g() {}", &modules, &vec!["b".to_owned()]);
+    let found = imports(
+        "/// See [`crate::a::f`].\nfn g() {}",
+        &modules,
+        &vec!["b".to_owned()],
+    );
     assert_eq!(found.len(), 1);
 }
 

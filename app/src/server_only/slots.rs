@@ -168,9 +168,9 @@ impl Slots {
         })
     }
 
-    /// Runs `job` on one of this limit's worker threads when a slot is free, holding the slot
-    /// until the job is over (even when its caller has gone). Without workers, it runs on
-    /// Tokio's blocking pool.
+    /// Runs `job` on one of this limit's worker threads (see [`Slots::with_workers`]) when a slot
+    /// is free, holding the slot until the job is over (even when its caller has gone). A limit
+    /// made without workers has no thread to run it on: the job is lost.
     pub async fn run<T, F>(&self, job: F) -> Result<T, SlotError>
     where
         T: Send + 'static,
@@ -187,14 +187,13 @@ impl Slots {
                 let _ = done.send(output);
             }
         });
-        match &self.workers {
-            Some(workers) => workers
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .send(wrapped)
-                .map_err(|_| SlotError::Lost(self.name))?,
-            None => drop(tokio::task::spawn_blocking(wrapped)),
-        }
+        self.workers
+            .as_ref()
+            .ok_or(SlotError::Lost(self.name))?
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .send(wrapped)
+            .map_err(|_| SlotError::Lost(self.name))?;
         result.await.map_err(|_| SlotError::Lost(self.name))
     }
 
