@@ -21,11 +21,13 @@ use crate::{
         layout::{Layout, Routing},
     },
     posts::{
+        drafts::DraftsPage,
         edit::{DeletePostPage, NewPostPage, UpdatePostPage},
         pages::{HomePage, PostPage},
     },
     reset::pages::{RequestResetPage, ResetPasswordPage},
     search::pages::SearchPage,
+    tags::pages::{TagPage, TagsPage},
     users::pages::{UserPostsPage, UsersPage},
 };
 
@@ -89,6 +91,9 @@ fn Pages() -> impl IntoView {
                 <Route path=path!("/post/:id/delete") view={Lazy::<DeletePostRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/user/:username") view={Lazy::<UserPostsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/drafts") view={Lazy::<DraftsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/tag/:name") view={Lazy::<TagRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/tags") view={Lazy::<TagsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/about") view={Lazy::<AboutRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async/>
@@ -134,6 +139,9 @@ lazy_page!(
     DeletePostRoute => DeletePostPage,
     UserPostsRoute => UserPostsPage,
     UsersRoute => UsersPage,
+    DraftsRoute => DraftsPage,
+    TagRoute => TagPage,
+    TagsRoute => TagsPage,
     AboutRoute => AboutPage,
     SearchRoute => SearchPage,
     RegisterRoute => RegisterPage,

@@ -1,6 +1,7 @@
-//! Background work of every instance: the mail queue's delivery task, a periodic sweep of
-//! expired sessions, expired rate-limit counters and old delivered mail, and once after start the
-//! rendering again of posts stored by an older Markdown renderer.
+//! Background work of every instance: the mail queue's delivery task, the publishing of scheduled
+//! posts as they fall due, a periodic sweep of expired sessions, expired rate-limit counters and
+//! old delivered mail, and once after start the rendering again of posts stored by an older
+//! Markdown renderer.
 
 use std::time::Duration;
 
@@ -10,7 +11,7 @@ use crate::{
         queue::{self, RetryPolicy},
         repo as mail_repo,
     },
-    posts::rendering::spawn_render_stale_posts,
+    posts::{rendering::spawn_render_stale_posts, schedule::spawn_publisher},
     server_only::clock::{now, unix_now},
     server_only::db::DbError,
     server_only::rate_limit::{self, LONGEST_WINDOW_SECS},
@@ -43,10 +44,11 @@ pub async fn sweep(state: &AppState) -> Result<Swept, DbError> {
     })
 }
 
-/// Starts the mail task, the periodic sweep and, once, the rendering again of posts stored by an
+/// Starts the mail task, the publisher of scheduled posts, the periodic sweep and, once, the rendering again of posts stored by an
 /// older renderer, on the current runtime.
 pub fn spawn_background(state: &AppState, policy: RetryPolicy) {
     tokio::spawn(queue::run(state.clone(), policy));
+    spawn_publisher(state.db.clone());
     spawn_render_stale_posts(state.db.clone());
     let state = state.clone();
     tokio::spawn(async move {

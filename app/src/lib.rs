@@ -25,7 +25,7 @@ pub mod import;
 /// Outgoing email: the mailer and its durable queue (server only).
 #[cfg(feature = "ssr")]
 pub mod mail;
-/// Posts: model, server functions, SQL, components and pages.
+/// Posts: model, server functions, SQL, components and pages; drafts, scheduling, a post's tags.
 pub mod posts;
 /// Password reset by emailed link.
 pub mod reset;
@@ -39,6 +39,8 @@ pub mod search;
 pub mod server_only;
 /// Types and helpers both the server and the browser use.
 pub mod shared;
+/// Tags: each tag's page and feed, and the tags in use.
+pub mod tags;
 /// Test support: backends, Postgres schemas, `on_both_backends!` (the `test-util` feature).
 #[cfg(feature = "test-util")]
 pub mod test_util;

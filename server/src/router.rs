@@ -14,7 +14,7 @@ use std::{
 use app::{
     App,
     account::picture::{serve_avatar, upload_picture},
-    feeds::atom::{author_feed, site_feed},
+    feeds::atom::{author_feed, site_feed, tag_feed},
     feeds::discovery::{robots, sitemap, sitemap_part},
     server_only::state::AppState,
     shell,
@@ -131,6 +131,7 @@ pub fn app(state: AppState, limits: Limits) -> Router {
         .route("/avatars/{name}", get(serve_avatar))
         .route("/feed.xml", get(site_feed))
         .route("/user/{name}/feed.xml", get(author_feed))
+        .route("/tag/{name}/feed.xml", get(tag_feed))
         .route("/robots.txt", get(robots))
         .route("/sitemap.xml", get(sitemap))
         .route("/sitemaps/{name}", get(sitemap_part))

@@ -35,6 +35,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <div class="nav-links">
                     <A href="/">"Home"</A>
                     <A href="/users">"Users"</A>
+                    <A href="/tags">"Tags"</A>
                     <A href="/about">"About"</A>
                     <AccountLinks/>
                 </div>
@@ -73,6 +74,7 @@ fn AccountLinks() -> impl IntoView {
                 match auth.user.await {
                     Ok(Some(_)) => view! {
                         <A href="/post/new">"New Post"</A>
+                        <A href="/drafts">"Drafts"</A>
                         <A href="/account">"Account"</A>
                         <ServerForm action=LOGOUT class="inline-form">
                             <button type="submit" class="link-button">"Logout"</button>

@@ -137,6 +137,12 @@ fn submit(path: &'static str, next_page: NextPage, event: SubmitEvent) {
     let Some(fields) = fields_of(&form) else {
         return;
     };
+    // The button pressed is one of the fields, as when the browser posts the form itself.
+    if let Some(button) = event.submitter()
+        && let Some(name) = button.get_attribute("name").filter(|name| !name.is_empty())
+    {
+        fields.append(&name, &button.get_attribute("value").unwrap_or_default());
+    }
     event.prevent_default();
     form_state::set_busy(&form, true);
     leptos::task::spawn_local(async move {

@@ -1,7 +1,7 @@
-//! Atom feeds of the newest posts, the site's and each author's, answered with an `ETag` so that
+//! Atom feeds of the newest posts, the site's, each author's and each tag's, answered with an `ETag` so that
 //! feed readers polling an unchanged feed get a 304.
 
-use atom_syndication::{Content, Entry, Feed, Link, Person};
+use atom_syndication::{Category, Content, Entry, Feed, Link, Person};
 use axum::{
     extract::{Path, State},
     http::{HeaderMap, StatusCode, header},
@@ -11,7 +11,11 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::{
-    posts::{model::Post, repo as posts},
+    posts::{
+        model::Post,
+        repo::{self as posts, Scope},
+    },
+    tags::repo as tags,
     server_only::state::AppState,
     shared::error::AppError,
     shared::xml_text::xml_safe,
@@ -24,7 +28,7 @@ pub const FEED_LENGTH: i64 = 20;
 /// `GET /feed.xml`: the newest posts of everyone.
 pub async fn site_feed(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let site = state.settings.site_url();
-    match posts::newest_posts(&state.db, None, FEED_LENGTH).await {
+    match posts::newest_posts(&state.db, Scope::All, FEED_LENGTH).await {
         Ok(newest) => {
             let feed = build(
                 site,
@@ -51,12 +55,41 @@ pub async fn author_feed(
         Ok(None) => return AppError::NotFound.into_response(),
         Err(error) => return AppError::from(error).into_response(),
     };
-    match posts::newest_posts(&state.db, Some(author.id), FEED_LENGTH).await {
+    match posts::newest_posts(&state.db, Scope::Author(author.id), FEED_LENGTH).await {
         Ok(newest) => {
             let page = format!("{site}/user/{}", author.username);
             let feed = build(
                 site,
                 &format!("Quire – posts by {}", author.username),
+                &format!("{page}/feed.xml"),
+                &page,
+                &newest,
+            );
+            answer(&feed, &headers)
+        }
+        Err(error) => AppError::from(error).into_response(),
+    }
+}
+
+/// `GET /tag/{key}/feed.xml`: the newest posts carrying one tag, found by any spelling of it;
+/// 404 for a tag no published post carries.
+pub async fn tag_feed(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let site = state.settings.site_url();
+    let tag = match tags::find_public_tag(&state.db, &name).await {
+        Ok(Some(tag)) => tag,
+        Ok(None) => return AppError::NotFound.into_response(),
+        Err(error) => return AppError::from(error).into_response(),
+    };
+    match posts::newest_posts(&state.db, Scope::Tag(tag.id), FEED_LENGTH).await {
+        Ok(newest) => {
+            let page = format!("{site}{}", tag.url());
+            let feed = build(
+                site,
+                &format!("Quire – posts tagged {}", tag.name),
                 &format!("{page}/feed.xml"),
                 &page,
                 &newest,
@@ -103,6 +136,15 @@ fn entry(site: &str, post: &Post) -> Entry {
             ..Person::default()
         }],
         links: vec![link(&url, "alternate", "text/html")],
+        categories: post
+            .tags
+            .iter()
+            .map(|tag| Category {
+                term: xml_safe(&tag.key).into_owned(),
+                label: Some(xml_safe(&tag.name).into_owned()),
+                scheme: Some(format!("{site}/tags")),
+            })
+            .collect(),
         content: Some(Content {
             value: Some(xml_safe(&post.html).into_owned()),
             content_type: Some("html".to_owned()),

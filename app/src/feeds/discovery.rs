@@ -1,5 +1,5 @@
-//! What crawlers read: `robots.txt`, and the sitemap of the home page, every user page and every
-//! post page, split into several sitemaps under one index past 50,000 addresses.
+//! What crawlers read: `robots.txt`, and the sitemap of the home page, every user page, every
+//! post page and every tag page, split into several sitemaps under one index past 50,000 addresses.
 
 use axum::{
     extract::{Path, State},
@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use crate::{
     components::page_title::escape_html as escape, posts::repo as posts,
     server_only::state::AppState, server_only::totals::read_totals, shared::error::AppError,
-    shared::xml_text::xml_safe, users::repo as users,
+    shared::xml_text::xml_safe, tags::repo as tags, users::repo as users,
 };
 
 /// Most addresses in one sitemap (the sitemap protocol's limit).
@@ -32,13 +32,12 @@ pub async fn robots(State(state): State<AppState>) -> Response {
 pub async fn sitemap(State(state): State<AppState>) -> Response {
     let site = state.settings.site_url();
     let result = async {
-        let totals = read_totals(&state.db).await?;
-        let count = 1 + totals.users + totals.posts;
-        if count <= SITEMAP_MAX {
-            let urls = part(&state, site, 0, totals.users).await?;
+        let counts = counts(&state).await?;
+        if counts.all() <= SITEMAP_MAX {
+            let urls = part(&state, site, 0, &counts).await?;
             return Ok(urlset(&urls));
         }
-        Ok(index(site, part_count(count)))
+        Ok(index(site, part_count(counts.all())))
     }
     .await;
     answer(result)
@@ -53,15 +52,38 @@ pub async fn sitemap_part(State(state): State<AppState>, Path(name): Path<String
             .and_then(|n| n.parse::<i64>().ok())
             .filter(|n| *n >= 1)
             .ok_or(AppError::NotFound)?;
-        let totals = read_totals(&state.db).await?;
-        if number > part_count(1 + totals.users + totals.posts) {
+        let counts = counts(&state).await?;
+        if number > part_count(counts.all()) {
             return Err(AppError::NotFound);
         }
-        let urls = part(&state, site, number - 1, totals.users).await?;
+        let urls = part(&state, site, number - 1, &counts).await?;
         Ok(urlset(&urls))
     }
     .await;
     answer(result)
+}
+
+/// How many pages of each kind the sitemap lists.
+struct Counts {
+    users: i64,
+    posts: i64,
+    tags: i64,
+}
+
+impl Counts {
+    /// Every address: the home page and the rest.
+    fn all(&self) -> i64 {
+        1 + self.users + self.posts + self.tags
+    }
+}
+
+async fn counts(state: &AppState) -> Result<Counts, AppError> {
+    let totals = read_totals(&state.db).await?;
+    Ok(Counts {
+        users: totals.users,
+        posts: totals.posts,
+        tags: tags::count_public_tags(&state.db).await?,
+    })
 }
 
 /// How many sitemap parts `count` addresses take.
@@ -75,13 +97,15 @@ struct Address {
     lastmod: Option<DateTime<Utc>>,
 }
 
-/// Part `index` (from 0) of the list: the home page, then users by id, then posts by id.
+/// Part `index` (from 0) of the list: the home page, then users by id, then posts by id, then
+/// tags by id.
 async fn part(
     state: &AppState,
     site: &str,
     index: i64,
-    user_count: i64,
+    counts: &Counts,
 ) -> Result<Vec<Address>, AppError> {
+    let user_count = counts.users;
     let start = index * SITEMAP_MAX;
     let end = start + SITEMAP_MAX;
     let mut urls = Vec::new();
@@ -109,6 +133,16 @@ async fn part(
             urls.push(Address {
                 loc: format!("{site}/post/{id}"),
                 lastmod: Some(date),
+            });
+        }
+    }
+    let tags_from = (start - 1 - user_count - counts.posts).max(0);
+    let tags_to = end - 1 - user_count - counts.posts;
+    if tags_from < tags_to {
+        for key in tags::public_tag_keys(&state.db, tags_to - tags_from, tags_from).await? {
+            urls.push(Address {
+                loc: format!("{site}{}", crate::posts::model::tag_url(&key)),
+                lastmod: None,
             });
         }
     }

@@ -6,7 +6,8 @@ use crate::{
     auth::password::{PasswordError, hash_password_for_setup},
     posts::{
         model::NewPost,
-        repo::{PostRecord, insert_post, insert_posts},
+        repo::{PostRecord, insert_post, insert_posts, tag_posts_titled},
+        tagging::tag_key,
     },
     server_only::db::{Db, DbError},
     users::repo::{UserRecord, count_users, insert_user, insert_users, list_user_ids},
@@ -92,7 +93,7 @@ pub async fn seed_sample(db: &Db) -> Result<SeedReport, SeedError> {
 }
 
 /// `users` users (`writer1` … with the seed password) and `posts` generated posts spread over
-/// a year, the same every run. All users share one password hash, so seeding stays fast.
+/// a year, each tagged with its topic, the same every run. All users share one password hash, so seeding stays fast.
 pub async fn seed_demo(db: &Db, users: u64, posts: u64) -> Result<SeedReport, SeedError> {
     ensure_empty(db).await?;
     if posts > 0 && users == 0 {
@@ -135,6 +136,11 @@ pub async fn seed_demo(db: &Db, users: u64, posts: u64) -> Result<SeedReport, Se
             .collect();
         inserted_posts += insert_posts(db, &records).await?;
         index = end;
+    }
+    if inserted_posts > 0 {
+        for topic in TOPICS {
+            tag_posts_titled(db, topic, &tag_key(topic), &format!("% on {topic}")).await?;
+        }
     }
     Ok(SeedReport {
         users: inserted_users,

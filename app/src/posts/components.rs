@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::posts::model::Post;
+use crate::posts::model::{Post, Tag};
 
 /// A post with its author's avatar and name, its date, title and content (rendered from Markdown
 /// on the server); in a list, its first block and a "Read more" link when it goes on.
@@ -22,6 +22,7 @@ pub fn PostCard(post: Post, #[prop(optional)] full_page: bool) -> impl IntoView 
                     <time datetime=crate::shared::dates::machine_time(&post.date_posted)>{post.display_date()}</time>
                 </div>
                 {title}
+                <TagLinks tags=post.tags.clone()/>
                 <div class="post-content" inner_html=post.html.clone()></div>
                 {(post.more && !full_page).then(|| view! {
                     <p class="read-more">
@@ -31,6 +32,24 @@ pub fn PostCard(post: Post, #[prop(optional)] full_page: bool) -> impl IntoView 
             </div>
         </article>
     }
+}
+
+/// A post's tags, each a link to its page; nothing for a post without tags.
+#[component]
+pub fn TagLinks(tags: Vec<Tag>) -> impl IntoView {
+    (!tags.is_empty()).then(|| {
+        view! {
+            <ul class="tags" aria-label="Tags">
+                {tags
+                    .into_iter()
+                    .map(|tag| {
+                        let href = tag.url();
+                        view! { <li><a href=href rel="tag">{tag.name}</a></li> }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    })
 }
 
 /// Posts one after another, or a note when there are none.

@@ -11,12 +11,12 @@ use crate::{
         error_page::ErrorPage,
         form::{FormError, SubmitButton},
         page_title::PageTitle,
-        server_form::{ServerForm, form_action},
+        server_form::{FormAction, ServerForm, form_action},
     },
     posts::{
         api::{CreatePost, DeletePost, UpdatePost, get_editable_post},
-        editor::{Draft, PostFields, draft_preview},
-        model::Post,
+        editor::{Draft, FieldMessages, Fields, PostFields, draft_preview},
+        model::{Post, PostStatus},
     },
     shared::codec::resource,
     shared::error::AppError,
@@ -43,7 +43,7 @@ pub fn NewPostPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match user.await {
                     Ok(_) => {
-                        let draft = Draft::from_request(String::new(), String::new());
+                        let draft = Draft::from_request(Fields::default());
                         view! {
                             <section class="form-card wide">
                                 <h1>"New Post"</h1>
@@ -61,16 +61,38 @@ pub fn NewPostPage() -> impl IntoView {
     }
 }
 
-/// The new-post form, starting from `draft`.
+/// The new-post form, starting from `draft`: "Post" publishes (or schedules), "Save draft"
+/// keeps it for later.
 #[component]
 fn NewPostForm(draft: Draft) -> impl IntoView {
     let action = form_action::<CreatePost>();
     view! {
         <ServerForm action=action.url()>
             <FormError error=action.form_error()/>
-            <PostFields draft action_label="Post" title_error=action.field_error("title") content_error=action.field_error("content")/>
-            <SubmitButton label="Post"/>
+            <PostFields draft action_label="Post" errors=field_messages(&action) schedule=true/>
+            <div class="form-actions">
+                <SubmitButton label="Post"/>
+                <SaveDraftButton/>
+            </div>
         </ServerForm>
+    }
+}
+
+/// The errors a refused post of a post form left, by field.
+fn field_messages(action: &FormAction) -> FieldMessages {
+    FieldMessages {
+        title: action.field_error("title"),
+        tags: action.field_error("tags"),
+        publish_at: action.field_error("publish_at"),
+        content: action.field_error("content"),
+    }
+}
+
+/// "Save draft": the form's fields, kept unpublished.
+#[component]
+fn SaveDraftButton() -> impl IntoView {
+    view! {
+        <button type="submit" class="button secondary" name="intent" value="draft">"Save draft"</button>
     }
 }
 
@@ -103,34 +125,44 @@ fn editable<V: IntoView + 'static>(
     }
 }
 
-/// `/post/:id/update`: the author edits a post.
+/// `/post/:id/update`: the author edits a post, or a draft.
 #[component]
 pub fn UpdatePostPage() -> impl IntoView {
     view! {
         <PageTitle text="Update Post"/>
         {editable("update", move |post: Post| {
-            let draft = Draft::from_request(post.title, post.content);
+            let draft = Draft::from_request(Fields::of(&post));
+            let heading = match post.status {
+                PostStatus::Published => "Update Post",
+                PostStatus::Draft | PostStatus::Scheduled => "Edit Draft",
+            };
             view! {
                 <section class="form-card wide">
-                    <h1>"Update Post"</h1>
+                    <h1>{heading}</h1>
                     {draft_preview(&draft)}
-                    <UpdatePostForm id=post.id draft/>
+                    <UpdatePostForm id=post.id status=post.status draft/>
                 </section>
             }
         })}
     }
 }
 
-/// The form that updates post `id`, starting from `draft`.
+/// The form that updates post `id`, starting from `draft`: "Update" for a published post;
+/// "Publish" (or schedule) and "Save draft" for a draft or scheduled post.
 #[component]
-fn UpdatePostForm(id: i64, draft: Draft) -> impl IntoView {
+fn UpdatePostForm(id: i64, status: PostStatus, draft: Draft) -> impl IntoView {
     let action = form_action::<UpdatePost>();
+    let published = status == PostStatus::Published;
+    let main = if published { "Update" } else { "Publish" };
     view! {
         <ServerForm action=action.url()>
             <FormError error=action.form_error()/>
             <input type="hidden" name="id" value=id/>
-            <PostFields draft action_label="Update" title_error=action.field_error("title") content_error=action.field_error("content")/>
-            <SubmitButton label="Update"/>
+            <PostFields draft action_label=main errors=field_messages(&action) schedule=!published/>
+            <div class="form-actions">
+                <SubmitButton label=main/>
+                {(!published).then(|| view! { <SaveDraftButton/> })}
+            </div>
         </ServerForm>
     }
 }

@@ -1,11 +1,13 @@
-//! The title and content fields of the post forms, with a Preview of the rendered Markdown:
-//! with JavaScript a tab that asks the server to render the draft; without it a button that
-//! reloads the page with the draft, rendered above the form.
+//! The fields of the post forms (title, tags, content and, for what is not yet published,
+//! "Publish at"), with a Preview of the rendered Markdown: with JavaScript a tab that asks the
+//! server to render the draft; without it a button that reloads the page with the draft,
+//! rendered above the form.
 
 use leptos::{html, prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::{
+    posts::local_time,
     components::{
         form::{TextAreaField, TextField},
         form_state::aria_flag,
@@ -20,14 +22,18 @@ use crate::{
 /// What the preview shows: nothing yet, the rendered draft, or why it could not be rendered.
 type Preview = Option<Result<String, AppError>>;
 
-/// What a post form starts with: the post's title and content, or the draft a script-free
-/// Preview sent, and the page the form is on (where that Preview reloads).
+/// What a post form starts with: the post's fields, or the draft a script-free Preview sent,
+/// and the page the form is on (where that Preview reloads).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Draft {
     /// The title field's text.
     pub title: String,
     /// The content field's text.
     pub content: String,
+    /// The tags field's text.
+    pub tags: String,
+    /// The "Publish at" field's text: a date and time in UTC, as `datetime-local` writes it.
+    pub publish_at: String,
     /// The path of the form's page.
     pub here: String,
     /// The draft came from a script-free Preview (so the page shows it rendered).
@@ -36,13 +42,15 @@ pub struct Draft {
 
 impl Draft {
     /// The draft for the current page (server side): the one in the URL after a script-free
-    /// Preview, the one a refused script-free post sent, otherwise `title` and `content`.
-    pub fn from_request(title: String, content: String) -> Self {
+    /// Preview, the one a refused script-free post sent, otherwise `start`'s fields.
+    pub fn from_request(start: Fields) -> Self {
         let here = use_location().pathname.get_untracked();
         if let (Some(title), Some(content)) = (submitted("title"), submitted("content")) {
             return Self {
                 title,
                 content,
+                tags: submitted("tags").unwrap_or_default(),
+                publish_at: submitted("publish_at").unwrap_or_default(),
                 here,
                 previewed: false,
             };
@@ -51,16 +59,53 @@ impl Draft {
             Some(_) => Self {
                 title: q.get("title").unwrap_or_default(),
                 content: q.get("content").unwrap_or_default(),
+                tags: q.get("tags").unwrap_or_default(),
+                publish_at: q.get("publish_at").unwrap_or_default(),
                 here,
                 previewed: true,
             },
             None => Self {
-                title,
-                content,
+                title: start.title,
+                content: start.content,
+                tags: start.tags,
+                publish_at: start.publish_at,
                 here,
                 previewed: false,
             },
         })
+    }
+}
+
+/// A post form's fields as a post (or a blank form) fills them.
+#[derive(Clone, Debug, Default)]
+pub struct Fields {
+    /// Title.
+    pub title: String,
+    /// Content.
+    pub content: String,
+    /// Tags, separated by commas.
+    pub tags: String,
+    /// "Publish at", in UTC, as `datetime-local` writes it; empty for none.
+    pub publish_at: String,
+}
+
+impl Fields {
+    /// The fields of `post`, to edit it.
+    pub fn of(post: &crate::posts::model::Post) -> Self {
+        Self {
+            title: post.title.clone(),
+            content: post.content.clone(),
+            tags: post
+                .tags
+                .iter()
+                .map(|tag| tag.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            publish_at: post
+                .publish_at
+                .map(|at| crate::shared::dates::local_field(&at))
+                .unwrap_or_default(),
+        }
     }
 }
 
@@ -92,12 +137,17 @@ pub fn draft_preview(draft: &Draft) -> impl IntoView + use<> {
 pub fn PostFields(
     draft: Draft,
     action_label: &'static str,
-    title_error: Option<String>,
-    content_error: Option<String>,
+    /// The form's errors, by field.
+    errors: FieldMessages,
+    /// Show "Publish at" (for what is not yet published).
+    #[prop(optional)]
+    schedule: bool,
 ) -> impl IntoView {
     let Draft {
         title,
         content,
+        tags,
+        publish_at,
         here,
         ..
     } = draft;
@@ -118,7 +168,10 @@ pub fn PostFields(
     };
     view! {
         <button type="submit" class="default-action" tabindex="-1" aria-hidden="true">{action_label}</button>
-        <TextField label="Title" name="title" value=title error=title_error/>
+        <TextField label="Title" name="title" value=title error=errors.title/>
+        <TextField label="Tags" name="tags" value=tags error=errors.tags/>
+        <p class="field-hint">"Up to 5, separated by commas."</p>
+        {schedule.then(|| view! { <ScheduleField value=publish_at error=errors.publish_at/> })}
         <div class="editor-tabs" role="group" aria-label="Write or preview">
             <button type="button" class="tab" hidden aria-pressed="true" node_ref=switch.write_tab
                 on:click=move |_| switch.show_preview(false)>"Write"</button>
@@ -126,12 +179,40 @@ pub fn PostFields(
                 aria-pressed="false" node_ref=switch.preview_tab on:click=show_preview>"Preview"</button>
         </div>
         <div node_ref=switch.write_pane>
-            <TextAreaField label="Content" name="content" value=content error=content_error node_ref=textarea/>
+            <TextAreaField label="Content" name="content" value=content error=errors.content node_ref=textarea/>
         </div>
         <section class="preview" aria-label="Preview" hidden node_ref=switch.preview_pane>
             <h2 class="preview-heading">"Preview"</h2>
             <div node_ref=switch.preview_body></div>
         </section>
+    }
+}
+
+/// The error under each field of a post form, if any.
+#[derive(Clone, Debug, Default)]
+pub struct FieldMessages {
+    /// Under the title.
+    pub title: Option<String>,
+    /// Under the tags.
+    pub tags: Option<String>,
+    /// Under "Publish at".
+    pub publish_at: Option<String>,
+    /// Under the content.
+    pub content: Option<String>,
+}
+
+/// "Publish at": a date and time, sent in UTC without JavaScript (the form says so); in the
+/// browser shown and entered in the browser's own time zone, whose offset at that date goes with
+/// it (`publish_offset`).
+#[component]
+fn ScheduleField(value: String, error: Option<String>) -> impl IntoView {
+    let offset = NodeRef::<html::Input>::new();
+    let zone = NodeRef::<html::P>::new();
+    Effect::new(move |_| local_time::show_in_browser_zone(offset, zone));
+    view! {
+        <TextField label="Publish at" name="publish_at" kind="datetime-local" value error/>
+        <input type="hidden" name="publish_offset" value="0" node_ref=offset/>
+        <p class="field-hint" node_ref=zone>"Optional. Times are in UTC."</p>
     }
 }
 

@@ -19,6 +19,73 @@ pub const TITLE_MAX: usize = 100;
 pub const SUMMARY_MAX: usize = 160;
 /// Longest content accepted.
 pub const CONTENT_MAX: usize = 100_000;
+/// Most tags on one post.
+pub const TAGS_MAX: usize = 5;
+/// Longest tag, in characters.
+pub const TAG_MAX: usize = 30;
+
+/// Where a post stands: only published posts are public.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PostStatus {
+    /// Seen only by its author.
+    Draft,
+    /// Seen only by its author until `publish_at`, then published.
+    Scheduled,
+    /// Public.
+    Published,
+}
+
+impl PostStatus {
+    /// The value stored in the `status` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Scheduled => "scheduled",
+            Self::Published => "published",
+        }
+    }
+
+    /// The status stored as `value`; anything unknown is taken as a draft, which shows nothing.
+    pub fn from_stored(value: &str) -> Self {
+        match value {
+            "published" => Self::Published,
+            "scheduled" => Self::Scheduled,
+            _ => Self::Draft,
+        }
+    }
+}
+
+/// A tag on a post: as first written, and the key its page is found by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tag {
+    /// The tag as its first writer spelled it.
+    pub name: String,
+    /// Its normalized form (NFKC and case fold), as in `/tag/KEY`.
+    pub key: String,
+}
+
+impl Tag {
+    /// The tag's page.
+    pub fn url(&self) -> String {
+        tag_url(&self.key)
+    }
+}
+
+/// What a tag key keeps as it is in an address; everything else is percent-encoded.
+const TAG_IN_PATH: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// The page of the tag whose key is `key`, its key percent-encoded.
+pub fn tag_url(key: &str) -> String {
+    format!(
+        "/tag/{}",
+        percent_encoding::utf8_percent_encode(key, TAG_IN_PATH)
+    )
+}
 
 /// A post together with its author.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +108,13 @@ pub struct Post {
     pub summary: String,
     /// Who wrote it.
     pub author: Author,
+    /// Draft, scheduled or published.
+    pub status: PostStatus,
+    /// When a scheduled post goes public.
+    #[serde(with = "chrono::serde::ts_microseconds_option")]
+    pub publish_at: Option<DateTime<Utc>>,
+    /// Its tags, in the order written.
+    pub tags: Vec<Tag>,
 }
 
 impl fmt::Debug for Post {
@@ -84,6 +158,24 @@ pub struct AuthorPostPage {
     pub posts: Vec<Post>,
     /// Where this page sits; `pager.total` is the author's post count.
     pub pager: Pager,
+}
+
+/// An author's drafts and scheduled posts, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Drafts {
+    /// The drafts and scheduled posts.
+    pub posts: Vec<Post>,
+}
+
+/// What the author asked for with the button they pressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Intent {
+    /// "Post", "Publish" or "Update": publish (or schedule, with "Publish at").
+    #[default]
+    Publish,
+    /// "Save draft".
+    Draft,
 }
 
 /// A post about to be written.
@@ -210,6 +302,9 @@ mod tests {
                 username: "Corey".into(),
                 image_file: "default.jpg".into(),
             },
+            status: PostStatus::Published,
+            publish_at: None,
+            tags: Vec::new(),
         };
         assert_eq!(
             format!("{post:?}"),

@@ -8,7 +8,8 @@ use crate::{
         error_page::ErrorPage, page_links::PageLinks, page_title::PageTitle, share_tags::ShareTags,
     },
     posts::{
-        api::{get_post, list_posts},
+        model::{Post, PostStatus},
+        api::{get_own_draft, get_post, list_posts},
         components::{PostCard, PostList},
         edit::AuthorControls,
     },
@@ -47,15 +48,26 @@ pub fn PostPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get_str("id").and_then(|id| id.parse::<i64>().ok()));
     let post = resource(id, |id| async move {
-        match id {
-            Some(id) => get_post(id).await,
-            None => Err(AppError::NotFound),
+        let Some(id) = id else {
+            return Err(AppError::NotFound);
+        };
+        // A draft is never in the public read's shared answer: its author reads it apart.
+        match get_post(id).await {
+            Err(AppError::NotFound) => get_own_draft(id).await,
+            found => found,
         }
     });
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading post…"</p> }>
             {move || Suspend::new(async move {
                 match post.await {
+                    Ok(post) if post.status != PostStatus::Published => view! {
+                        <PageTitle text=post.title.clone()/>
+                        <DraftNotice post=post.clone()/>
+                        <PostCard post=post.clone() full_page=true/>
+                        <AuthorControls post/>
+                    }
+                    .into_any(),
                     Ok(post) => view! {
                         <PageTitle text=post.title.clone()/>
                         <ShareTags title=post.title.clone() description=post.summary.clone() path=post.url()/>
@@ -68,4 +80,18 @@ pub fn PostPage() -> impl IntoView {
             })}
         </Transition>
     }
+}
+
+/// What the author of a draft or scheduled post reads above it: that only they see it, and when
+/// it goes public.
+#[component]
+fn DraftNotice(post: Post) -> impl IntoView {
+    let text = match post.publish_at {
+        Some(at) if post.status == PostStatus::Scheduled => format!(
+            "Scheduled for {}: only you can see this post until then.",
+            crate::shared::dates::minute(&at)
+        ),
+        _ => "Draft: only you can see this post.".to_owned(),
+    };
+    view! { <p class="flash flash-info draft-notice">{text}</p> }
 }

@@ -6,7 +6,8 @@ use sqlx::QueryBuilder;
 use crate::{
     posts::{
         markdown::{self, Excerpt, RENDERER_VERSION, Rendered},
-        model::{NewPost, Post, SUMMARY_MAX},
+        model::{NewPost, Post, PostStatus, SUMMARY_MAX, Tag},
+        tagging::TagInput,
     },
     server_only::clock::now,
     server_only::db::{Db, DbError},
@@ -26,6 +27,8 @@ struct PostRow {
     excerpt_more: bool,
     summary: String,
     rendered_by: i64,
+    status: String,
+    publish_at: Option<DateTime<Utc>>,
     author_id: i64,
     author_username: String,
     author_image_file: String,
@@ -73,8 +76,54 @@ impl PostRow {
                 username: self.author_username,
                 image_file: self.author_image_file,
             },
+            status: PostStatus::from_stored(&self.status),
+            publish_at: self.publish_at,
+            tags: Vec::new(),
         }
     }
+}
+
+/// Rows turned into posts as `shown`, each with its tags, read in one more query.
+async fn into_posts(db: &Db, rows: Vec<PostRow>, shown: Shown) -> Result<Vec<Post>, DbError> {
+    let mut posts: Vec<Post> = rows.into_iter().map(|row| row.into_post(shown)).collect();
+    attach_tags(db, &mut posts).await?;
+    Ok(posts)
+}
+
+/// A post's tag as read for a list: which post, and the tag.
+#[derive(sqlx::FromRow)]
+struct TagRow {
+    post_id: i64,
+    name: String,
+    key: String,
+}
+
+/// Fills in the tags of `posts`, all of them in one query, each post's in the order written.
+pub async fn attach_tags(db: &Db, posts: &mut [Post]) -> Result<(), DbError> {
+    if posts.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<TagRow> = with_pool!(db, |pool, Backend| {
+        let mut query = QueryBuilder::<Backend>::new(
+            "select pt.post_id, t.name, t.key from post_tags pt join tags t on t.id = pt.tag_id \
+             where pt.post_id in (",
+        );
+        let mut ids = query.separated(", ");
+        for post in posts.iter() {
+            ids.push_bind(post.id);
+        }
+        query.push(") order by pt.post_id, pt.position");
+        query.build_query_as::<TagRow>().fetch_all(pool).await?
+    });
+    for row in rows {
+        if let Some(post) = posts.iter_mut().find(|post| post.id == row.post_id) {
+            post.tags.push(Tag {
+                name: row.name,
+                key: row.key,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// `content` rendered for storing, as every write does.
@@ -115,7 +164,7 @@ pub(crate) use bind_rendering;
 macro_rules! post_with_author {
     () => {
         "select p.id, p.title, p.date_posted, p.content, p.content_html, p.excerpt_html, \
-     p.excerpt_more, p.summary, p.rendered_by, u.id as author_id, u.username as author_username, u.image_file as author_image_file \
+     p.excerpt_more, p.summary, p.rendered_by, p.status, p.publish_at, u.id as author_id, u.username as author_username, u.image_file as author_image_file \
      from posts p join users u on u.id = p.user_id"
     };
 }
@@ -132,24 +181,108 @@ pub struct PostRecord<'a> {
     pub user_id: i64,
 }
 
-/// Inserts a post by `user_id`, dated now, with its content rendered; returns its id.
-pub async fn insert_post(db: &Db, user_id: i64, post: &NewPost) -> Result<i64, DbError> {
-    let sql = "insert into posts (title, content, date_posted, user_id, content_html, \
-               excerpt_html, excerpt_more, summary, rendered_by) \
-               values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id";
-    let rendered = rendering_of(&post.content);
-    Ok(with_pool!(db, |pool| bind_rendering!(
-        sqlx::query_scalar(sql)
-            .bind(&post.title)
-            .bind(&post.content)
-            .bind(now())
-            .bind(user_id),
-        bind,
-        rendered
-    )
-    .fetch_one(pool)
-    .await)?)
+/// Where a post is to stand after a write: its status, when a scheduled post goes public, and
+/// for a post published by this write, the moment it is dated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    /// Draft, scheduled or published.
+    pub status: PostStatus,
+    /// For a scheduled post, when it goes public.
+    pub publish_at: Option<DateTime<Utc>>,
 }
+
+impl Standing {
+    /// Published now.
+    pub const PUBLISHED: Self = Self {
+        status: PostStatus::Published,
+        publish_at: None,
+    };
+    /// A draft.
+    pub const DRAFT: Self = Self {
+        status: PostStatus::Draft,
+        publish_at: None,
+    };
+
+    /// Scheduled to go public at `at`.
+    pub fn scheduled(at: DateTime<Utc>) -> Self {
+        Self {
+            status: PostStatus::Scheduled,
+            publish_at: Some(at),
+        }
+    }
+}
+
+/// Replaces post `$id`'s tags with `$tags` on connection `$conn`: each tag found by its key or
+/// added as first written, listed from the post's date while it is published.
+macro_rules! write_tags {
+    ($conn:expr, $id:expr, $tags:expr) => {{
+        sqlx::query("delete from post_tags where post_id = $1")
+            .bind($id)
+            .execute($conn)
+            .await?;
+        for (position, tag) in $tags.iter().enumerate() {
+            let tag_id: i64 = sqlx::query_scalar(
+                "insert into tags (name, key) values ($1, $2) \
+                 on conflict (key) do update set key = excluded.key returning id",
+            )
+            .bind(&tag.name)
+            .bind(&tag.key)
+            .fetch_one($conn)
+            .await?;
+            sqlx::query(
+                "insert into post_tags (post_id, tag_id, position, listed_at) \
+                 select id, $2, $3, case when status = 'published' then date_posted end \
+                 from posts where id = $1",
+            )
+            .bind($id)
+            .bind(tag_id)
+            .bind(position as i32)
+            .execute($conn)
+            .await?;
+        }
+    }};
+}
+
+/// Inserts a published post by `user_id`, dated now, with its content rendered and no tags;
+/// returns its id.
+pub async fn insert_post(db: &Db, user_id: i64, post: &NewPost) -> Result<i64, DbError> {
+    insert_post_as(db, user_id, post, Standing::PUBLISHED, &[]).await
+}
+
+/// Inserts a post by `user_id` standing as `standing`, dated now, with its content rendered and
+/// its tags, in one transaction; returns its id.
+pub async fn insert_post_as(
+    db: &Db,
+    user_id: i64,
+    post: &NewPost,
+    standing: Standing,
+    tags: &[TagInput],
+) -> Result<i64, DbError> {
+    let sql = "insert into posts (title, content, date_posted, user_id, content_html, \
+               excerpt_html, excerpt_more, summary, rendered_by, status, publish_at) \
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id";
+    let rendered = rendering_of(&post.content);
+    Ok(with_pool!(db, |pool| {
+        let mut tx = crate::server_only::db::begin_write(pool).await?;
+        let id: i64 = bind_rendering!(
+            sqlx::query_scalar(sql)
+                .bind(&post.title)
+                .bind(&post.content)
+                .bind(now())
+                .bind(user_id),
+            bind,
+            rendered
+        )
+        .bind(standing.status.as_str())
+        .bind(standing.publish_at)
+        .fetch_one(&mut *tx)
+        .await?;
+        write_tags!(&mut *tx, id, tags);
+        tx.commit().await?;
+        id
+    }))
+}
+
 
 /// Inserts many posts in one statement, each rendered (the caller keeps batches under the bind
 /// limit: nine values a post, so at most 3,000 posts for SQLite's 32,766).
@@ -175,6 +308,35 @@ pub async fn insert_posts(db: &Db, posts: &[PostRecord<'_>]) -> Result<u64, DbEr
         query.build().execute(pool).await?.rows_affected()
     });
     Ok(done)
+}
+
+/// Tags every post whose title is `like` the pattern with the tag `name` (keyed `key`), in two
+/// statements whatever their number (for generated demo data).
+pub async fn tag_posts_titled(db: &Db, name: &str, key: &str, like: &str) -> Result<u64, DbError> {
+    Ok(with_pool!(db, |pool| {
+        let mut tx = crate::server_only::db::begin_write(pool).await?;
+        let tag_id: i64 = sqlx::query_scalar(
+            "insert into tags (name, key) values ($1, $2) \
+             on conflict (key) do update set key = excluded.key returning id",
+        )
+        .bind(name)
+        .bind(key)
+        .fetch_one(&mut *tx)
+        .await?;
+        let tagged = sqlx::query(
+            "insert into post_tags (post_id, tag_id, position, listed_at) \
+             select id, $1, 0, case when status = 'published' then date_posted end \
+             from posts where title like $2 \
+             on conflict (post_id, tag_id) do nothing",
+        )
+        .bind(tag_id)
+        .bind(like)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        tagged
+    }))
 }
 
 /// Which end of the date index a page is read from.
@@ -309,10 +471,7 @@ async fn list_page(
         .fetch_all(pool)
         .await)?
     };
-    Ok(rows
-        .into_iter()
-        .map(|row| row.into_post(Shown::Excerpt))
-        .collect())
+    into_posts(db, rows, Shown::Excerpt).await
 }
 
 /// The day marks of one listing: the newest day whose posts, with those of newer days, pass the
@@ -343,20 +502,22 @@ pub async fn list_posts_page(
         newest_first: concat!(
             post_with_author!(),
             " where p.id in \
-             (select id from posts order by date_posted desc, id desc limit $1 offset $2) \
+             (select id from posts where status = 'published' \
+             order by date_posted desc, id desc limit $1 offset $2) \
              order by p.date_posted desc, p.id desc"
         ),
         oldest_first: concat!(
             post_with_author!(),
             " where p.id in \
-             (select id from posts order by date_posted, id limit $1 offset $2) \
+             (select id from posts where status = 'published' \
+             order by date_posted, id limit $1 offset $2) \
              order by p.date_posted desc, p.id desc"
         ),
         find_day: find_day!("post_days", "", "$1"),
         from_day: concat!(
             post_with_author!(),
             " where p.id in \
-             (select id from posts where date_posted < $1 \
+             (select id from posts where status = 'published' and date_posted < $1 \
               order by date_posted desc, id desc limit $2 offset $3) \
              order by p.date_posted desc, p.id desc"
         ),
@@ -376,21 +537,22 @@ pub async fn list_posts_by_author(
         newest_first: concat!(
             post_with_author!(),
             " where p.id in \
-             (select id from posts where user_id = $1 \
+             (select id from posts where user_id = $1 and status = 'published' \
               order by date_posted desc, id desc limit $2 offset $3) \
              order by p.date_posted desc, p.id desc"
         ),
         oldest_first: concat!(
             post_with_author!(),
             " where p.id in \
-             (select id from posts where user_id = $1 order by date_posted, id limit $2 offset $3) \
+             (select id from posts where user_id = $1 and status = 'published' \
+              order by date_posted, id limit $2 offset $3) \
              order by p.date_posted desc, p.id desc"
         ),
         find_day: find_day!("author_days", " where user_id = $1", "$2"),
         from_day: concat!(
             post_with_author!(),
             " where p.id in \
-             (select id from posts where user_id = $1 and date_posted < $2 \
+             (select id from posts where user_id = $1 and status = 'published' and date_posted < $2 \
               order by date_posted desc, id desc limit $3 offset $4) \
              order by p.date_posted desc, p.id desc"
         ),
@@ -398,23 +560,35 @@ pub async fn list_posts_by_author(
     list_page(db, &SQL, Some(user_id), limit, offset, total).await
 }
 
-/// The `limit` newest posts, whole, with their authors: of everyone, or of one author (for feeds).
-pub async fn newest_posts(db: &Db, author: Option<i64>, limit: i64) -> Result<Vec<Post>, DbError> {
-    let rows = match author {
-        None => {
+/// Whose newest posts a feed shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Everyone's.
+    All,
+    /// One author's, by id.
+    Author(i64),
+    /// Those carrying one tag, by id.
+    Tag(i64),
+}
+
+/// The `limit` newest published posts in `scope`, whole, with their authors and tags (for feeds).
+pub async fn newest_posts(db: &Db, scope: Scope, limit: i64) -> Result<Vec<Post>, DbError> {
+    let rows = match scope {
+        Scope::All => {
             let sql = concat!(
                 post_with_author!(),
-                " order by p.date_posted desc, p.id desc limit $1"
+                " where p.status = 'published' order by p.date_posted desc, p.id desc limit $1"
             );
             with_pool!(db, |pool| sqlx::query_as::<_, PostRow>(sql)
                 .bind(limit)
                 .fetch_all(pool)
                 .await)?
         }
-        Some(user_id) => {
+        Scope::Author(user_id) => {
             let sql = concat!(
                 post_with_author!(),
-                " where p.user_id = $1 order by p.date_posted desc, p.id desc limit $2"
+                " where p.user_id = $1 and p.status = 'published' \
+                 order by p.date_posted desc, p.id desc limit $2"
             );
             with_pool!(db, |pool| sqlx::query_as::<_, PostRow>(sql)
                 .bind(user_id)
@@ -422,11 +596,22 @@ pub async fn newest_posts(db: &Db, author: Option<i64>, limit: i64) -> Result<Ve
                 .fetch_all(pool)
                 .await)?
         }
+        Scope::Tag(tag_id) => {
+            let sql = concat!(
+                post_with_author!(),
+                " where p.id in (select post_id from post_tags \
+                 where tag_id = $1 and listed_at is not null \
+                 order by listed_at desc, post_id desc limit $2) \
+                 order by p.date_posted desc, p.id desc"
+            );
+            with_pool!(db, |pool| sqlx::query_as::<_, PostRow>(sql)
+                .bind(tag_id)
+                .bind(limit)
+                .fetch_all(pool)
+                .await)?
+        }
     };
-    Ok(rows
-        .into_iter()
-        .map(|row| row.into_post(Shown::Whole))
-        .collect())
+    into_posts(db, rows, Shown::Whole).await
 }
 
 /// Ids and dates of posts in id order, `limit` from `offset` (for the sitemap).
@@ -435,7 +620,8 @@ pub async fn post_ids(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<(i64, DateTime<Utc>)>, DbError> {
-    let sql = "select id, date_posted from posts order by id limit $1 offset $2";
+    let sql = "select id, date_posted from posts where status = 'published' \
+               order by id limit $1 offset $2";
     Ok(with_pool!(db, |pool| sqlx::query_as::<
         _,
         (i64, DateTime<Utc>),
@@ -446,18 +632,56 @@ pub async fn post_ids(
     .await)?)
 }
 
-/// The post with this id, with its author.
+/// The published post with this id, with its author and tags.
 pub async fn find_post(db: &Db, id: i64) -> Result<Option<Post>, DbError> {
-    let sql = concat!(post_with_author!(), " where p.id = $1");
-    let row = with_pool!(db, |pool| sqlx::query_as::<_, PostRow>(sql)
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
-    Ok(row.map(|row| row.into_post(Shown::Whole)))
+    let sql = concat!(post_with_author!(), " where p.id = $1 and p.status = 'published'");
+    find_one(db, sql, id, None).await
 }
 
-/// Changes a post's title and content, with the content rendered; `false` when it no longer
-/// exists.
+/// The post with this id as `viewer` may see it: published, or written by `viewer`. Another
+/// author's draft is `None`, exactly as a post that does not exist, by the same one query.
+pub async fn find_post_for(db: &Db, id: i64, viewer: Option<i64>) -> Result<Option<Post>, DbError> {
+    let sql = concat!(
+        post_with_author!(),
+        " where p.id = $1 and (p.status = 'published' or p.user_id = $2)"
+    );
+    find_one(db, sql, id, Some(viewer)).await
+}
+
+/// The one post `sql` finds by id (and viewer, when given), whole, with its tags.
+async fn find_one(
+    db: &Db,
+    sql: &'static str,
+    id: i64,
+    viewer: Option<Option<i64>>,
+) -> Result<Option<Post>, DbError> {
+    let row = with_pool!(db, |pool| {
+        let query = sqlx::query_as::<_, PostRow>(sql).bind(id);
+        match viewer {
+            Some(viewer) => query.bind(viewer).fetch_optional(pool).await,
+            None => query.fetch_optional(pool).await,
+        }
+    })?;
+    let mut posts = into_posts(db, row.into_iter().collect(), Shown::Whole).await?;
+    Ok(posts.pop())
+}
+
+/// An author's drafts and scheduled posts, the newest written first, at most `limit`.
+pub async fn list_unpublished(db: &Db, user_id: i64, limit: i64) -> Result<Vec<Post>, DbError> {
+    let sql = concat!(
+        post_with_author!(),
+        " where p.user_id = $1 and p.status <> 'published' order by p.id desc limit $2"
+    );
+    let rows = with_pool!(db, |pool| sqlx::query_as::<_, PostRow>(sql)
+        .bind(user_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?;
+    into_posts(db, rows, Shown::Excerpt).await
+}
+
+/// Changes a post's title and content, with the content rendered, keeping its standing and tags;
+/// `false` when it no longer exists.
 pub async fn update_post(db: &Db, id: i64, post: &NewPost) -> Result<bool, DbError> {
     let sql = "update posts set title = $1, content = $2, content_html = $3, excerpt_html = $4, \
                excerpt_more = $5, summary = $6, rendered_by = $7 where id = $8";
@@ -471,6 +695,87 @@ pub async fn update_post(db: &Db, id: i64, post: &NewPost) -> Result<bool, DbErr
     .execute(pool)
     .await
     .map(|done| done.rows_affected() > 0))?)
+}
+
+/// Changes a post's title, content (rendered), standing and tags, in one transaction; a post
+/// published by this change is dated now. `false` when it no longer exists.
+pub async fn revise_post(
+    db: &Db,
+    id: i64,
+    post: &NewPost,
+    standing: Standing,
+    tags: &[TagInput],
+) -> Result<bool, DbError> {
+    let sql = "update posts set title = $1, content = $2, content_html = $3, excerpt_html = $4, \
+               excerpt_more = $5, summary = $6, rendered_by = $7, status = $8, publish_at = $9, \
+               date_posted = case when status <> 'published' and $8 = 'published' then $10 \
+               else date_posted end where id = $11";
+    let rendered = rendering_of(&post.content);
+    Ok(with_pool!(db, |pool| {
+        let mut tx = crate::server_only::db::begin_write(pool).await?;
+        let updated = bind_rendering!(
+            sqlx::query(sql).bind(&post.title).bind(&post.content),
+            bind,
+            rendered
+        )
+        .bind(standing.status.as_str())
+        .bind(standing.publish_at)
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            > 0;
+        if updated {
+            write_tags!(&mut *tx, id, tags);
+        }
+        tx.commit().await?;
+        updated
+    }))
+}
+
+/// Publishes every scheduled post whose time has come, each dated its scheduled time; their ids.
+/// One statement: when several instances run it at once, each post is published by exactly one.
+pub async fn publish_due(db: &Db, at: DateTime<Utc>) -> Result<Vec<i64>, DbError> {
+    let sql = "update posts set status = 'published', date_posted = publish_at, publish_at = null \
+               where status = 'scheduled' and publish_at <= $1 returning id";
+    Ok(with_pool!(db, |pool| sqlx::query_scalar(sql)
+        .bind(at)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// Whether a scheduled post is due at `at` (a read, so that an idle check takes no write lock).
+pub async fn any_due(db: &Db, at: DateTime<Utc>) -> Result<bool, DbError> {
+    let sql = "select id from posts where status = 'scheduled' and publish_at <= $1 limit 1";
+    let found: Option<i64> = with_pool!(db, |pool| sqlx::query_scalar(sql)
+        .bind(at)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(found.is_some())
+}
+
+/// One page of the published posts carrying tag `tag_id`, newest first, read from the tag's
+/// listing index.
+pub async fn list_posts_tagged(
+    db: &Db,
+    tag_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Post>, DbError> {
+    let sql = concat!(
+        post_with_author!(),
+        " where p.id in (select post_id from post_tags where tag_id = $1 and listed_at is not null \
+         order by listed_at desc, post_id desc limit $2 offset $3) \
+         order by p.date_posted desc, p.id desc"
+    );
+    let rows = with_pool!(db, |pool| sqlx::query_as::<_, PostRow>(sql)
+        .bind(tag_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await)?;
+    into_posts(db, rows, Shown::Excerpt).await
 }
 
 /// A post stored by a renderer other than today's: its id and content.

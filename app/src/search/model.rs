@@ -51,6 +51,8 @@ pub struct Piece {
 pub struct SearchResults {
     /// The query as it was used (trimmed and cut).
     pub query: String,
+    /// The tag the search was narrowed to, as given; empty for all posts.
+    pub tag: String,
     /// This page's hits, best first.
     pub hits: Vec<Hit>,
     /// Where this page sits; `None` for a blank query.

@@ -1,4 +1,4 @@
-//! `/search?q=words`: the search form and one page of results.
+//! `/search?q=words[&tag=name]`: the search form and one page of results.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -25,10 +25,11 @@ pub fn SearchPage() -> impl IntoView {
             (
                 q.get("q").unwrap_or_default(),
                 parse_page(q.get_str("page")),
+                q.get("tag").unwrap_or_default(),
             )
         })
     };
-    let results = resource(source, |(q, page)| search_posts(q, page));
+    let results = resource(source, |(q, page, tag)| search_posts(q, page, tag));
     view! {
         <PageTitle text="Search"/>
         <h1>"Search"</h1>
@@ -36,6 +37,9 @@ pub fn SearchPage() -> impl IntoView {
             <label for="search-page-q" class="visually-hidden">"Search posts"</label>
             <input id="search-page-q" type="search" name="q" maxlength="200"
                 value=move || query.with(|q| q.get("q").unwrap_or_default())/>
+            <label for="search-page-tag">"Tag"</label>
+            <input id="search-page-tag" type="text" name="tag" maxlength="200" placeholder="Any"
+                value=move || query.with(|q| q.get("tag").unwrap_or_default())/>
             <button type="submit" class="button">"Search"</button>
         </SearchForm>
         <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
@@ -45,15 +49,21 @@ pub fn SearchPage() -> impl IntoView {
                         let Some(pager) = results.pager else {
                             return ().into_any();
                         };
-                        let base = format!("/search?q={}", encode_query_value(&results.query));
+                        let mut base = format!("/search?q={}", encode_query_value(&results.query));
+                        let (mut post, mut posts) = ("post".to_owned(), "posts".to_owned());
+                        if !results.tag.is_empty() {
+                            base.push_str(&format!("&tag={}", encode_query_value(&results.tag)));
+                            post = format!("post tagged {}", results.tag);
+                            posts = format!("posts tagged {}", results.tag);
+                        }
                         let summary = match pager.total {
-                            0 => format!("No posts match \u{201c}{}\u{201d}.", results.query),
-                            1 => format!("1 post matches \u{201c}{}\u{201d}.", results.query),
+                            0 => format!("No {posts} match \u{201c}{}\u{201d}.", results.query),
+                            1 => format!("1 {post} matches \u{201c}{}\u{201d}.", results.query),
                             n if n >= CANDIDATES_MAX => format!(
-                                "{n}+ posts match \u{201c}{}\u{201d}; the newest {n} are ranked.",
+                                "{n}+ {posts} match \u{201c}{}\u{201d}; the newest {n} are ranked.",
                                 results.query
                             ),
-                            n => format!("{n} posts match \u{201c}{}\u{201d}.", results.query),
+                            n => format!("{n} {posts} match \u{201c}{}\u{201d}.", results.query),
                         };
                         view! {
                             <p class="search-summary" role="status">{summary}</p>

@@ -48,29 +48,47 @@ fn fts5_query(words: &[&str]) -> String {
         .join(" ")
 }
 
-/// How many posts match all of `words`, counting at most [`CANDIDATES_MAX`].
-async fn count_matches(db: &Db, words: &[&str]) -> Result<i64, DbError> {
+/// Posts carrying the tag whose key is the bound `$k` (or every post, for an empty key): the
+/// condition on a candidate's id, `$k` numbered by the caller.
+macro_rules! tagged {
+    ($id:literal, $k:literal) => {
+        concat!(
+            " and (", $k, " = '' or ", $id, " in (select pt.post_id from post_tags pt \
+             join tags t on t.id = pt.tag_id where t.key = ", $k, " and pt.listed_at is not null))"
+        )
+    };
+}
+
+/// How many posts match all of `words` (carrying the tag keyed `tag`, unless it is empty),
+/// counting at most [`CANDIDATES_MAX`].
+async fn count_matches(db: &Db, words: &[&str], tag: &str) -> Result<i64, DbError> {
     if words.is_empty() {
         return Ok(0);
     }
     let count = match db {
         Db::Sqlite(pool) => {
-            sqlx::query_scalar(
+            sqlx::query_scalar(concat!(
                 "select count(*) from (select rowid from posts_search \
-                 where posts_search match $1 order by rowid desc limit $2)",
-            )
+                 where posts_search match $1",
+                tagged!("rowid", "$3"),
+                " order by rowid desc limit $2)"
+            ))
             .bind(fts5_query(words))
             .bind(CANDIDATES_MAX)
+            .bind(tag)
             .fetch_one(pool)
             .await?
         }
         Db::Postgres(pool) => {
-            sqlx::query_scalar(
+            sqlx::query_scalar(concat!(
                 "select count(*) from (select id from posts \
-                 where search @@ plainto_tsquery('english', $1) order by id desc limit $2) c",
-            )
+                 where search @@ plainto_tsquery('english', $1) and status = 'published'",
+                tagged!("id", "$3"),
+                " order by id desc limit $2) c"
+            ))
             .bind(words.join(" "))
             .bind(CANDIDATES_MAX)
+            .bind(tag)
             .fetch_one(pool)
             .await?
         }
@@ -89,10 +107,12 @@ pub struct Matches {
 }
 
 /// Page of `limit` matches from `offset`, best first (ties: newest first), each with a snippet,
-/// with the total from the same statement: ranking and counting read the index once.
+/// with the total from the same statement: ranking and counting read the index once. With a
+/// non-empty `tag` (a tag's key), only posts carrying that tag match.
 pub async fn find_matches(
     db: &Db,
     words: &[&str],
+    tag: &str,
     limit: i64,
     offset: i64,
 ) -> Result<Matches, DbError> {
@@ -102,17 +122,21 @@ pub async fn find_matches(
     let rows = match db {
         Db::Sqlite(pool) => {
             // Titles weigh four times as much as contents.
-            let sql = "select page.total, p.id, p.title, p.date_posted, u.id as author_id, \
+            let sql = concat!(
+                "select page.total, p.id, p.title, p.date_posted, u.id as author_id, \
                  u.username as author_username, u.image_file as author_image_file, \
                  snippet(posts_search, 1, $5, $6, '…', 24) as snippet \
                  from (select id, score, count(*) over () as total from \
                        (select rowid as id, bm25(posts_search, 4.0, 1.0) as score from posts_search \
-                        where posts_search match $1 order by rowid desc limit $2) \
+                        where posts_search match $1",
+                tagged!("rowid", "$7"),
+                " order by rowid desc limit $2) \
                        order by score, id desc limit $3 offset $4) page \
                  join posts_search on posts_search.rowid = page.id \
                  join posts p on p.id = page.id join users u on u.id = p.user_id \
                  where posts_search match $1 \
-                 order by page.score, page.id desc";
+                 order by page.score, page.id desc"
+            );
             sqlx::query_as::<_, HitRow>(sql)
                 .bind(fts5_query(words))
                 .bind(CANDIDATES_MAX)
@@ -120,19 +144,24 @@ pub async fn find_matches(
                 .bind(offset)
                 .bind(MARK_START.to_string())
                 .bind(MARK_END.to_string())
+                .bind(tag)
                 .fetch_all(pool)
                 .await?
         }
         Db::Postgres(pool) => {
-            let sql = "select page.total, p.id, p.title, p.date_posted, u.id as author_id, \
+            let sql = concat!(
+                "select page.total, p.id, p.title, p.date_posted, u.id as author_id, \
                  u.username as author_username, u.image_file as author_image_file, \
                  ts_headline('english', p.content, plainto_tsquery('english', $1), $5) as snippet \
                  from (select id, score, count(*) over () as total from \
                        (select id, ts_rank(search, plainto_tsquery('english', $1)) as score from posts \
-                        where search @@ plainto_tsquery('english', $1) order by id desc limit $2) c \
+                        where search @@ plainto_tsquery('english', $1) and status = 'published'",
+                tagged!("id", "$6"),
+                " order by id desc limit $2) c \
                        order by score desc, id desc limit $3 offset $4) page \
                  join posts p on p.id = page.id join users u on u.id = p.user_id \
-                 order by page.score desc, page.id desc";
+                 order by page.score desc, page.id desc"
+            );
             let options = format!(
                 "StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=24, MinWords=12, \
                  MaxFragments=2, FragmentDelimiter=\" … \""
@@ -143,13 +172,14 @@ pub async fn find_matches(
                 .bind(limit)
                 .bind(offset)
                 .bind(options)
+                .bind(tag)
                 .fetch_all(pool)
                 .await?
         }
     };
     let total = match rows.first() {
         Some(row) => row.total,
-        None if offset > 0 => count_matches(db, words).await?,
+        None if offset > 0 => count_matches(db, words, tag).await?,
         None => 0,
     };
     Ok(Matches {

@@ -23,6 +23,18 @@ pub fn machine_time(at: &DateTime<Utc>) -> String {
     )
 }
 
+/// The moment as a `datetime-local` field in UTC holds it, e.g. `2026-11-25T09:05:03`.
+pub fn local_field(at: &DateTime<Utc>) -> String {
+    let mut time = machine_time(at);
+    time.pop();
+    time
+}
+
+/// The moment as readers see it, to the minute, e.g. `2026-11-25 09:05 UTC`.
+pub fn minute(at: &DateTime<Utc>) -> String {
+    format!("{} {:02}:{:02} UTC", day(at), at.hour(), at.minute())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -32,6 +44,20 @@ mod tests {
         let at = DateTime::from_timestamp(1_767_312_000 + 9 * 3600 + 5 * 60 + 3, 7_000)
             .unwrap_or_default();
         assert_eq!(machine_time(&at), "2026-01-02T09:05:03Z");
+    }
+
+    #[test]
+    fn a_local_field_is_the_machine_time_without_its_zone() {
+        let at = DateTime::from_timestamp(1_767_312_000 + 9 * 3600 + 5 * 60 + 3, 0)
+            .unwrap_or_default();
+        assert_eq!(local_field(&at), "2026-01-02T09:05:03");
+    }
+
+    #[test]
+    fn a_minute_says_its_zone() {
+        let at = DateTime::from_timestamp(1_767_312_000 + 9 * 3600 + 5 * 60 + 3, 0)
+            .unwrap_or_default();
+        assert_eq!(minute(&at), "2026-01-02 09:05 UTC");
     }
 
     #[test]

@@ -42,6 +42,18 @@ pub const TITLE_CONTROL: &str = "Title may not contain control characters.";
 /// Content with a control character other than tab and line breaks.
 pub const CONTENT_CONTROL: &str =
     "Content may not contain control characters (only tabs and line breaks).";
+/// A tag that is empty after trimming (two commas in a row, or one at the end).
+pub const TAG_EMPTY: &str = "A tag cannot be empty: remove the extra comma.";
+/// A tag over 30 characters.
+pub const TAG_LENGTH: &str = "Each tag must be at most 30 characters long.";
+/// A tag with a control character.
+pub const TAG_CONTROL: &str = "Tags may not contain control characters.";
+/// A sixth tag.
+pub const TAG_COUNT: &str = "A post can have at most 5 tags.";
+/// A "Publish at" that is not a date and time.
+pub const PUBLISH_AT_INVALID: &str = "Enter a date and time, like 2026-12-24 09:00.";
+/// A "Publish at" that has passed.
+pub const PUBLISH_AT_PAST: &str = "Choose a time in the future.";
 
 /// Every message above.
 pub const ALL: &[&str] = &[
@@ -64,6 +76,12 @@ pub const ALL: &[&str] = &[
     TITLE_CONTROL,
     CONTENT_CONTROL,
     CONTENT_LENGTH,
+    TAG_EMPTY,
+    TAG_LENGTH,
+    TAG_CONTROL,
+    TAG_COUNT,
+    PUBLISH_AT_INVALID,
+    PUBLISH_AT_PAST,
 ];
 
 /// The message in [`ALL`] equal to `text`, if there is one.

@@ -5,12 +5,14 @@
 #[macro_use]
 extern crate app;
 
+mod drafts;
 mod mail_queue;
 mod posts;
 mod rate_limits;
 mod rendering;
 mod schema;
 mod search;
+mod tags;
 mod sessions;
 mod totals;
 mod users;

@@ -23,7 +23,7 @@ async fn write_post(db: &Db, user_id: i64, title: &str, content: &str) -> i64 {
 
 async fn search_ids(db: &Db, query: &str) -> Vec<i64> {
     let words = search_model::words(query);
-    search_repo::find_matches(db, &words, 5, 0)
+    search_repo::find_matches(db, &words, "", 5, 0)
         .await
         .expect("search")
         .hits
@@ -47,7 +47,7 @@ async fn search_counts_every_match_beyond_the_page(db: Db) {
     }
     write_post(&db, user.id, "Gardening", "Nothing about games.").await;
     let words = search_model::words("chess");
-    let found = search_repo::find_matches(&db, &words, 5, 5)
+    let found = search_repo::find_matches(&db, &words, "", 5, 5)
         .await
         .expect("search");
     assert_eq!((found.hits.len(), found.total), (2, 7));
@@ -57,7 +57,7 @@ async fn search_past_the_last_page_still_counts_the_matches(db: Db) {
     let user = add_user(&db, "sparse").await;
     write_post(&db, user.id, "Chess", "One game.").await;
     let words = search_model::words("chess");
-    let found = search_repo::find_matches(&db, &words, 5, 10)
+    let found = search_repo::find_matches(&db, &words, "", 5, 10)
         .await
         .expect("search");
     assert_eq!((found.hits.len(), found.total), (0, 1));
@@ -86,7 +86,7 @@ async fn search_marks_the_matched_words_in_the_snippet(db: Db) {
     let user = add_user(&db, "marker").await;
     write_post(&db, user.id, "Notes", "Some patience is needed here.").await;
     let words = search_model::words("patience");
-    let hits = search_repo::find_matches(&db, &words, 5, 0)
+    let hits = search_repo::find_matches(&db, &words, "", 5, 0)
         .await
         .expect("search")
         .hits;
@@ -110,7 +110,7 @@ async fn search_takes_query_syntax_literally(db: Db) {
         "' ; drop table posts; --",
     ] {
         let words = search_model::words(query);
-        search_repo::find_matches(&db, &words, 5, 0)
+        search_repo::find_matches(&db, &words, "", 5, 0)
             .await
             .unwrap_or_else(|error| panic!("{query}: {error}"));
     }

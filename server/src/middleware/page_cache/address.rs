@@ -59,11 +59,13 @@ pub async fn cacheable(
 /// The read server functions whose answer depends only on their arguments and the database,
 /// never on the visitor, so that one kept answer serves everyone, logged in or not; with the
 /// arguments each reads.
-pub(crate) const PUBLIC_READS: [(&str, &[&str]); 4] = [
+pub(crate) const PUBLIC_READS: [(&str, &[&str]); 6] = [
     ("/api/list_posts", &["page"]),
     ("/api/get_post", &["id"]),
     ("/api/list_users", &["page"]),
     ("/api/list_user_posts", &["username", "page"]),
+    ("/api/list_tag_posts", &["name", "page"]),
+    ("/api/list_tags", &["page"]),
 ];
 
 /// Longest arguments of a public read that are kept (a page number, an id, a username).
@@ -127,7 +129,7 @@ fn cache_key(path: &str, query: &str) -> Option<String> {
 /// The canonical path of a page whose HTML is the same for every anonymous visitor and changes
 /// only with posts and users; `None` for any other path.
 fn public_page(path: &str) -> Option<String> {
-    if matches!(path, "/" | "/home" | "/users") {
+    if matches!(path, "/" | "/home" | "/users" | "/tags") {
         return Some(path.to_owned());
     }
     if let Some(id) = path.strip_prefix("/post/") {
@@ -137,6 +139,7 @@ fn public_page(path: &str) -> Option<String> {
             .map(|id| format!("/post/{id}"));
     }
     path.strip_prefix("/user/")
+        .or_else(|| path.strip_prefix("/tag/"))
         .filter(|name| !name.is_empty() && !name.contains('/'))
         .map(|_| path.to_owned())
 }
@@ -171,6 +174,17 @@ mod tests {
         assert_eq!(cache_key("/post/42", ""), Some("/post/42".to_owned()));
         assert_eq!(cache_key("/user/alice", ""), Some("/user/alice".to_owned()));
         assert_eq!(cache_key("/", ""), Some("/".to_owned()));
+    }
+
+    #[test]
+    fn tag_pages_and_the_tags_list_are_public() {
+        assert_eq!(cache_key("/tag/rust", ""), Some("/tag/rust".to_owned()));
+        assert_eq!(cache_key("/tags", ""), Some("/tags".to_owned()));
+    }
+
+    #[test]
+    fn the_drafts_page_is_never_kept() {
+        assert_eq!(cache_key("/drafts", ""), None);
     }
 
     #[test]
@@ -269,6 +283,7 @@ mod tests {
     fn public_reads_list_the_arguments_each_function_takes() {
         use app::{
             posts::api::{GetPost, ListPosts},
+            tags::api::{ListTagPosts, ListTags},
             users::api::{ListUserPosts, ListUsers},
         };
         use leptos::server_fn::ServerFn;
@@ -283,6 +298,14 @@ mod tests {
                     page: 2,
                 }),
             ),
+            (
+                ListTagPosts::PATH,
+                serde_json::to_value(ListTagPosts {
+                    name: "rust".into(),
+                    page: 2,
+                }),
+            ),
+            (ListTags::PATH, serde_json::to_value(ListTags { page: 2 })),
         ];
         for (path, arguments) in calls {
             let Ok(serde_json::Value::Object(arguments)) = arguments else {
