@@ -25,6 +25,9 @@ pub fn TextField(
     /// Initial value.
     #[prop(optional, into)]
     value: String,
+    /// The granularity of a date or number (`1`: to the second).
+    #[prop(optional)]
+    step: Option<&'static str>,
     /// The field's error, if any.
     error: Option<String>,
 ) -> impl IntoView {
@@ -38,6 +41,7 @@ pub fn TextField(
                 type=kind
                 autocomplete=autocomplete
                 value=value
+                step=step
                 class=invalid.then_some("invalid")
                 aria-invalid=aria_flag(invalid)
                 aria-describedby=error_id(id)

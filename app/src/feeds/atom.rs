@@ -15,10 +15,10 @@ use crate::{
         model::Post,
         repo::{self as posts, Scope},
     },
-    tags::repo as tags,
     server_only::state::AppState,
     shared::error::AppError,
     shared::xml_text::xml_safe,
+    tags::repo as tags,
     users::repo as users,
 };
 

@@ -41,8 +41,7 @@ pub async fn get_post(id: i64) -> Result<Post, AppError> {
 #[server(endpoint = "get_own_draft", input = JsonRead)]
 pub async fn get_own_draft(id: i64) -> Result<Post, AppError> {
     use crate::{
-        auth::session::current_user, posts::model::PostStatus, posts::repo,
-        server_only::state::db,
+        auth::session::current_user, posts::model::PostStatus, posts::repo, server_only::state::db,
     };
     let db = db()?;
     let viewer = current_user(&db).await?.map(|user| user.id);
@@ -95,9 +94,16 @@ pub async fn create_post(
     };
     let db = db()?;
     let user = require_user(&db).await?;
-    let submitted = ssr::Submitted::read(title, content, &tags, &publish_at, publish_offset, intent)?;
-    let id = repo::insert_post_as(&db, user.id, &submitted.post, submitted.standing, &submitted.tags)
-        .await?;
+    let submitted =
+        ssr::Submitted::read(title, content, &tags, &publish_at, publish_offset, intent)?;
+    let id = repo::insert_post_as(
+        &db,
+        user.id,
+        &submitted.post,
+        submitted.standing,
+        &submitted.tags,
+    )
+    .await?;
     match submitted.standing.status {
         PostStatus::Published => {
             set_flash(FlashKind::Success, "Your post has been created!");
@@ -162,7 +168,15 @@ pub async fn update_post(
     if before.status == PostStatus::Published {
         submitted.standing = Standing::PUBLISHED;
     }
-    if !repo::revise_post(&db, id, &submitted.post, submitted.standing, &submitted.tags).await? {
+    if !repo::revise_post(
+        &db,
+        id,
+        &submitted.post,
+        submitted.standing,
+        &submitted.tags,
+    )
+    .await?
+    {
         return Err(AppError::NotFound);
     }
     let (message, next) = match (before.status, submitted.standing.status) {
@@ -276,7 +290,9 @@ mod ssr {
                 },
             };
             errors.into_result()?;
-            debug_assert!(standing.status != PostStatus::Scheduled || standing.publish_at.is_some());
+            debug_assert!(
+                standing.status != PostStatus::Scheduled || standing.publish_at.is_some()
+            );
             Ok(Self {
                 post,
                 standing,

@@ -7,12 +7,12 @@ use leptos::{html, prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::{
-    posts::local_time,
     components::{
         form::{TextAreaField, TextField},
         form_state::aria_flag,
     },
     posts::api::{PreviewPost, preview_post},
+    posts::local_time,
     shared::codec::{read_json, resource},
     shared::error::AppError,
     shared::server_call::{self, Reply},
@@ -210,7 +210,7 @@ fn ScheduleField(value: String, error: Option<String>) -> impl IntoView {
     let zone = NodeRef::<html::P>::new();
     Effect::new(move |_| local_time::show_in_browser_zone(offset, zone));
     view! {
-        <TextField label="Publish at" name="publish_at" kind="datetime-local" value error/>
+        <TextField label="Publish at" name="publish_at" kind="datetime-local" step="1" value error/>
         <input type="hidden" name="publish_offset" value="0" node_ref=offset/>
         <p class="field-hint" node_ref=zone>"Optional. Times are in UTC."</p>
     }

@@ -8,10 +8,10 @@ use crate::{
         error_page::ErrorPage, page_links::PageLinks, page_title::PageTitle, share_tags::ShareTags,
     },
     posts::{
-        model::{Post, PostStatus},
         api::{get_own_draft, get_post, list_posts},
         components::{PostCard, PostList},
         edit::AuthorControls,
+        model::{Post, PostStatus},
     },
     shared::codec::resource,
     shared::error::AppError,

@@ -283,7 +283,6 @@ pub async fn insert_post_as(
     }))
 }
 
-
 /// Inserts many posts in one statement, each rendered (the caller keeps batches under the bind
 /// limit: nine values a post, so at most 3,000 posts for SQLite's 32,766).
 pub async fn insert_posts(db: &Db, posts: &[PostRecord<'_>]) -> Result<u64, DbError> {
@@ -634,7 +633,10 @@ pub async fn post_ids(
 
 /// The published post with this id, with its author and tags.
 pub async fn find_post(db: &Db, id: i64) -> Result<Option<Post>, DbError> {
-    let sql = concat!(post_with_author!(), " where p.id = $1 and p.status = 'published'");
+    let sql = concat!(
+        post_with_author!(),
+        " where p.id = $1 and p.status = 'published'"
+    );
     find_one(db, sql, id, None).await
 }
 

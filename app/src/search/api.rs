@@ -15,12 +15,12 @@ pub async fn search_posts(
     #[server(default)] tag: String,
 ) -> Result<SearchResults, AppError> {
     use crate::{
+        posts::tagging::tag_key,
         search::{
             model::{clean_query, words},
             repo,
             slots::request_slot,
         },
-        posts::tagging::tag_key,
         server_only::cancel_on_disconnect::unless_gone,
         server_only::state::{db, work},
         shared::pagination::{PER_PAGE, Pager, page_offset},
@@ -36,7 +36,11 @@ pub async fn search_posts(
             pager: None,
         });
     }
-    let key = if tag.is_empty() { String::new() } else { tag_key(&tag) };
+    let key = if tag.is_empty() {
+        String::new()
+    } else {
+        tag_key(&tag)
+    };
     let offset = page_offset(page, PER_PAGE)?;
     let db = db()?;
     let work = work()?;

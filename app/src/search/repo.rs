@@ -53,8 +53,14 @@ fn fts5_query(words: &[&str]) -> String {
 macro_rules! tagged {
     ($id:literal, $k:literal) => {
         concat!(
-            " and (", $k, " = '' or ", $id, " in (select pt.post_id from post_tags pt \
-             join tags t on t.id = pt.tag_id where t.key = ", $k, " and pt.listed_at is not null))"
+            " and (",
+            $k,
+            " = '' or ",
+            $id,
+            " in (select pt.post_id from post_tags pt \
+             join tags t on t.id = pt.tag_id where t.key = ",
+            $k,
+            " and pt.listed_at is not null))"
         )
     };
 }

@@ -48,15 +48,15 @@ mod tests {
 
     #[test]
     fn a_local_field_is_the_machine_time_without_its_zone() {
-        let at = DateTime::from_timestamp(1_767_312_000 + 9 * 3600 + 5 * 60 + 3, 0)
-            .unwrap_or_default();
+        let at =
+            DateTime::from_timestamp(1_767_312_000 + 9 * 3600 + 5 * 60 + 3, 0).unwrap_or_default();
         assert_eq!(local_field(&at), "2026-01-02T09:05:03");
     }
 
     #[test]
     fn a_minute_says_its_zone() {
-        let at = DateTime::from_timestamp(1_767_312_000 + 9 * 3600 + 5 * 60 + 3, 0)
-            .unwrap_or_default();
+        let at =
+            DateTime::from_timestamp(1_767_312_000 + 9 * 3600 + 5 * 60 + 3, 0).unwrap_or_default();
         assert_eq!(minute(&at), "2026-01-02 09:05 UTC");
     }
 

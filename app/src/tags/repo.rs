@@ -57,11 +57,7 @@ pub async fn count_public_tags(db: &Db) -> Result<i64, DbError> {
 }
 
 /// The tags published posts carry, the most used first (ties by key), `limit` from `offset`.
-pub async fn list_public_tags(
-    db: &Db,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<TagCount>, DbError> {
+pub async fn list_public_tags(db: &Db, limit: i64, offset: i64) -> Result<Vec<TagCount>, DbError> {
     let sql = "select id, name, key, posts from tags where posts > 0 \
                order by posts desc, key limit $1 offset $2";
     let tags: Vec<TagRecord> = with_pool!(db, |pool| sqlx::query_as(sql)

@@ -41,23 +41,32 @@ async fn a_draft_is_absent_from_every_public_read(db: Db) {
         .await
         .expect("insert");
     let id = draft(&db, corey.id, "Secret").await;
-    let home = post_repo::list_posts_page(&db, 5, 0, 5).await.expect("home");
+    let home = post_repo::list_posts_page(&db, 5, 0, 5)
+        .await
+        .expect("home");
     let mine = post_repo::list_posts_by_author(&db, corey.id, 5, 0, 5)
         .await
         .expect("author");
-    let feed = post_repo::newest_posts(&db, Scope::All, 20).await.expect("feed");
+    let feed = post_repo::newest_posts(&db, Scope::All, 20)
+        .await
+        .expect("feed");
     let author_feed = post_repo::newest_posts(&db, Scope::Author(corey.id), 20)
         .await
         .expect("author feed");
     let sitemap = post_repo::post_ids(&db, 100, 0).await.expect("sitemap");
     for titles in [&home, &mine, &feed, &author_feed] {
-        assert_eq!(titles.iter().map(|p| p.title.as_str()).collect::<Vec<_>>(), ["Public"]);
+        assert_eq!(
+            titles.iter().map(|p| p.title.as_str()).collect::<Vec<_>>(),
+            ["Public"]
+        );
     }
     assert!(sitemap.iter().all(|(post_id, _)| *post_id != id));
     assert_eq!(post_repo::find_post(&db, id).await.expect("find"), None);
     assert_eq!(post_repo::count_posts(&db).await.expect("count"), 1);
     assert_eq!(
-        post_repo::count_posts_by_author(&db, corey.id).await.expect("count"),
+        post_repo::count_posts_by_author(&db, corey.id)
+            .await
+            .expect("count"),
         1
     );
 }
@@ -70,21 +79,39 @@ async fn a_draft_is_found_for_its_author_only(db: Db) {
         .await
         .expect("find");
     assert_eq!(for_author.map(|p| p.status), Some(PostStatus::Draft));
-    assert_eq!(post_repo::find_post_for(&db, id, Some(john.id)).await.expect("find"), None);
-    assert_eq!(post_repo::find_post_for(&db, id, None).await.expect("find"), None);
+    assert_eq!(
+        post_repo::find_post_for(&db, id, Some(john.id))
+            .await
+            .expect("find"),
+        None
+    );
+    assert_eq!(
+        post_repo::find_post_for(&db, id, None).await.expect("find"),
+        None
+    );
 }
 
 async fn an_authors_drafts_list_holds_drafts_and_scheduled_posts_only(db: Db) {
     let corey = add_user(&db, "Corey").await;
     let john = add_user(&db, "JohnDoe").await;
-    post_repo::insert_post(&db, corey.id, &post("Public")).await.expect("insert");
+    post_repo::insert_post(&db, corey.id, &post("Public"))
+        .await
+        .expect("insert");
     draft(&db, corey.id, "First draft").await;
     draft(&db, john.id, "John's draft").await;
     let later = Utc::now() + Duration::days(1);
-    post_repo::insert_post_as(&db, corey.id, &post("Planned"), Standing::scheduled(later), &[])
+    post_repo::insert_post_as(
+        &db,
+        corey.id,
+        &post("Planned"),
+        Standing::scheduled(later),
+        &[],
+    )
+    .await
+    .expect("schedule");
+    let drafts = post_repo::list_unpublished(&db, corey.id, 10)
         .await
-        .expect("schedule");
-    let drafts = post_repo::list_unpublished(&db, corey.id, 10).await.expect("drafts");
+        .expect("drafts");
     let titles: Vec<&str> = drafts.iter().map(|p| p.title.as_str()).collect();
     assert_eq!(titles, ["Planned", "First draft"]);
 }
@@ -97,10 +124,15 @@ async fn publishing_a_draft_dates_it_now_and_counts_it(db: Db) {
         .await
         .expect("publish");
     assert!(published);
-    let found = post_repo::find_post(&db, id).await.expect("find").expect("public now");
+    let found = post_repo::find_post(&db, id)
+        .await
+        .expect("find")
+        .expect("public now");
     assert!(found.date_posted >= before - Duration::seconds(1));
     assert_eq!(post_repo::count_posts(&db).await.expect("count"), 1);
-    let home = post_repo::list_posts_page(&db, 5, 0, 1).await.expect("home");
+    let home = post_repo::list_posts_page(&db, 5, 0, 1)
+        .await
+        .expect("home");
     assert_eq!(home.len(), 1);
 }
 
@@ -110,7 +142,9 @@ async fn a_scheduled_post_stays_private_before_its_time(db: Db) {
     let id = post_repo::insert_post_as(&db, corey.id, &post("Soon"), Standing::scheduled(at), &[])
         .await
         .expect("schedule");
-    let published = post_repo::publish_due(&db, at - Duration::seconds(1)).await.expect("check");
+    let published = post_repo::publish_due(&db, at - Duration::seconds(1))
+        .await
+        .expect("check");
     assert!(published.is_empty());
     assert_eq!(post_repo::find_post(&db, id).await.expect("find"), None);
 }
@@ -123,10 +157,15 @@ async fn a_scheduled_post_is_published_when_due_dated_its_time(db: Db) {
         .expect("schedule");
     let published = post_repo::publish_due(&db, at).await.expect("publish");
     assert_eq!(published, [id]);
-    let found = post_repo::find_post(&db, id).await.expect("find").expect("public");
+    let found = post_repo::find_post(&db, id)
+        .await
+        .expect("find")
+        .expect("public");
     assert_eq!((found.date_posted, found.publish_at), (at, None));
     assert_eq!(
-        post_repo::count_posts_by_author(&db, corey.id).await.expect("count"),
+        post_repo::count_posts_by_author(&db, corey.id)
+            .await
+            .expect("count"),
         1
     );
 }
@@ -138,7 +177,9 @@ async fn a_due_post_is_published_once_however_often_it_is_checked(db: Db) {
         .await
         .expect("schedule");
     let first = post_repo::publish_due(&db, at).await.expect("publish");
-    let second = post_repo::publish_due(&db, at + Duration::seconds(5)).await.expect("again");
+    let second = post_repo::publish_due(&db, at + Duration::seconds(5))
+        .await
+        .expect("again");
     assert_eq!((first.len(), second.len()), (1, 0));
     assert_eq!(post_repo::count_posts(&db).await.expect("count"), 1);
 }
@@ -160,13 +201,20 @@ async fn a_draft_is_not_found_by_search_until_published(db: Db) {
     let corey = add_user(&db, "Corey").await;
     let id = draft(&db, corey.id, "Secret").await;
     let words = search_model::words("zeppelins");
-    let hidden = search_repo::find_matches(&db, &words, "", 5, 0).await.expect("search");
+    let hidden = search_repo::find_matches(&db, &words, "", 5, 0)
+        .await
+        .expect("search");
     assert!(hidden.hits.is_empty());
     post_repo::revise_post(&db, id, &post("Secret"), Standing::PUBLISHED, &[])
         .await
         .expect("publish");
-    let found = search_repo::find_matches(&db, &words, "", 5, 0).await.expect("search");
-    assert_eq!(found.hits.iter().map(|hit| hit.id).collect::<Vec<_>>(), [id]);
+    let found = search_repo::find_matches(&db, &words, "", 5, 0)
+        .await
+        .expect("search");
+    assert_eq!(
+        found.hits.iter().map(|hit| hit.id).collect::<Vec<_>>(),
+        [id]
+    );
 }
 
 /// Two instances on one Postgres check for due posts at the same moment: each post is published
@@ -198,7 +246,11 @@ async fn two_instances_on_one_postgres_publish_each_due_post_once() {
         post_repo::publish_due(&first, at),
         post_repo::publish_due(&second, at)
     );
-    let mut ids: Vec<i64> = a.expect("first").into_iter().chain(b.expect("second")).collect();
+    let mut ids: Vec<i64> = a
+        .expect("first")
+        .into_iter()
+        .chain(b.expect("second"))
+        .collect();
     let published = ids.len();
     ids.sort_unstable();
     ids.dedup();

@@ -12,8 +12,8 @@ mod rate_limits;
 mod rendering;
 mod schema;
 mod search;
-mod tags;
 mod sessions;
+mod tags;
 mod totals;
 mod users;
 

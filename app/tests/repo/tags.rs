@@ -37,8 +37,18 @@ fn names(post: &app::posts::model::Post) -> Vec<&str> {
 
 async fn a_posts_tags_come_in_the_order_written(db: Db) {
     let corey = add_user(&db, "Corey").await;
-    let id = tagged(&db, corey.id, "Trip", "travel, Rust, kites", Standing::PUBLISHED).await;
-    let post = post_repo::find_post(&db, id).await.expect("find").expect("post");
+    let id = tagged(
+        &db,
+        corey.id,
+        "Trip",
+        "travel, Rust, kites",
+        Standing::PUBLISHED,
+    )
+    .await;
+    let post = post_repo::find_post(&db, id)
+        .await
+        .expect("find")
+        .expect("post");
     assert_eq!(names(&post), ["travel", "Rust", "kites"]);
 }
 
@@ -46,10 +56,19 @@ async fn a_tag_is_matched_by_its_key_and_shown_as_first_written(db: Db) {
     let corey = add_user(&db, "Corey").await;
     tagged(&db, corey.id, "First", "Rust", Standing::PUBLISHED).await;
     let id = tagged(&db, corey.id, "Second", "RUST", Standing::PUBLISHED).await;
-    let post = post_repo::find_post(&db, id).await.expect("find").expect("post");
+    let post = post_repo::find_post(&db, id)
+        .await
+        .expect("find")
+        .expect("post");
     assert_eq!(names(&post), ["Rust"]);
-    let tag = tag_repo::find_public_tag(&db, "ｒｕｓｔ").await.expect("find").expect("tag");
-    assert_eq!((tag.name.as_str(), tag.key.as_str(), tag.posts), ("Rust", "rust", 2));
+    let tag = tag_repo::find_public_tag(&db, "ｒｕｓｔ")
+        .await
+        .expect("find")
+        .expect("tag");
+    assert_eq!(
+        (tag.name.as_str(), tag.key.as_str(), tag.posts),
+        ("Rust", "rust", 2)
+    );
 }
 
 async fn a_tag_page_lists_its_published_posts_newest_first(db: Db) {
@@ -58,17 +77,35 @@ async fn a_tag_page_lists_its_published_posts_newest_first(db: Db) {
     tagged(&db, corey.id, "Untagged", "", Standing::PUBLISHED).await;
     tagged(&db, corey.id, "Hidden", "kites", Standing::DRAFT).await;
     let newer = tagged(&db, corey.id, "Newer", "kites", Standing::PUBLISHED).await;
-    let tag = tag_repo::find_public_tag(&db, "kites").await.expect("find").expect("tag");
-    let page = post_repo::list_posts_tagged(&db, tag.id, 5, 0).await.expect("page");
-    assert_eq!(page.iter().map(|p| p.id).collect::<Vec<_>>(), [newer, older]);
+    let tag = tag_repo::find_public_tag(&db, "kites")
+        .await
+        .expect("find")
+        .expect("tag");
+    let page = post_repo::list_posts_tagged(&db, tag.id, 5, 0)
+        .await
+        .expect("page");
+    assert_eq!(
+        page.iter().map(|p| p.id).collect::<Vec<_>>(),
+        [newer, older]
+    );
     assert_eq!(tag.posts, 2);
 }
 
 async fn a_tag_only_drafts_carry_is_not_public(db: Db) {
     let corey = add_user(&db, "Corey").await;
     tagged(&db, corey.id, "Hidden", "secret-project", Standing::DRAFT).await;
-    assert_eq!(tag_repo::find_public_tag(&db, "secret-project").await.expect("find"), None);
-    assert!(tag_repo::list_public_tags(&db, 10, 0).await.expect("list").is_empty());
+    assert_eq!(
+        tag_repo::find_public_tag(&db, "secret-project")
+            .await
+            .expect("find"),
+        None
+    );
+    assert!(
+        tag_repo::list_public_tags(&db, 10, 0)
+            .await
+            .expect("list")
+            .is_empty()
+    );
 }
 
 async fn publishing_a_draft_counts_its_tags(db: Db) {
@@ -82,9 +119,14 @@ async fn publishing_a_draft_counts_its_tags(db: Db) {
     post_repo::revise_post(&db, id, &post, Standing::PUBLISHED, &tags)
         .await
         .expect("publish");
-    let tag = tag_repo::find_public_tag(&db, "kites").await.expect("find").expect("tag");
+    let tag = tag_repo::find_public_tag(&db, "kites")
+        .await
+        .expect("find")
+        .expect("tag");
     assert_eq!(tag.posts, 1);
-    let page = post_repo::list_posts_tagged(&db, tag.id, 5, 0).await.expect("page");
+    let page = post_repo::list_posts_tagged(&db, tag.id, 5, 0)
+        .await
+        .expect("page");
     assert_eq!(page.len(), 1);
 }
 
@@ -99,10 +141,19 @@ async fn editing_a_posts_tags_replaces_them_and_their_counts(db: Db) {
     post_repo::revise_post(&db, id, &post, Standing::PUBLISHED, &tags)
         .await
         .expect("edit");
-    let found = post_repo::find_post(&db, id).await.expect("find").expect("post");
+    let found = post_repo::find_post(&db, id)
+        .await
+        .expect("find")
+        .expect("post");
     assert_eq!(names(&found), ["travel", "sea"]);
-    assert_eq!(tag_repo::find_public_tag(&db, "kites").await.expect("find"), None);
-    let travel = tag_repo::find_public_tag(&db, "travel").await.expect("find").expect("tag");
+    assert_eq!(
+        tag_repo::find_public_tag(&db, "kites").await.expect("find"),
+        None
+    );
+    let travel = tag_repo::find_public_tag(&db, "travel")
+        .await
+        .expect("find")
+        .expect("tag");
     assert_eq!(travel.posts, 1);
 }
 
@@ -111,7 +162,10 @@ async fn deleting_a_post_uncounts_its_tags(db: Db) {
     let id = tagged(&db, corey.id, "Trip", "kites", Standing::PUBLISHED).await;
     tagged(&db, corey.id, "Other", "kites", Standing::PUBLISHED).await;
     post_repo::delete_post(&db, id).await.expect("delete");
-    let tag = tag_repo::find_public_tag(&db, "kites").await.expect("find").expect("tag");
+    let tag = tag_repo::find_public_tag(&db, "kites")
+        .await
+        .expect("find")
+        .expect("tag");
     assert_eq!(tag.posts, 1);
 }
 
@@ -131,11 +185,17 @@ async fn a_list_pages_posts_come_with_their_tags(db: Db) {
     tagged(&db, corey.id, "One", "sea", Standing::PUBLISHED).await;
     tagged(&db, corey.id, "Two", "", Standing::PUBLISHED).await;
     tagged(&db, corey.id, "Three", "alps, sea", Standing::PUBLISHED).await;
-    let page = post_repo::list_posts_page(&db, 5, 0, 3).await.expect("page");
+    let page = post_repo::list_posts_page(&db, 5, 0, 3)
+        .await
+        .expect("page");
     let shown: Vec<(&str, Vec<&str>)> = page.iter().map(|p| (p.title.as_str(), names(p))).collect();
     assert_eq!(
         shown,
-        [("Three", vec!["alps", "sea"]), ("Two", vec![]), ("One", vec!["sea"])]
+        [
+            ("Three", vec!["alps", "sea"]),
+            ("Two", vec![]),
+            ("One", vec!["sea"])
+        ]
     );
 }
 
@@ -144,7 +204,12 @@ async fn search_can_be_narrowed_to_a_tag(db: Db) {
     let at_sea = tagged(&db, corey.id, "Sea kites", "sea", Standing::PUBLISHED).await;
     tagged(&db, corey.id, "Alp kites", "alps", Standing::PUBLISHED).await;
     let words = search_model::words("kites");
-    let found = search_repo::find_matches(&db, &words, "sea", 5, 0).await.expect("search");
-    assert_eq!(found.hits.iter().map(|hit| hit.id).collect::<Vec<_>>(), [at_sea]);
+    let found = search_repo::find_matches(&db, &words, "sea", 5, 0)
+        .await
+        .expect("search");
+    assert_eq!(
+        found.hits.iter().map(|hit| hit.id).collect::<Vec<_>>(),
+        [at_sea]
+    );
     assert_eq!(found.total, 1);
 }
