@@ -190,6 +190,13 @@ for posts in $sizes; do
   row "/users, rendered" $(measure "http://$quire_addr/users" -H "$bypass")
   row "/user/$user, served" $(measure "http://$quire_addr/user/$user")
   row "/user/$user, rendered" $(measure "http://$quire_addr/user/$user" -H "$bypass")
+  # Seeded posts carry one of 10 topic tags each, so a tag holds a tenth of the posts.
+  tag_last=$(( (posts / 10 + 4) / 5 ))
+  row "/tag/rust, served" $(measure "http://$quire_addr/tag/rust")
+  row "/tag/rust, rendered" $(measure "http://$quire_addr/tag/rust" -H "$bypass")
+  row "/tag/rust, rendered, 1 client" $(threads=1 connections=1 measure "http://$quire_addr/tag/rust" -H "$bypass")
+  row "/tag/rust deepest page ($tag_last), rendered" $(measure "http://$quire_addr/tag/rust?page=$tag_last" -H "$bypass")
+  row "/tags, rendered" $(measure "http://$quire_addr/tags" -H "$bypass")
   row "/post/$post, served" $(measure "http://$quire_addr/post/$post")
   row "/post/$post, rendered" $(measure "http://$quire_addr/post/$post" -H "$bypass")
   # Search pages are never kept: every request ranks and renders.

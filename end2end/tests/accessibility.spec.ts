@@ -16,6 +16,8 @@ const publicPages = [
   '/?page=2',
   '/users',
   '/user/writer1',
+  '/tag/rust',
+  '/tags',
   '/about',
   '/search?q=patience',
   '/search?q=nothingmatchesthis',
@@ -79,7 +81,7 @@ for (const javaScript of [true, false]) {
       await logIn(page, 'writer1@example.com');
       await open(page, '/user/writer1');
       const post = await page.locator('article.post .post-title a').first().getAttribute('href');
-      for (const path of ['/post/new', `${post}/update`, `${post}/delete`, '/account']) {
+      for (const path of ['/post/new', `${post}/update`, `${post}/delete`, '/account', '/drafts']) {
         await open(page, path);
         await expectAccessible(page);
       }

@@ -100,30 +100,45 @@ struct TagRow {
 
 /// Fills in the tags of `posts`, all of them in one query, each post's in the order written.
 pub async fn attach_tags(db: &Db, posts: &mut [Post]) -> Result<(), DbError> {
-    if posts.is_empty() {
-        return Ok(());
+    let ids: Vec<i64> = posts.iter().map(|post| post.id).collect();
+    for (post_id, tag) in tags_by_post(db, &ids).await? {
+        if let Some(post) = posts.iter_mut().find(|post| post.id == post_id) {
+            post.tags.push(tag);
+        }
+    }
+    Ok(())
+}
+
+/// The tags of the posts `ids`, in one query: each with its post's id, a post's in the order
+/// written.
+pub async fn tags_by_post(db: &Db, ids: &[i64]) -> Result<Vec<(i64, Tag)>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
     let rows: Vec<TagRow> = with_pool!(db, |pool, Backend| {
         let mut query = QueryBuilder::<Backend>::new(
             "select pt.post_id, t.name, t.key from post_tags pt join tags t on t.id = pt.tag_id \
              where pt.post_id in (",
         );
-        let mut ids = query.separated(", ");
-        for post in posts.iter() {
-            ids.push_bind(post.id);
+        let mut bound = query.separated(", ");
+        for id in ids {
+            bound.push_bind(*id);
         }
         query.push(") order by pt.post_id, pt.position");
         query.build_query_as::<TagRow>().fetch_all(pool).await?
     });
-    for row in rows {
-        if let Some(post) = posts.iter_mut().find(|post| post.id == row.post_id) {
-            post.tags.push(Tag {
-                name: row.name,
-                key: row.key,
-            });
-        }
-    }
-    Ok(())
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            (
+                row.post_id,
+                Tag {
+                    name: row.name,
+                    key: row.key,
+                },
+            )
+        })
+        .collect())
 }
 
 /// `content` rendered for storing, as every write does.

@@ -8,6 +8,7 @@ use crate::{
         error_page::ErrorPage, page_links::PageLinks, page_title::PageTitle,
         search_form::SearchForm,
     },
+    posts::components::TagLinks,
     search::{
         api::search_posts,
         model::{CANDIDATES_MAX, Hit, encode_query_value},
@@ -102,6 +103,7 @@ fn SearchHit(hit: Hit) -> impl IntoView {
                 <a class="author" href=hit.author.page_url()>{hit.author.username.clone()}</a>
                 <time datetime=crate::shared::dates::machine_time(&hit.date_posted)>{crate::shared::dates::day(&hit.date_posted)}</time>
             </div>
+            <TagLinks tags=hit.tags.clone()/>
             <p class="snippet">{snippet}</p>
         </li>
     }

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::{
+    posts::repo::tags_by_post,
     search::model::{CANDIDATES_MAX, Hit, MARK_END, MARK_START, pieces},
     server_only::db::{Db, DbError},
     users::model::Author,
@@ -35,6 +36,7 @@ impl From<HitRow> for Hit {
                 image_file: row.author_image_file,
             },
             snippet: pieces(&row.snippet),
+            tags: Vec::new(),
         }
     }
 }
@@ -188,10 +190,14 @@ pub async fn find_matches(
         None if offset > 0 => count_matches(db, words, tag).await?,
         None => 0,
     };
-    Ok(Matches {
-        hits: rows.into_iter().map(Hit::from).collect(),
-        total,
-    })
+    let mut hits: Vec<Hit> = rows.into_iter().map(Hit::from).collect();
+    let ids: Vec<i64> = hits.iter().map(|hit| hit.id).collect();
+    for (post_id, tag) in tags_by_post(db, &ids).await? {
+        if let Some(hit) = hits.iter_mut().find(|hit| hit.id == post_id) {
+            hit.tags.push(tag);
+        }
+    }
+    Ok(Matches { hits, total })
 }
 
 #[cfg(test)]

@@ -31,6 +31,26 @@ async fn coreys_draft(server: &TestServer, session: &str) -> i64 {
         .unwrap_or_else(|| panic!("a draft's editor, not {location}"))
 }
 
+/// Writes a post as the session's user with "Publish at" set to `publish_at`; the answer.
+async fn post_at(
+    server: &TestServer,
+    session: &str,
+    title: &str,
+    publish_at: &str,
+) -> crate::support::Response {
+    server
+        .post_form(
+            "/api/create_post",
+            &[
+                ("title", title),
+                ("content", "On time."),
+                ("publish_at", publish_at),
+            ],
+            Some(session),
+        )
+        .await
+}
+
 /// "Publish at" this far ahead of now, as the browser's field in UTC writes it.
 fn in_utc(ahead: chrono::Duration) -> String {
     (chrono::Utc::now() + ahead)
@@ -201,17 +221,7 @@ async fn a_scheduled_post_goes_public_when_due_and_the_kept_home_page_follows() 
     let server = start().await;
     let session = server.as_corey().await;
     let at = in_utc(chrono::Duration::seconds(2));
-    let response = server
-        .post_form(
-            "/api/create_post",
-            &[
-                ("title", "Punctual zeppelin"),
-                ("content", "On time."),
-                ("publish_at", &at),
-            ],
-            Some(&session),
-        )
-        .await;
+    let response = post_at(&server, &session, "Punctual zeppelin", &at).await;
     assert_eq!(response.header("location"), Some("/drafts"));
     assert!(!server.get("/").await.body.contains("Punctual zeppelin"));
     tokio::time::sleep(Duration::from_millis(2100)).await;
@@ -234,13 +244,7 @@ async fn a_schedule_in_the_past_is_a_field_error() {
     let server = start().await;
     let session = server.as_corey().await;
     let at = in_utc(chrono::Duration::minutes(-5));
-    let response = server
-        .post_form(
-            "/api/create_post",
-            &[("title", "Late"), ("content", "x"), ("publish_at", &at)],
-            Some(&session),
-        )
-        .await;
+    let response = post_at(&server, &session, "Late", &at).await;
     assert_eq!(response.status, 422);
     assert!(
         response.body.contains("publish_at")
@@ -252,17 +256,7 @@ async fn a_schedule_in_the_past_is_a_field_error() {
 async fn an_unreadable_schedule_is_a_field_error() {
     let server = start().await;
     let session = server.as_corey().await;
-    let response = server
-        .post_form(
-            "/api/create_post",
-            &[
-                ("title", "Late"),
-                ("content", "x"),
-                ("publish_at", "soon-ish"),
-            ],
-            Some(&session),
-        )
-        .await;
+    let response = post_at(&server, &session, "Late", "soon-ish").await;
     assert_eq!(response.status, 422);
     assert!(response.body.contains("Enter a date and time"));
 }
@@ -272,17 +266,7 @@ async fn save_draft_cancels_a_schedule() {
     let server = start().await;
     let session = server.as_corey().await;
     let at = in_utc(chrono::Duration::hours(1));
-    server
-        .post_form(
-            "/api/create_post",
-            &[
-                ("title", "Maybe zeppelin"),
-                ("content", "x"),
-                ("publish_at", &at),
-            ],
-            Some(&session),
-        )
-        .await;
+    post_at(&server, &session, "Maybe zeppelin", &at).await;
     let corey = app::users::repo::find_user_by_username(&server.db, "Corey")
         .await
         .expect("q")
@@ -329,17 +313,7 @@ async fn two_instances_on_one_postgres_show_a_scheduled_post_on_time() {
     let session = first.as_corey().await;
     assert!(!second.get("/").await.body.contains("Punctual zeppelin"));
     let at = in_utc(chrono::Duration::seconds(2));
-    first
-        .post_form(
-            "/api/create_post",
-            &[
-                ("title", "Punctual zeppelin"),
-                ("content", "On time."),
-                ("publish_at", &at),
-            ],
-            Some(&session),
-        )
-        .await;
+    post_at(&first, &session, "Punctual zeppelin", &at).await;
     let mut shown = false;
     for _ in 0..50 {
         tokio::time::sleep(Duration::from_millis(200)).await;
