@@ -181,3 +181,17 @@ async fn a_script_free_post_refused_for_its_tags_keeps_what_was_typed() {
     assert!(form.body.contains("value=\"a,,b\""), "{}", form.body);
     assert!(form.body.contains("A tag cannot be empty"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tag_with_spaces_accents_or_a_slash_has_a_working_page_and_feed() {
+    let server = start().await;
+    let session = server.as_corey().await;
+    post_tagged(&server, &session, "Odd tags", "Open Source, Été, TCP/IP").await;
+    for path in ["/tag/open%20source", "/tag/%C3%A9t%C3%A9", "/tag/tcp%2Fip"] {
+        let page = server.get(path).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert!(page.body.contains("Odd tags"), "{path}");
+        let feed = server.get(&format!("{path}/feed.xml")).await;
+        assert!(feed.body.contains("Odd tags"), "{path}/feed.xml");
+    }
+}
