@@ -1,6 +1,7 @@
 //! The benchmark's yardstick: hand-written axum + sqlx handlers, with no framework around them,
-//! reading the same SQLite database with the same two queries Quire makes:
-//! - `GET /` serves the home page's HTML (nav, five newest posts with their authors, page links);
+//! reading the same SQLite database with the same three queries Quire makes:
+//! - `GET /` serves the home page's HTML (nav, five newest posts with their authors and tags,
+//!   page links);
 //! - `POST /api/list_posts` answers `{"page": N}` with that page's posts and pager as JSON, the
 //!   fields Quire's `list_posts` sends.
 //!
@@ -29,6 +30,8 @@ struct Row {
     user_id: i64,
     username: String,
     image_file: String,
+    #[sqlx(skip)]
+    tags: Vec<(String, String)>,
 }
 
 #[tokio::main]
@@ -79,6 +82,9 @@ async fn list_posts(
                 "more": false,
                 "summary": "",
                 "author": {"id": post.user_id, "username": post.username, "image_file": post.image_file},
+                "status": "published",
+                "publish_at": null,
+                "tags": post.tags.iter().map(|(name, key)| serde_json::json!({"name": name, "key": key})).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -88,23 +94,42 @@ async fn list_posts(
     })))
 }
 
-/// The newest posts' page `page` (five a page) with their authors, and the number of posts.
+/// The newest published posts' page `page` (five a page) with their authors and tags, and the
+/// number of posts.
 async fn page_of_posts(pool: &SqlitePool, page: i64) -> Result<(Vec<Row>, i64), StatusCode> {
     let failed = |_| StatusCode::INTERNAL_SERVER_ERROR;
     let total: i64 = sqlx::query_scalar("select posts from totals where id = 1")
         .fetch_one(pool)
         .await
         .map_err(failed)?;
-    let posts: Vec<Row> = sqlx::query_as(
+    let mut posts: Vec<Row> = sqlx::query_as(
         "select p.id, p.title, p.date_posted, p.content, p.user_id, u.username, u.image_file \
          from posts p join users u on u.id = p.user_id where p.id in \
-         (select id from posts order by date_posted desc, id desc limit 5 offset ?) \
+         (select id from posts where status = 'published' \
+          order by date_posted desc, id desc limit 5 offset ?) \
          order by p.date_posted desc, p.id desc",
     )
     .bind((page - 1) * 5)
     .fetch_all(pool)
     .await
     .map_err(failed)?;
+    let ids: Vec<String> = posts.iter().map(|post| post.id.to_string()).collect();
+    if !ids.is_empty() {
+        let sql = format!(
+            "select pt.post_id, t.name, t.key from post_tags pt join tags t on t.id = pt.tag_id \
+             where pt.post_id in ({}) order by pt.post_id, pt.position",
+            ids.join(", ")
+        );
+        let tags: Vec<(i64, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_all(pool)
+            .await
+            .map_err(failed)?;
+        for (post_id, name, key) in tags {
+            if let Some(post) = posts.iter_mut().find(|post| post.id == post_id) {
+                post.tags.push((name, key));
+            }
+        }
+    }
     Ok((posts, total))
 }
 
@@ -130,7 +155,8 @@ fn render(posts: &[Row], total: i64) -> String {
             "<article class=\"post\"><img class=\"avatar\" src=\"{avatar}{}\" alt=\"\" width=\"64\" \
              height=\"64\"/><div class=\"post-body\"><div class=\"post-meta\"><a class=\"author\" \
              href=\"/user/{}\">{}</a><time datetime=\"{}\">{}</time></div><h2 class=\"post-title\">\
-             <a href=\"/post/{}\">{}</a></h2><p class=\"post-content\">{}</p></div></article>",
+             <a href=\"/post/{}\">{}</a></h2><ul class=\"tags\">{}</ul>\
+             <p class=\"post-content\">{}</p></div></article>",
             escape(&post.image_file),
             escape(&post.username),
             escape(&post.username),
@@ -138,6 +164,14 @@ fn render(posts: &[Row], total: i64) -> String {
             post.date_posted.format("%Y-%m-%d"),
             post.id,
             escape(&post.title),
+            post.tags
+                .iter()
+                .map(|(name, key)| format!(
+                    "<li><a href=\"/tag/{}\" rel=\"tag\">{}</a></li>",
+                    escape(key),
+                    escape(name)
+                ))
+                .collect::<String>(),
             escape(&post.content),
         );
     }

@@ -195,16 +195,23 @@ pub async fn update_post(
 pub async fn delete_post(id: i64) -> Result<(), AppError> {
     use crate::{
         flash::{FlashKind, cookie::set_flash},
+        posts::model::PostStatus,
         posts::repo,
         server_only::state::db,
     };
     let db = db()?;
-    ssr::editable_post(&db, id, false).await?;
+    let post = ssr::editable_post(&db, id, false).await?;
     if !repo::delete_post(&db, id).await? {
         return Err(AppError::NotFound);
     }
     set_flash(FlashKind::Success, "Your post has been deleted!");
-    leptos_axum::redirect("/");
+    // A deleted draft leaves its author among their other drafts.
+    let next = if post.status == PostStatus::Published {
+        "/"
+    } else {
+        "/drafts"
+    };
+    leptos_axum::redirect(next);
     Ok(())
 }
 

@@ -772,24 +772,37 @@ pub async fn any_due(db: &Db, at: DateTime<Utc>) -> Result<bool, DbError> {
     Ok(found.is_some())
 }
 
-/// One page of the published posts carrying tag `tag_id`, newest first, read from the tag's
-/// listing index.
+/// One page of the published posts carrying tag `tag_id`, newest first, out of the tag's
+/// `total`, read from the tag's listing index; pages past the middle walk it from its oldest end,
+/// so no page skips more than half of the tag's posts.
 pub async fn list_posts_tagged(
     db: &Db,
     tag_id: i64,
     limit: i64,
     offset: i64,
+    total: i64,
 ) -> Result<Vec<Post>, DbError> {
-    let sql = concat!(
-        post_with_author!(),
-        " where p.id in (select post_id from post_tags where tag_id = $1 and listed_at is not null \
-         order by listed_at desc, post_id desc limit $2 offset $3) \
-         order by p.date_posted desc, p.id desc"
+    let window = window(limit, offset, total);
+    let sql = window.pick(
+        concat!(
+            post_with_author!(),
+            " where p.id in (select post_id from post_tags \
+             where tag_id = $1 and listed_at is not null \
+             order by listed_at desc, post_id desc limit $2 offset $3) \
+             order by p.date_posted desc, p.id desc"
+        ),
+        concat!(
+            post_with_author!(),
+            " where p.id in (select post_id from post_tags \
+             where tag_id = $1 and listed_at is not null \
+             order by listed_at, post_id limit $2 offset $3) \
+             order by p.date_posted desc, p.id desc"
+        ),
     );
     let rows = with_pool!(db, |pool| sqlx::query_as::<_, PostRow>(sql)
         .bind(tag_id)
-        .bind(limit)
-        .bind(offset)
+        .bind(window.limit)
+        .bind(window.offset)
         .fetch_all(pool)
         .await)?;
     into_posts(db, rows, Shown::Excerpt).await

@@ -24,7 +24,8 @@ pub async fn list_tag_posts(name: String, page: i64) -> Result<TagPostPage, AppE
         .await?
         .ok_or(AppError::NotFound)?;
     let pager = Pager::new(page, PER_PAGE, tag.posts)?;
-    let page_posts = posts::list_posts_tagged(&db, tag.id, PER_PAGE, pager.offset()).await?;
+    let page_posts =
+        posts::list_posts_tagged(&db, tag.id, PER_PAGE, pager.offset(), pager.total).await?;
     Ok(TagPostPage {
         tag: tag.into(),
         posts: page_posts,

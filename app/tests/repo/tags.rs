@@ -11,6 +11,7 @@ on_both_backends!(
     a_posts_tags_come_in_the_order_written,
     a_tag_is_matched_by_its_key_and_shown_as_first_written,
     a_tag_page_lists_its_published_posts_newest_first,
+    every_tag_page_read_from_either_end_is_in_newest_first_order,
     a_tag_only_drafts_carry_is_not_public,
     publishing_a_draft_counts_its_tags,
     editing_a_posts_tags_replaces_them_and_their_counts,
@@ -81,7 +82,7 @@ async fn a_tag_page_lists_its_published_posts_newest_first(db: Db) {
         .await
         .expect("find")
         .expect("tag");
-    let page = post_repo::list_posts_tagged(&db, tag.id, 5, 0)
+    let page = post_repo::list_posts_tagged(&db, tag.id, 5, 0, tag.posts)
         .await
         .expect("page");
     assert_eq!(
@@ -89,6 +90,36 @@ async fn a_tag_page_lists_its_published_posts_newest_first(db: Db) {
         [newer, older]
     );
     assert_eq!(tag.posts, 2);
+}
+
+async fn every_tag_page_read_from_either_end_is_in_newest_first_order(db: Db) {
+    let corey = add_user(&db, "Corey").await;
+    let mut ids = Vec::new();
+    for n in 0..12 {
+        ids.push(
+            tagged(
+                &db,
+                corey.id,
+                &format!("Kite {n}"),
+                "kites",
+                Standing::PUBLISHED,
+            )
+            .await,
+        );
+    }
+    ids.reverse();
+    let tag = tag_repo::find_public_tag(&db, "kites")
+        .await
+        .expect("find")
+        .expect("tag");
+    let mut read = Vec::new();
+    for offset in [0, 5, 10] {
+        let page = post_repo::list_posts_tagged(&db, tag.id, 5, offset, tag.posts)
+            .await
+            .expect("page");
+        read.extend(page.iter().map(|p| p.id));
+    }
+    assert_eq!(read, ids);
 }
 
 async fn a_tag_only_drafts_carry_is_not_public(db: Db) {
@@ -124,7 +155,7 @@ async fn publishing_a_draft_counts_its_tags(db: Db) {
         .expect("find")
         .expect("tag");
     assert_eq!(tag.posts, 1);
-    let page = post_repo::list_posts_tagged(&db, tag.id, 5, 0)
+    let page = post_repo::list_posts_tagged(&db, tag.id, 5, 0, tag.posts)
         .await
         .expect("page");
     assert_eq!(page.len(), 1);

@@ -333,3 +333,14 @@ async fn two_instances_on_one_postgres_show_a_scheduled_post_on_time() {
     );
     drop_postgres_schema(&base, &schema).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_a_draft_goes_back_to_the_drafts_page() {
+    let server = start().await;
+    let session = server.as_corey().await;
+    let id = coreys_draft(&server, &session).await.to_string();
+    let response = server
+        .post_form("/api/delete_post", &[("id", &id)], Some(&session))
+        .await;
+    assert_eq!(response.header("location"), Some("/drafts"));
+}
