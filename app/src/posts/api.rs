@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::shared::server_call::JsonRead;
 
 use crate::{
-    posts::model::{Drafts, Intent, Post, PostPage},
+    posts::model::{Drafts, Intent, OwnPost, Post, PostPage},
     shared::error::AppError,
 };
 
@@ -39,14 +39,14 @@ pub async fn get_post(id: i64) -> Result<Post, AppError> {
 /// The logged-in user's own draft or scheduled post with this id; anyone else's, or none, is
 /// `NotFound`, by the same single query.
 #[server(endpoint = "get_own_draft", input = JsonRead)]
-pub async fn get_own_draft(id: i64) -> Result<Post, AppError> {
+pub async fn get_own_draft(id: i64) -> Result<OwnPost, AppError> {
     use crate::{
         auth::session::current_user, posts::model::PostStatus, posts::repo, server_only::state::db,
     };
     let db = db()?;
     let viewer = current_user(&db).await?.map(|user| user.id);
     match repo::find_post_for(&db, id, viewer).await? {
-        Some(post) if post.status != PostStatus::Published => Ok(post),
+        Some(post) if post.status != PostStatus::Published => Ok(OwnPost::of(post)),
         _ => Err(AppError::NotFound),
     }
 }
@@ -61,15 +61,17 @@ pub async fn list_drafts() -> Result<Drafts, AppError> {
     let db = db()?;
     let user = current_user(&db).await?.ok_or(AppError::Unauthorized)?;
     let posts = repo::list_unpublished(&db, user.id, DRAFTS_SHOWN).await?;
-    Ok(Drafts { posts })
+    Ok(Drafts {
+        posts: posts.into_iter().map(OwnPost::of).collect(),
+    })
 }
 
 /// The post with this id, if the logged-in user wrote it: `NotFound` if there is no such post
 /// (or it is someone else's draft), `Unauthorized` for visitors (with a flash asking them to log in), `Forbidden` for anyone else.
 #[server(endpoint = "editable_post", input = JsonRead)]
-pub async fn get_editable_post(id: i64) -> Result<Post, AppError> {
+pub async fn get_editable_post(id: i64) -> Result<OwnPost, AppError> {
     use crate::server_only::state::db;
-    ssr::editable_post(&db()?, id, true).await
+    Ok(OwnPost::of(ssr::editable_post(&db()?, id, true).await?))
 }
 
 /// Writes a new post as the logged-in user: "Post" publishes it now and goes home, where it is

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::posts::model::{Post, Tag};
+use crate::posts::model::Post;
 
 /// A post with its author's avatar and name, its date, title and content (rendered from Markdown
 /// on the server); in a list, its first block and a "Read more" link when it goes on.
@@ -22,7 +22,7 @@ pub fn PostCard(post: Post, #[prop(optional)] full_page: bool) -> impl IntoView 
                     <time datetime=crate::shared::dates::machine_time(&post.date_posted)>{post.display_date()}</time>
                 </div>
                 {title}
-                <TagLinks tags=post.tags.clone()/>
+                <TagLinks links=post.tag_links.clone()/>
                 <div class="post-content" inner_html=post.html.clone()></div>
                 {(post.more && !full_page).then(|| view! {
                     <p class="read-more">
@@ -34,22 +34,11 @@ pub fn PostCard(post: Post, #[prop(optional)] full_page: bool) -> impl IntoView 
     }
 }
 
-/// A post's tags, each a link to its page; nothing for a post without tags.
+/// A post's tags, each a link to its page (`links`, made on the server); for a post without
+/// tags the list is empty, and not shown.
 #[component]
-pub fn TagLinks(tags: Vec<Tag>) -> impl IntoView {
-    (!tags.is_empty()).then(|| {
-        view! {
-            <ul class="tags" aria-label="Tags">
-                {tags
-                    .into_iter()
-                    .map(|tag| {
-                        let href = tag.url();
-                        view! { <li><a href=href rel="tag">{tag.name}</a></li> }
-                    })
-                    .collect_view()}
-            </ul>
-        }
-    })
+pub fn TagLinks(links: String) -> impl IntoView {
+    view! { <ul class="tags" aria-label="Tags" inner_html=links></ul> }
 }
 
 /// Posts one after another, or a note when there are none.

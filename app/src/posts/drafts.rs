@@ -7,7 +7,7 @@ use crate::{
     components::{error_page::ErrorPage, page_title::PageTitle},
     posts::{
         api::list_drafts,
-        model::{Post, PostStatus},
+        model::{OwnPost, PostStatus},
     },
     shared::codec::resource,
     shared::dates::{machine_time, minute},
@@ -31,7 +31,7 @@ pub fn DraftsPage() -> impl IntoView {
                     .into_any(),
                     Ok(drafts) => view! {
                         <ul class="draft-list">
-                            {drafts.posts.into_iter().map(|post| view! { <DraftRow post/> }).collect_view()}
+                            {drafts.posts.into_iter().map(|own| view! { <DraftRow own/> }).collect_view()}
                         </ul>
                     }
                     .into_any(),
@@ -45,8 +45,14 @@ pub fn DraftsPage() -> impl IntoView {
 
 /// One draft: its title (to its own page), where it stands, and Edit.
 #[component]
-fn DraftRow(post: Post) -> impl IntoView {
-    let standing = match (post.status, post.publish_at) {
+fn DraftRow(own: OwnPost) -> impl IntoView {
+    let OwnPost {
+        post,
+        status,
+        publish_at,
+        ..
+    } = own;
+    let standing = match (status, publish_at) {
         (PostStatus::Scheduled, Some(at)) => view! {
             <span class="draft-status">"Scheduled for " <time datetime=machine_time(&at)>{minute(&at)}</time></span>
         }

@@ -16,7 +16,7 @@ use crate::{
     posts::{
         api::{CreatePost, DeletePost, UpdatePost, get_editable_post},
         editor::{Draft, FieldMessages, Fields, PostFields, draft_preview},
-        model::{Post, PostStatus},
+        model::{OwnPost, Post, PostStatus},
     },
     shared::codec::resource,
     shared::error::AppError,
@@ -100,7 +100,7 @@ fn SaveDraftButton() -> impl IntoView {
 /// the log-in form, a 403 or a 404.
 fn editable<V: IntoView + 'static>(
     after_login: &'static str,
-    content: impl Fn(Post) -> V + Copy + Send + Sync + 'static,
+    content: impl Fn(OwnPost) -> V + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let id = post_id();
     let post = resource(id, |id| async move {
@@ -130,9 +130,9 @@ fn editable<V: IntoView + 'static>(
 pub fn UpdatePostPage() -> impl IntoView {
     view! {
         <PageTitle text="Update Post"/>
-        {editable("update", move |post: Post| {
-            let draft = Draft::from_request(Fields::of(&post));
-            let heading = match post.status {
+        {editable("update", move |own: OwnPost| {
+            let draft = Draft::from_request(Fields::of(&own));
+            let heading = match own.status {
                 PostStatus::Published => "Update Post",
                 PostStatus::Draft | PostStatus::Scheduled => "Edit Draft",
             };
@@ -140,7 +140,7 @@ pub fn UpdatePostPage() -> impl IntoView {
                 <section class="form-card wide">
                     <h1>{heading}</h1>
                     {draft_preview(&draft)}
-                    <UpdatePostForm id=post.id status=post.status draft/>
+                    <UpdatePostForm id=own.post.id status=own.status draft/>
                 </section>
             }
         })}
@@ -172,7 +172,7 @@ fn UpdatePostForm(id: i64, status: PostStatus, draft: Draft) -> impl IntoView {
 pub fn DeletePostPage() -> impl IntoView {
     view! {
         <PageTitle text="Delete Post"/>
-        {editable("delete", move |post: Post| view! {
+        {editable("delete", move |OwnPost { post, .. }| view! {
             <section class="form-card">
                 <h1>"Delete Post?"</h1>
                 <DeleteForm id=post.id title=post.title.clone()/>

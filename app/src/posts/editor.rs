@@ -90,18 +90,13 @@ pub struct Fields {
 }
 
 impl Fields {
-    /// The fields of `post`, to edit it.
-    pub fn of(post: &crate::posts::model::Post) -> Self {
+    /// The fields of the author's `own` post, to edit it.
+    pub fn of(own: &crate::posts::model::OwnPost) -> Self {
         Self {
-            title: post.title.clone(),
-            content: post.content.clone(),
-            tags: post
-                .tags
-                .iter()
-                .map(|tag| tag.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            publish_at: post
+            title: own.post.title.clone(),
+            content: own.post.content.clone(),
+            tags: own.tags.clone(),
+            publish_at: own
                 .publish_at
                 .map(|at| crate::shared::dates::local_field(&at))
                 .unwrap_or_default(),

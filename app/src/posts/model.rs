@@ -25,7 +25,7 @@ pub const TAGS_MAX: usize = 5;
 pub const TAG_MAX: usize = 30;
 
 /// Where a post stands: only published posts are public.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PostStatus {
     /// Seen only by its author.
@@ -33,6 +33,7 @@ pub enum PostStatus {
     /// Seen only by its author until `publish_at`, then published.
     Scheduled,
     /// Public.
+    #[default]
     Published,
 }
 
@@ -79,6 +80,20 @@ const TAG_IN_PATH: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUM
     .remove(b'.')
     .remove(b'~');
 
+/// `tags` as the `<li>` links lists show ([`Post::tag_links`]), their names escaped.
+#[cfg(feature = "ssr")]
+pub fn tag_links(tags: &[Tag]) -> String {
+    tags.iter()
+        .map(|tag| {
+            format!(
+                "<li><a href=\"{}\" rel=\"tag\">{}</a></li>",
+                tag.url(),
+                crate::components::page_title::escape_html(&tag.name)
+            )
+        })
+        .collect()
+}
+
 /// The page of the tag whose key is `key`, its key percent-encoded.
 pub fn tag_url(key: &str) -> String {
     format!(
@@ -108,13 +123,52 @@ pub struct Post {
     pub summary: String,
     /// Who wrote it.
     pub author: Author,
+    /// Its tags as links to their pages (`<li>` items, escaped), made on the server; empty for a
+    /// post without tags. Lists show them as they show `html`, so the browser reads no tag type.
+    pub tag_links: String,
+    /// Its tags, in the order written (server side: feeds, the editor's field).
+    #[serde(skip)]
+    pub tags: Vec<Tag>,
+    /// Draft, scheduled or published (server side; the author's pages get [`OwnPost`]).
+    #[serde(skip)]
+    pub status: PostStatus,
+    /// When a scheduled post goes public (server side).
+    #[serde(skip)]
+    pub publish_at: Option<DateTime<Utc>>,
+}
+
+/// A post as its author works on it: the post, where it stands, and its tags as the editor's
+/// field shows them. Only the author's own pages (the editor, a draft's page, the drafts page)
+/// read it, so the lists every visitor loads carry none of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnPost {
+    /// The post.
+    pub post: Post,
     /// Draft, scheduled or published.
     pub status: PostStatus,
     /// When a scheduled post goes public.
     #[serde(with = "chrono::serde::ts_microseconds_option")]
     pub publish_at: Option<DateTime<Utc>>,
-    /// Its tags, in the order written.
-    pub tags: Vec<Tag>,
+    /// Its tags, separated by commas.
+    pub tags: String,
+}
+
+impl OwnPost {
+    /// `post` as its author sees it.
+    #[cfg(feature = "ssr")]
+    pub fn of(post: Post) -> Self {
+        Self {
+            status: post.status,
+            publish_at: post.publish_at,
+            tags: post
+                .tags
+                .iter()
+                .map(|tag| tag.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            post,
+        }
+    }
 }
 
 impl fmt::Debug for Post {
@@ -164,7 +218,7 @@ pub struct AuthorPostPage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Drafts {
     /// The drafts and scheduled posts.
-    pub posts: Vec<Post>,
+    pub posts: Vec<OwnPost>,
 }
 
 /// What the author asked for with the button they pressed.
@@ -302,9 +356,10 @@ mod tests {
                 username: "Corey".into(),
                 image_file: "default.jpg".into(),
             },
+            tag_links: String::new(),
+            tags: Vec::new(),
             status: PostStatus::Published,
             publish_at: None,
-            tags: Vec::new(),
         };
         assert_eq!(
             format!("{post:?}"),

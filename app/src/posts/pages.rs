@@ -11,7 +11,7 @@ use crate::{
         api::{get_own_draft, get_post, list_posts},
         components::{PostCard, PostList},
         edit::AuthorControls,
-        model::{Post, PostStatus},
+        model::{OwnPost, PostStatus},
     },
     shared::codec::resource,
     shared::error::AppError,
@@ -53,22 +53,23 @@ pub fn PostPage() -> impl IntoView {
         };
         // A draft is never in the public read's shared answer: its author reads it apart.
         match get_post(id).await {
-            Err(AppError::NotFound) => get_own_draft(id).await,
-            found => found,
+            Ok(post) => Ok(Shown::Public(post)),
+            Err(AppError::NotFound) => get_own_draft(id).await.map(Shown::Own),
+            Err(error) => Err(error),
         }
     });
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading post…"</p> }>
             {move || Suspend::new(async move {
                 match post.await {
-                    Ok(post) if post.status != PostStatus::Published => view! {
-                        <PageTitle text=post.title.clone()/>
-                        <DraftNotice post=post.clone()/>
-                        <PostCard post=post.clone() full_page=true/>
-                        <AuthorControls post/>
+                    Ok(Shown::Own(own)) => view! {
+                        <PageTitle text=own.post.title.clone()/>
+                        <DraftNotice own=own.clone()/>
+                        <PostCard post=own.post.clone() full_page=true/>
+                        <AuthorControls post=own.post/>
                     }
                     .into_any(),
-                    Ok(post) => view! {
+                    Ok(Shown::Public(post)) => view! {
                         <PageTitle text=post.title.clone()/>
                         <ShareTags title=post.title.clone() description=post.summary.clone() path=post.url()/>
                         <PostCard post=post.clone() full_page=true/>
@@ -82,12 +83,21 @@ pub fn PostPage() -> impl IntoView {
     }
 }
 
+/// A post's page shows a published post, or its author's own draft or scheduled post.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+enum Shown {
+    /// Public, as every visitor reads it.
+    Public(crate::posts::model::Post),
+    /// Not public: its author's.
+    Own(OwnPost),
+}
+
 /// What the author of a draft or scheduled post reads above it: that only they see it, and when
 /// it goes public.
 #[component]
-fn DraftNotice(post: Post) -> impl IntoView {
-    let text = match post.publish_at {
-        Some(at) if post.status == PostStatus::Scheduled => format!(
+fn DraftNotice(own: OwnPost) -> impl IntoView {
+    let text = match own.publish_at {
+        Some(at) if own.status == PostStatus::Scheduled => format!(
             "Scheduled for {}: only you can see this post until then.",
             crate::shared::dates::minute(&at)
         ),

@@ -6,7 +6,7 @@ use sqlx::QueryBuilder;
 use crate::{
     posts::{
         markdown::{self, Excerpt, RENDERER_VERSION, Rendered},
-        model::{NewPost, Post, PostStatus, SUMMARY_MAX, Tag},
+        model::{NewPost, Post, PostStatus, SUMMARY_MAX, Tag, tag_links},
         tagging::TagInput,
     },
     server_only::clock::now,
@@ -76,9 +76,10 @@ impl PostRow {
                 username: self.author_username,
                 image_file: self.author_image_file,
             },
+            tag_links: String::new(),
+            tags: Vec::new(),
             status: PostStatus::from_stored(&self.status),
             publish_at: self.publish_at,
-            tags: Vec::new(),
         }
     }
 }
@@ -105,6 +106,9 @@ pub async fn attach_tags(db: &Db, posts: &mut [Post]) -> Result<(), DbError> {
         if let Some(post) = posts.iter_mut().find(|post| post.id == post_id) {
             post.tags.push(tag);
         }
+    }
+    for post in posts.iter_mut() {
+        post.tag_links = tag_links(&post.tags);
     }
     Ok(())
 }

@@ -28,8 +28,8 @@ pub struct Hit {
     pub author: Author,
     /// Words around the matches, the matched words marked.
     pub snippet: Vec<Piece>,
-    /// The post's tags, in the order written.
-    pub tags: Vec<crate::posts::model::Tag>,
+    /// The post's tags as links (see `Post::tag_links`).
+    pub tag_links: String,
 }
 
 impl Hit {

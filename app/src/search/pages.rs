@@ -103,7 +103,7 @@ fn SearchHit(hit: Hit) -> impl IntoView {
                 <a class="author" href=hit.author.page_url()>{hit.author.username.clone()}</a>
                 <time datetime=crate::shared::dates::machine_time(&hit.date_posted)>{crate::shared::dates::day(&hit.date_posted)}</time>
             </div>
-            <TagLinks tags=hit.tags.clone()/>
+            <TagLinks links=hit.tag_links.clone()/>
             <p class="snippet">{snippet}</p>
         </li>
     }

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::{
-    posts::repo::tags_by_post,
+    posts::{model::tag_links, repo::tags_by_post},
     search::model::{CANDIDATES_MAX, Hit, MARK_END, MARK_START, pieces},
     server_only::db::{Db, DbError},
     users::model::Author,
@@ -36,7 +36,7 @@ impl From<HitRow> for Hit {
                 image_file: row.author_image_file,
             },
             snippet: pieces(&row.snippet),
-            tags: Vec::new(),
+            tag_links: String::new(),
         }
     }
 }
@@ -192,10 +192,14 @@ pub async fn find_matches(
     };
     let mut hits: Vec<Hit> = rows.into_iter().map(Hit::from).collect();
     let ids: Vec<i64> = hits.iter().map(|hit| hit.id).collect();
-    for (post_id, tag) in tags_by_post(db, &ids).await? {
-        if let Some(hit) = hits.iter_mut().find(|hit| hit.id == post_id) {
-            hit.tags.push(tag);
-        }
+    let tags = tags_by_post(db, &ids).await?;
+    for hit in &mut hits {
+        let own: Vec<_> = tags
+            .iter()
+            .filter(|(post_id, _)| *post_id == hit.id)
+            .map(|(_, tag)| tag.clone())
+            .collect();
+        hit.tag_links = tag_links(&own);
     }
     Ok(Matches { hits, total })
 }
