@@ -91,3 +91,23 @@ test('a sixth tag is refused under the Tags field, and nothing typed is lost', a
   await expect(page.getByLabel('Tags')).toHaveValue('a, b, c, d, e, f');
   await expect(page.getByLabel('Content')).toHaveValue('Body kept.');
 });
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('Save draft keeps the post unpublished and says "Publish at" is in UTC', async ({ page, request }) => {
+    const title = `No-JS draft ${Date.now()}`;
+    await logIn(page, 'writer1@example.com');
+    await page.goto('/post/new');
+    await expect(page.getByText('Optional. Times are in UTC.')).toBeVisible();
+    await page.getByLabel('Title').fill(title);
+    await page.getByLabel('Content').fill('Not for anyone yet.');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect(page).toHaveURL(/\/post\/\d+\/update$/);
+    await expect(page.getByRole('heading', { name: 'Edit Draft' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Publish', exact: true })).toBeVisible();
+    expect(await (await request.get('/')).text()).not.toContain(title);
+    await page.getByRole('link', { name: 'Drafts' }).click();
+    await expect(page.locator('.draft-row', { hasText: title })).toContainText('Draft');
+  });
+});
