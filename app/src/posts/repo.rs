@@ -100,7 +100,7 @@ struct TagRow {
 }
 
 /// Fills in the tags of `posts`, all of them in one query, each post's in the order written.
-pub async fn attach_tags(db: &Db, posts: &mut [Post]) -> Result<(), DbError> {
+async fn attach_tags(db: &Db, posts: &mut [Post]) -> Result<(), DbError> {
     let ids: Vec<i64> = posts.iter().map(|post| post.id).collect();
     for (post_id, tag) in tags_by_post(db, &ids).await? {
         if let Some(post) = posts.iter_mut().find(|post| post.id == post_id) {
@@ -113,9 +113,25 @@ pub async fn attach_tags(db: &Db, posts: &mut [Post]) -> Result<(), DbError> {
     Ok(())
 }
 
+/// The tag links ([`Post::tag_links`]) of the posts `ids`, in the order of `ids`, in one query.
+pub async fn tag_links_by_post(db: &Db, ids: &[i64]) -> Result<Vec<String>, DbError> {
+    let tags = tags_by_post(db, ids).await?;
+    Ok(ids
+        .iter()
+        .map(|id| {
+            let own: Vec<Tag> = tags
+                .iter()
+                .filter(|(post_id, _)| post_id == id)
+                .map(|(_, tag)| tag.clone())
+                .collect();
+            tag_links(&own)
+        })
+        .collect())
+}
+
 /// The tags of the posts `ids`, in one query: each with its post's id, a post's in the order
 /// written.
-pub async fn tags_by_post(db: &Db, ids: &[i64]) -> Result<Vec<(i64, Tag)>, DbError> {
+async fn tags_by_post(db: &Db, ids: &[i64]) -> Result<Vec<(i64, Tag)>, DbError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -200,8 +216,7 @@ pub struct PostRecord<'a> {
     pub user_id: i64,
 }
 
-/// Where a post is to stand after a write: its status, when a scheduled post goes public, and
-/// for a post published by this write, the moment it is dated.
+/// Where a post is to stand after a write: its status, and when a scheduled post goes public.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Standing {
     /// Draft, scheduled or published.
@@ -231,6 +246,10 @@ impl Standing {
     }
 }
 
+/// Finds a tag by its key (`$2`), adding it as first written (`$1`) if it is new; its id.
+const UPSERT_TAG: &str = "insert into tags (name, key) values ($1, $2) \
+                          on conflict (key) do update set key = excluded.key returning id";
+
 /// Replaces post `$id`'s tags with `$tags` on connection `$conn`: each tag found by its key or
 /// added as first written, listed from the post's date while it is published.
 macro_rules! write_tags {
@@ -240,14 +259,11 @@ macro_rules! write_tags {
             .execute($conn)
             .await?;
         for (position, tag) in $tags.iter().enumerate() {
-            let tag_id: i64 = sqlx::query_scalar(
-                "insert into tags (name, key) values ($1, $2) \
-                 on conflict (key) do update set key = excluded.key returning id",
-            )
-            .bind(&tag.name)
-            .bind(&tag.key)
-            .fetch_one($conn)
-            .await?;
+            let tag_id: i64 = sqlx::query_scalar(UPSERT_TAG)
+                .bind(&tag.name)
+                .bind(&tag.key)
+                .fetch_one($conn)
+                .await?;
             sqlx::query(
                 "insert into post_tags (post_id, tag_id, position, listed_at) \
                  select id, $2, $3, case when status = 'published' then date_posted end \
@@ -333,14 +349,11 @@ pub async fn insert_posts(db: &Db, posts: &[PostRecord<'_>]) -> Result<u64, DbEr
 pub async fn tag_posts_titled(db: &Db, name: &str, key: &str, like: &str) -> Result<u64, DbError> {
     Ok(with_pool!(db, |pool| {
         let mut tx = crate::server_only::db::begin_write(pool).await?;
-        let tag_id: i64 = sqlx::query_scalar(
-            "insert into tags (name, key) values ($1, $2) \
-             on conflict (key) do update set key = excluded.key returning id",
-        )
-        .bind(name)
-        .bind(key)
-        .fetch_one(&mut *tx)
-        .await?;
+        let tag_id: i64 = sqlx::query_scalar(UPSERT_TAG)
+            .bind(name)
+            .bind(key)
+            .fetch_one(&mut *tx)
+            .await?;
         let tagged = sqlx::query(
             "insert into post_tags (post_id, tag_id, position, listed_at) \
              select id, $1, 0, case when status = 'published' then date_posted end \
@@ -652,11 +665,7 @@ pub async fn post_ids(
 
 /// The published post with this id, with its author and tags.
 pub async fn find_post(db: &Db, id: i64) -> Result<Option<Post>, DbError> {
-    let sql = concat!(
-        post_with_author!(),
-        " where p.id = $1 and p.status = 'published'"
-    );
-    find_one(db, sql, id, None).await
+    find_post_for(db, id, None).await
 }
 
 /// The post with this id as `viewer` may see it: published, or written by `viewer`. Another
@@ -666,23 +675,11 @@ pub async fn find_post_for(db: &Db, id: i64, viewer: Option<i64>) -> Result<Opti
         post_with_author!(),
         " where p.id = $1 and (p.status = 'published' or p.user_id = $2)"
     );
-    find_one(db, sql, id, Some(viewer)).await
-}
-
-/// The one post `sql` finds by id (and viewer, when given), whole, with its tags.
-async fn find_one(
-    db: &Db,
-    sql: &'static str,
-    id: i64,
-    viewer: Option<Option<i64>>,
-) -> Result<Option<Post>, DbError> {
-    let row = with_pool!(db, |pool| {
-        let query = sqlx::query_as::<_, PostRow>(sql).bind(id);
-        match viewer {
-            Some(viewer) => query.bind(viewer).fetch_optional(pool).await,
-            None => query.fetch_optional(pool).await,
-        }
-    })?;
+    let row = with_pool!(db, |pool| sqlx::query_as::<_, PostRow>(sql)
+        .bind(id)
+        .bind(viewer)
+        .fetch_optional(pool)
+        .await)?;
     let mut posts = into_posts(db, row.into_iter().collect(), Shown::Whole).await?;
     Ok(posts.pop())
 }

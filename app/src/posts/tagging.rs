@@ -60,11 +60,6 @@ pub fn parse_tags(field: &str) -> Result<Vec<TagInput>, &'static str> {
     Ok(tags)
 }
 
-/// The field's text for `tags`, as the editor shows them.
-pub fn tags_field<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
-    names.into_iter().collect::<Vec<_>>().join(", ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,10 +131,5 @@ mod tests {
     #[test]
     fn five_tags_are_accepted() {
         assert_eq!(names("a, b, c, d, e").len(), 5);
-    }
-
-    #[test]
-    fn the_field_lists_tags_separated_by_commas() {
-        assert_eq!(tags_field(["Rust", "travel"]), "Rust, travel");
     }
 }

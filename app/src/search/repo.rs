@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::{
-    posts::{model::tag_links, repo::tags_by_post},
+    posts::repo::tag_links_by_post,
     search::model::{CANDIDATES_MAX, Hit, MARK_END, MARK_START, pieces},
     server_only::db::{Db, DbError},
     users::model::Author,
@@ -192,14 +192,8 @@ pub async fn find_matches(
     };
     let mut hits: Vec<Hit> = rows.into_iter().map(Hit::from).collect();
     let ids: Vec<i64> = hits.iter().map(|hit| hit.id).collect();
-    let tags = tags_by_post(db, &ids).await?;
-    for hit in &mut hits {
-        let own: Vec<_> = tags
-            .iter()
-            .filter(|(post_id, _)| *post_id == hit.id)
-            .map(|(_, tag)| tag.clone())
-            .collect();
-        hit.tag_links = tag_links(&own);
+    for (hit, links) in hits.iter_mut().zip(tag_links_by_post(db, &ids).await?) {
+        hit.tag_links = links;
     }
     Ok(Matches { hits, total })
 }
