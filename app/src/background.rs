@@ -11,6 +11,7 @@ use crate::{
         queue::{self, RetryPolicy},
         repo as mail_repo,
     },
+    pictures::repo as pictures_repo,
     posts::{rendering::spawn_render_stale_posts, schedule::spawn_publisher},
     server_only::clock::{now, unix_now},
     server_only::db::DbError,
@@ -23,6 +24,9 @@ pub const SWEEP_EVERY: Duration = Duration::from_secs(5 * 60);
 /// How long delivered mail stays listed.
 pub const KEEP_SENT_MAIL_SECS: i64 = 7 * 24 * 60 * 60;
 
+/// How long an uploaded picture waits for a post to show it (the post being written).
+pub const KEEP_UNUSED_PICTURES: chrono::TimeDelta = chrono::TimeDelta::days(1);
+
 /// What one sweep deleted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Swept {
@@ -32,6 +36,8 @@ pub struct Swept {
     pub counters: u64,
     /// Delivered mail older than a week.
     pub mail: u64,
+    /// Pictures uploaded more than a day ago that no post shows.
+    pub pictures: u64,
 }
 
 /// Deletes what has expired.
@@ -41,6 +47,8 @@ pub async fn sweep(state: &AppState) -> Result<Swept, DbError> {
         sessions: delete_expired_sessions(&state.db, now()).await?,
         counters: rate_limit::repo::delete_expired(&state.db, unix - LONGEST_WINDOW_SECS).await?,
         mail: mail_repo::delete_sent_before(&state.db, unix - KEEP_SENT_MAIL_SECS).await?,
+        pictures: pictures_repo::delete_unused_before(&state.db, now() - KEEP_UNUSED_PICTURES)
+            .await?,
     })
 }
 

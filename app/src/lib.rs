@@ -14,6 +14,9 @@ pub mod auth;
 pub mod background;
 /// Layout and nav, flash messages, form fields, error pages, page titles and page links.
 pub(crate) mod components;
+/// A blog's export as one ZIP, and the import of such an export (server only).
+#[cfg(feature = "ssr")]
+pub mod export;
 /// Atom feeds, `robots.txt` and the sitemap (server only).
 #[cfg(feature = "ssr")]
 pub mod feeds;
@@ -25,6 +28,8 @@ pub mod import;
 /// Outgoing email: the mailer and its durable queue (server only).
 #[cfg(feature = "ssr")]
 pub mod mail;
+/// Pictures in posts: the editor's upload, processing, storage and serving.
+pub mod pictures;
 /// Posts: model, server functions, SQL, components and pages; drafts, scheduling, a post's tags.
 pub mod posts;
 /// Password reset by emailed link.

@@ -16,6 +16,10 @@ use app::{
     account::picture::{serve_avatar, upload_picture},
     feeds::atom::{author_feed, site_feed, tag_feed},
     feeds::discovery::{robots, sitemap, sitemap_part},
+    pictures::{
+        serve::{serve_picture, serve_small_picture},
+        upload::upload_post_picture,
+    },
     server_only::state::AppState,
     shell,
 };
@@ -51,6 +55,7 @@ use crate::{
     middleware::headers::{HeaderPolicy, add_headers},
     middleware::page_cache::{PageCache, serve_cached},
     middleware::path_length::can_name_a_file,
+    middleware::picture_form::read_picture_form,
     middleware::search_slots::take_search_slot,
     middleware::server_fn_errors::{answer_server_fn_error, keep_submitted_fields},
 };
@@ -58,9 +63,10 @@ use crate::{
 /// Largest request body for forms and server functions: room for a 100,000-character post
 /// even when every character is multi-byte and percent-encoded.
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
-/// Largest picture upload request: a 5 MB picture plus the multipart envelope; anything
-/// between 5 MB and this gets a field error, anything larger a 413.
-pub const UPLOAD_LIMIT: usize = 8 * 1024 * 1024;
+/// Largest picture upload request: a 10 MB post picture (or a 5 MB profile picture) plus the
+/// multipart envelope and a post's fields; anything between the picture's limit and this gets a
+/// field error, anything larger a 413.
+pub const UPLOAD_LIMIT: usize = 12 * 1024 * 1024;
 
 /// The time limits the server enforces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,6 +135,8 @@ pub fn app(state: AppState, limits: Limits) -> Router {
     };
     let pages = Router::new()
         .route("/avatars/{name}", get(serve_avatar))
+        .route("/pictures/{file}", get(serve_picture))
+        .route("/pictures/small/{file}", get(serve_small_picture))
         .route("/feed.xml", get(site_feed))
         .route("/user/{name}/feed.xml", get(author_feed))
         .route("/tag/{name}/feed.xml", get(tag_feed))
@@ -157,6 +165,7 @@ pub fn app(state: AppState, limits: Limits) -> Router {
         ));
     let uploads = Router::new()
         .route("/account/picture", post(upload_picture))
+        .route("/pictures", post(upload_post_picture))
         .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT))
         .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT))
         .layer(RequestBodyTimeoutLayer::new(limits.client_idle))
@@ -170,6 +179,10 @@ pub fn app(state: AppState, limits: Limits) -> Router {
         .with_state(state.clone());
     pages
         .merge(uploads)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            read_picture_form,
+        ))
         .layer(middleware::from_fn_with_state(
             error_pages,
             answer_server_fn_error,

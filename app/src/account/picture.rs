@@ -16,15 +16,13 @@ use crate::{
     },
     auth::session::{find_user_by_token, token_from_headers},
     flash::{Flash, FlashKind, cookie::flash_cookie},
+    pictures::{decode::has_jpeg_end, serve::immutable},
     server_only::cookies,
     server_only::random::random_hex,
     server_only::slots::{SlotError, Slots},
     server_only::state::AppState,
     users::model::DEFAULT_IMAGE,
 };
-
-/// Cache policy of stored pictures: their names are unique per upload.
-const AVATAR_CACHE: &str = "public, max-age=31536000, immutable";
 
 /// Side of the square a picture is shrunk to fit.
 pub const PICTURE_SIZE: u32 = 125;
@@ -115,13 +113,6 @@ pub fn process_picture(bytes: &[u8], file_name: &str) -> Result<ProcessedPicture
         extension,
         content_type,
     })
-}
-
-/// True when a JPEG's end-of-image marker is present near its end. The decoder pads a
-/// truncated JPEG with grey instead of failing, so a cut-off upload is caught here.
-fn has_jpeg_end(bytes: &[u8]) -> bool {
-    let tail = &bytes[bytes.len().saturating_sub(4096)..];
-    tail.windows(2).any(|pair| pair == [0xFF, 0xD9])
 }
 
 /// A random file name that fits `image_file`: 16 hex characters and the extension.
@@ -238,32 +229,8 @@ pub async fn serve_avatar(
     Path(name): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let etag = format!("\"{name}\"");
-    let cached = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|tags| {
-            tags.split(',')
-                .any(|tag| tag.trim() == etag || tag.trim() == "*")
-        });
     match repo::find_avatar(&state.db, &name).await {
-        Ok(Some(_)) if cached => (
-            StatusCode::NOT_MODIFIED,
-            [
-                (header::ETAG, etag),
-                (header::CACHE_CONTROL, AVATAR_CACHE.to_owned()),
-            ],
-        )
-            .into_response(),
-        Ok(Some(avatar)) => (
-            [
-                (header::CONTENT_TYPE, avatar.content_type),
-                (header::ETAG, etag),
-                (header::CACHE_CONTROL, AVATAR_CACHE.to_owned()),
-            ],
-            avatar.data,
-        )
-            .into_response(),
+        Ok(Some(avatar)) => immutable(&headers, &name, avatar.content_type, avatar.data),
         Ok(None) => (StatusCode::NOT_FOUND, "No such picture").into_response(),
         Err(error) => error_response(error),
     }

@@ -66,6 +66,9 @@ pub fn ServerForm(
     /// The form's classes.
     #[prop(optional)]
     class: Option<&'static str>,
+    /// How a script-free post encodes the fields (`multipart/form-data` for a file).
+    #[prop(optional)]
+    enctype: Option<&'static str>,
     children: Children,
 ) -> impl IntoView {
     let next_page = NextPage::new();
@@ -76,7 +79,7 @@ pub fn ServerForm(
         }
     });
     view! {
-        <form method="post" action=action class=class data-server-form="" node_ref=form
+        <form method="post" action=action class=class enctype=enctype data-server-form="" node_ref=form
             on:submit=move |event| submit(action, next_page.clone(), event)>
             {children()}
         </form>

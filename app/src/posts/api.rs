@@ -86,6 +86,7 @@ pub async fn create_post(
     #[server(default)] publish_at: String,
     #[server(default)] publish_offset: i64,
     #[server(default)] intent: Intent,
+    #[server(default)] picture_error: String,
 ) -> Result<(), AppError> {
     use crate::{
         auth::session::require_user,
@@ -96,8 +97,15 @@ pub async fn create_post(
     };
     let db = db()?;
     let user = require_user(&db).await?;
-    let submitted =
-        ssr::Submitted::read(title, content, &tags, &publish_at, publish_offset, intent)?;
+    let submitted = ssr::Submitted::read(
+        title,
+        content,
+        &tags,
+        &publish_at,
+        publish_offset,
+        intent,
+        &picture_error,
+    )?;
     let id = repo::insert_post_as(
         &db,
         user.id,
@@ -141,7 +149,14 @@ pub async fn preview_post(content: String) -> Result<String, AppError> {
             messages::CONTENT_LENGTH,
         )));
     }
-    Ok(markdown::render(&content))
+    let html = markdown::render(&content);
+    Ok(match markdown::pictures_without_alt(&content) {
+        0 => html,
+        missing => format!(
+            "<p class=\"preview-warning\" role=\"note\">{}</p>{html}",
+            crate::pictures::model::missing_alt_note(missing)
+        ),
+    })
 }
 
 /// Changes a post; only its author may. A published post stays published ("Update"); a draft
@@ -156,6 +171,7 @@ pub async fn update_post(
     #[server(default)] publish_at: String,
     #[server(default)] publish_offset: i64,
     #[server(default)] intent: Intent,
+    #[server(default)] picture_error: String,
 ) -> Result<(), AppError> {
     use crate::{
         flash::{FlashKind, cookie::set_flash},
@@ -165,8 +181,15 @@ pub async fn update_post(
     };
     let db = db()?;
     let before = ssr::editable_post(&db, id, false).await?;
-    let mut submitted =
-        ssr::Submitted::read(title, content, &tags, &publish_at, publish_offset, intent)?;
+    let mut submitted = ssr::Submitted::read(
+        title,
+        content,
+        &tags,
+        &publish_at,
+        publish_offset,
+        intent,
+        &picture_error,
+    )?;
     if before.status == PostStatus::Published {
         submitted.standing = Standing::PUBLISHED;
     }
@@ -223,6 +246,7 @@ mod ssr {
     use crate::{
         auth::session::current_user,
         flash::{FlashKind, cookie::set_flash},
+        pictures::model::UploadError,
         posts::{
             model::{Intent, NewPost, Post, PostStatus},
             repo::{self, Standing},
@@ -273,6 +297,7 @@ mod ssr {
             publish_at: &str,
             publish_offset: i64,
             intent: Intent,
+            picture_error: &str,
         ) -> Result<Self, AppError> {
             let post = NewPost {
                 title: title.trim().to_owned(),
@@ -298,6 +323,9 @@ mod ssr {
                     }
                 },
             };
+            if let Some(refused) = UploadError::from_code(picture_error) {
+                errors.add("picture", refused.message());
+            }
             errors.into_result()?;
             debug_assert!(
                 standing.status != PostStatus::Scheduled || standing.publish_at.is_some()

@@ -22,6 +22,9 @@ use crate::{
     shared::error::AppError,
 };
 
+/// How a post form is sent without JavaScript: with its "Picture" file.
+const MULTIPART: &str = "multipart/form-data";
+
 /// The `:id` of the current route, if it is a number.
 fn post_id() -> impl Fn() -> Option<i64> + Copy + Send + Sync + 'static {
     let params = use_params_map();
@@ -67,7 +70,7 @@ pub fn NewPostPage() -> impl IntoView {
 fn NewPostForm(draft: Draft) -> impl IntoView {
     let action = form_action::<CreatePost>();
     view! {
-        <ServerForm action=action.url()>
+        <ServerForm action=action.url() enctype=MULTIPART>
             <FormError error=action.form_error()/>
             <PostFields draft action_label="Post" errors=field_messages(&action) schedule=true/>
             <div class="form-actions">
@@ -85,6 +88,7 @@ fn field_messages(action: &FormAction) -> FieldMessages {
         tags: action.field_error("tags"),
         publish_at: action.field_error("publish_at"),
         content: action.field_error("content"),
+        picture: action.field_error("picture"),
     }
 }
 
@@ -155,7 +159,7 @@ fn UpdatePostForm(id: i64, status: PostStatus, draft: Draft) -> impl IntoView {
     let published = status == PostStatus::Published;
     let main = if published { "Update" } else { "Publish" };
     view! {
-        <ServerForm action=action.url()>
+        <ServerForm action=action.url() enctype=MULTIPART>
             <FormError error=action.form_error()/>
             <input type="hidden" name="id" value=id/>
             <PostFields draft action_label=main errors=field_messages(&action) schedule=!published/>

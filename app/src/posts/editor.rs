@@ -1,5 +1,5 @@
-//! The fields of the post forms (title, tags, content and, for what is not yet published,
-//! "Publish at"), with a Preview of the rendered Markdown: with JavaScript a tab that asks the
+//! The fields of the post forms (title, tags, content, its pictures and, for what is not yet
+//! published, "Publish at"), with a Preview of the rendered Markdown: with JavaScript a tab that asks the
 //! server to render the draft; without it a button that reloads the page with the draft,
 //! rendered above the form.
 
@@ -11,6 +11,7 @@ use crate::{
         form::{TextAreaField, TextField},
         form_state::aria_flag,
     },
+    pictures::adder::{Adder, PictureAdder},
     posts::api::{PreviewPost, preview_post},
     posts::local_time,
     shared::codec::{read_json, resource},
@@ -148,6 +149,7 @@ pub fn PostFields(
     } = draft;
     let switch = PreviewSwitch::default();
     let textarea = NodeRef::<html::Textarea>::new();
+    let adder = Adder::new(textarea);
     Effect::new(move |_| switch.reveal());
     let show_preview = move |event: leptos::ev::MouseEvent| {
         let Some(area) = textarea.get() else {
@@ -173,8 +175,10 @@ pub fn PostFields(
             <button type="submit" class="tab" formmethod="get" formaction=here name="preview" value="1"
                 aria-pressed="false" node_ref=switch.preview_tab on:click=show_preview>"Preview"</button>
         </div>
-        <div node_ref=switch.write_pane>
+        <div node_ref=switch.write_pane on:paste=move |event| adder.paste(event)
+            on:drop=move |event| adder.drop(event) on:dragover=Adder::drag_over>
             <TextAreaField label="Content" name="content" value=content error=errors.content node_ref=textarea/>
+            <PictureAdder adder error=errors.picture/>
         </div>
         <section class="preview" aria-label="Preview" hidden node_ref=switch.preview_pane>
             <h2 class="preview-heading">"Preview"</h2>
@@ -194,6 +198,8 @@ pub struct FieldMessages {
     pub publish_at: Option<String>,
     /// Under the content.
     pub content: Option<String>,
+    /// Under the "Picture" field.
+    pub picture: Option<String>,
 }
 
 /// "Publish at": a date and time, sent in UTC without JavaScript (the form says so); in the

@@ -9,6 +9,8 @@ use ammonia::Builder;
 use linkify::{LinkFinder, LinkKind};
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
+use crate::pictures::links;
+
 /// What a list page shows of a post: its first block, and whether anything follows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Excerpt {
@@ -65,9 +67,41 @@ pub fn excerpt(source: &str) -> Excerpt {
         }
     }
     Excerpt {
-        html: sanitise(&to_html(first.into_iter())),
+        html: smaller_pictures(&sanitise(&to_html(first.into_iter()))),
         more: events.peek().is_some(),
     }
+}
+
+/// `html` with Quire's own pictures shown from their smaller copy, loaded when scrolled to:
+/// what lists show. The cleaner writes every image as `<img src="…"`, so this exact text can
+/// only be its own.
+fn smaller_pictures(html: &str) -> String {
+    html.replace(
+        "<img src=\"/pictures/",
+        "<img loading=\"lazy\" src=\"/pictures/small/",
+    )
+}
+
+/// How many pictures in `source` have no alt text, for the preview to flag.
+pub fn pictures_without_alt(source: &str) -> usize {
+    let (mut missing, mut in_image, mut text) = (0, false, String::new());
+    for event in Parser::new_ext(source, options()) {
+        match event {
+            Event::Start(Tag::Image { .. }) => {
+                in_image = true;
+                text.clear();
+            }
+            Event::End(TagEnd::Image) => {
+                in_image = false;
+                if text.trim().is_empty() {
+                    missing += 1;
+                }
+            }
+            Event::Text(part) | Event::Code(part) if in_image => text.push_str(&part),
+            _ => {}
+        }
+    }
+    missing
 }
 
 /// The first words of `source` as plain text, at most `max` characters, for descriptions.
@@ -271,12 +305,15 @@ fn sanitise(html: &str) -> String {
         .to_string()
 }
 
-/// Images only from `http(s)` addresses.
+/// Images only from `http(s)` addresses, or Quire's own pictures (`/pictures/HASH.EXT`).
 fn allowed_value<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
     match (element, attribute) {
         ("img", "src") => {
             let lower = value.trim_start().to_ascii_lowercase();
-            (lower.starts_with("http://") || lower.starts_with("https://"))
+            let own = links::find(value).first().is_some_and(|found| {
+                found.span == (0..value.len()) && value.starts_with(links::PREFIX)
+            });
+            (own || lower.starts_with("http://") || lower.starts_with("https://"))
                 .then_some(Cow::Borrowed(value))
         }
         _ => Some(Cow::Borrowed(value)),
@@ -366,6 +403,32 @@ mod tests {
     fn relative_images_lose_their_source() {
         let html = render("![x](/avatars/a.jpg)");
         assert!(!html.contains("src="), "{html}");
+    }
+
+    #[test]
+    fn own_pictures_are_kept_and_lists_show_their_smaller_copy() {
+        let source = "![a cat](/pictures/0123456789abcdef0123456789abcdef.jpg)";
+        assert_eq!(
+            render(source),
+            "<p><img src=\"/pictures/0123456789abcdef0123456789abcdef.jpg\" alt=\"a cat\"></p>\n"
+        );
+        assert!(excerpt(source).html.contains(
+            "<img loading=\"lazy\" src=\"/pictures/small/0123456789abcdef0123456789abcdef.jpg\""
+        ));
+    }
+
+    #[test]
+    fn a_lookalike_of_an_own_picture_loses_its_source() {
+        let html = render("![x](/pictures/0123456789abcdef0123456789abcdef.jpg/../../evil)");
+        assert!(!html.contains("src="), "{html}");
+    }
+
+    #[test]
+    fn pictures_without_alt_text_are_counted() {
+        assert_eq!(
+            pictures_without_alt("![](/a.jpg) ![ ](/b.jpg) ![cat](/c.jpg)"),
+            2
+        );
     }
 
     #[test]

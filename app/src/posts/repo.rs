@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
 use crate::{
+    pictures::repo::{free_unused, write_post_pictures},
     posts::{
         markdown::{self, Excerpt, RENDERER_VERSION, Rendered},
         model::{NewPost, Post, PostStatus, SUMMARY_MAX, Tag, tag_links},
@@ -131,7 +132,7 @@ pub async fn tag_links_by_post(db: &Db, ids: &[i64]) -> Result<Vec<String>, DbEr
 
 /// The tags of the posts `ids`, in one query: each with its post's id, a post's in the order
 /// written.
-async fn tags_by_post(db: &Db, ids: &[i64]) -> Result<Vec<(i64, Tag)>, DbError> {
+pub(crate) async fn tags_by_post(db: &Db, ids: &[i64]) -> Result<Vec<(i64, Tag)>, DbError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -247,7 +248,7 @@ impl Standing {
 }
 
 /// Finds a tag by its key (`$2`), adding it as first written (`$1`) if it is new; its id.
-const UPSERT_TAG: &str = "insert into tags (name, key) values ($1, $2) \
+pub(crate) const UPSERT_TAG: &str = "insert into tags (name, key) values ($1, $2) \
                           on conflict (key) do update set key = excluded.key returning id";
 
 /// Replaces post `$id`'s tags with `$tags` on connection `$conn`: each tag found by its key or
@@ -259,7 +260,7 @@ macro_rules! write_tags {
             .execute($conn)
             .await?;
         for (position, tag) in $tags.iter().enumerate() {
-            let tag_id: i64 = sqlx::query_scalar(UPSERT_TAG)
+            let tag_id: i64 = sqlx::query_scalar($crate::posts::repo::UPSERT_TAG)
                 .bind(&tag.name)
                 .bind(&tag.key)
                 .fetch_one($conn)
@@ -277,6 +278,7 @@ macro_rules! write_tags {
         }
     }};
 }
+pub(crate) use write_tags;
 
 /// Inserts a published post by `user_id`, dated now, with its content rendered and no tags;
 /// returns its id.
@@ -293,30 +295,59 @@ pub async fn insert_post_as(
     standing: Standing,
     tags: &[TagInput],
 ) -> Result<i64, DbError> {
-    let sql = "insert into posts (title, content, date_posted, user_id, content_html, \
-               excerpt_html, excerpt_more, summary, rendered_by, status, publish_at) \
-               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id";
-    let rendered = rendering_of(&post.content);
     Ok(with_pool!(db, |pool| {
         let mut tx = crate::server_only::db::begin_write(pool).await?;
-        let id: i64 = bind_rendering!(
-            sqlx::query_scalar(sql)
-                .bind(&post.title)
-                .bind(&post.content)
-                .bind(now())
-                .bind(user_id),
+        let dated = Dated {
+            posted: now(),
+            updated: None,
+        };
+        let id = insert_post_on!(tx, user_id, post, standing, dated, tags);
+        tx.commit().await?;
+        id
+    }))
+}
+
+/// When a post was posted and last edited.
+#[derive(Debug, Clone, Copy)]
+pub struct Dated {
+    /// Posted (for a draft: written).
+    pub posted: DateTime<Utc>,
+    /// Last edited, if ever.
+    pub updated: Option<DateTime<Utc>>,
+}
+
+/// Inserts `$post` by `$user_id` standing as `$standing`, dated `$dated`, rendered, with its
+/// tags and its pictures linked, in transaction `$tx`; its id.
+macro_rules! insert_post_on {
+    ($tx:expr, $user_id:expr, $post:expr, $standing:expr, $dated:expr, $tags:expr) => {{
+        let post: &$crate::posts::model::NewPost = $post;
+        let standing: $crate::posts::repo::Standing = $standing;
+        let dated: $crate::posts::repo::Dated = $dated;
+        let rendered = $crate::posts::repo::rendering_of(&post.content);
+        let id: i64 = $crate::posts::repo::bind_rendering!(
+            sqlx::query_scalar(
+                "insert into posts (title, content, date_posted, user_id, content_html, \
+                 excerpt_html, excerpt_more, summary, rendered_by, status, publish_at, updated_at) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id"
+            )
+            .bind(&post.title)
+            .bind(&post.content)
+            .bind(dated.posted)
+            .bind($user_id),
             bind,
             rendered
         )
         .bind(standing.status.as_str())
         .bind(standing.publish_at)
-        .fetch_one(&mut *tx)
+        .bind(dated.updated)
+        .fetch_one(&mut *$tx)
         .await?;
-        write_tags!(&mut *tx, id, tags);
-        tx.commit().await?;
+        $crate::posts::repo::write_tags!(&mut *$tx, id, $tags);
+        $crate::pictures::repo::write_post_pictures!($tx, id, &post.content);
         id
-    }))
+    }};
 }
+pub(crate) use insert_post_on;
 
 /// Inserts many posts in one statement, each rendered (the caller keeps batches under the bind
 /// limit: nine values a post, so at most 3,000 posts for SQLite's 32,766).
@@ -702,17 +733,27 @@ pub async fn list_unpublished(db: &Db, user_id: i64, limit: i64) -> Result<Vec<P
 /// `false` when it no longer exists.
 pub async fn update_post(db: &Db, id: i64, post: &NewPost) -> Result<bool, DbError> {
     let sql = "update posts set title = $1, content = $2, content_html = $3, excerpt_html = $4, \
-               excerpt_more = $5, summary = $6, rendered_by = $7 where id = $8";
+               excerpt_more = $5, summary = $6, rendered_by = $7, updated_at = $8 where id = $9";
     let rendered = rendering_of(&post.content);
-    Ok(with_pool!(db, |pool| bind_rendering!(
-        sqlx::query(sql).bind(&post.title).bind(&post.content),
-        bind,
-        rendered
-    )
-    .bind(id)
-    .execute(pool)
-    .await
-    .map(|done| done.rows_affected() > 0))?)
+    Ok(with_pool!(db, |pool| {
+        let mut tx = crate::server_only::db::begin_write(pool).await?;
+        let updated = bind_rendering!(
+            sqlx::query(sql).bind(&post.title).bind(&post.content),
+            bind,
+            rendered
+        )
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            > 0;
+        if updated {
+            write_post_pictures!(tx, id, &post.content);
+        }
+        tx.commit().await?;
+        updated
+    }))
 }
 
 /// Changes a post's title, content (rendered), standing and tags, in one transaction; a post
@@ -727,7 +768,7 @@ pub async fn revise_post(
     let sql = "update posts set title = $1, content = $2, content_html = $3, excerpt_html = $4, \
                excerpt_more = $5, summary = $6, rendered_by = $7, status = $8, publish_at = $9, \
                date_posted = case when status <> 'published' and $8 = 'published' then $10 \
-               else date_posted end where id = $11";
+               else date_posted end, updated_at = $10 where id = $11";
     let rendered = rendering_of(&post.content);
     Ok(with_pool!(db, |pool| {
         let mut tx = crate::server_only::db::begin_write(pool).await?;
@@ -746,6 +787,7 @@ pub async fn revise_post(
             > 0;
         if updated {
             write_tags!(&mut *tx, id, tags);
+            write_post_pictures!(tx, id, &post.content);
         }
         tx.commit().await?;
         updated
@@ -850,15 +892,26 @@ pub async fn store_rendering(
     .map(|done| done.rows_affected() > 0))?)
 }
 
-/// Deletes a post; `false` when it was already gone.
+/// Deletes a post, and the pictures it showed that no other post shows; `false` when it was
+/// already gone.
 pub async fn delete_post(db: &Db, id: i64) -> Result<bool, DbError> {
-    Ok(with_pool!(db, |pool| sqlx::query(
-        "delete from posts where id = $1"
-    )
-    .bind(id)
-    .execute(pool)
-    .await
-    .map(|done| done.rows_affected() > 0))?)
+    Ok(with_pool!(db, |pool| {
+        let mut tx = crate::server_only::db::begin_write(pool).await?;
+        let pictures: Vec<i64> =
+            sqlx::query_scalar("select picture_id from post_pictures where post_id = $1")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+        let deleted = sqlx::query("delete from posts where id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            > 0;
+        free_unused!(tx, pictures);
+        tx.commit().await?;
+        deleted
+    }))
 }
 
 /// How many posts there are: the total the database keeps, not a count of rows.

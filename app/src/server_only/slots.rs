@@ -222,6 +222,9 @@ pub struct Workloads {
     /// waiting; bounded by memory more than by cores (a 4096×4096 picture takes 64 MiB while it
     /// is decoded).
     pub decoding: Slots,
+    /// Exports and imports of blogs: [`ARCHIVES_AT_ONCE`], one per user. An export streams in
+    /// bounded memory; an import holds its archive while it is checked.
+    pub archives: Slots,
 }
 
 /// Longest a search waits for its slot before the visitor is asked to try again.
@@ -230,6 +233,8 @@ pub const SEARCH_WAIT: Duration = Duration::from_secs(5);
 /// (at most 5 MB) in memory until it is stored, so this and the decoding slots bound what uploads
 /// can take.
 pub const UPLOADS_AT_ONCE: usize = 2;
+/// Exports and imports running at once on one instance.
+pub const ARCHIVES_AT_ONCE: usize = 2;
 /// Hashing jobs waiting per core before new ones are turned away. At about a second per hash,
 /// the last one in line waits about this many seconds.
 pub const HASHES_WAITING_PER_CORE: usize = 8;
@@ -242,6 +247,7 @@ impl Default for Workloads {
             refused_uploads: Slots::new("refused upload", UPLOADS_AT_ONCE).waiting_for_ever(),
             hashing: Slots::with_workers_per_core("password hashing", HASHES_WAITING_PER_CORE),
             decoding: Slots::with_workers("picture decoding", 1, UPLOADS_AT_ONCE - 1),
+            archives: Slots::new("export or import", ARCHIVES_AT_ONCE),
         }
     }
 }

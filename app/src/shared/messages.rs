@@ -54,6 +54,23 @@ pub const TAG_COUNT: &str = "A post can have at most 5 tags.";
 pub const PUBLISH_AT_INVALID: &str = "Enter a date and time, like 2026-12-24 09:00.";
 /// A "Publish at" that has passed.
 pub const PUBLISH_AT_PAST: &str = "Choose a time in the future.";
+/// A post's "Picture": no file.
+pub const PICTURE_MISSING: &str = "Choose a picture to add.";
+/// A post's "Picture": over the size limit.
+pub const PICTURE_TOO_LARGE: &str = "A picture must be at most 10 MB.";
+/// A post's "Picture": not a picture format Quire reads.
+pub const PICTURE_WRONG_TYPE: &str = "A picture must be a JPEG, PNG, WebP or GIF file.";
+/// A post's "Picture": damaged, or too many pixels.
+pub const PICTURE_UNREADABLE: &str =
+    "That file is not a picture Quire can read, or it has more than 40 million pixels.";
+/// A post's "Picture": past the author's quota.
+pub const PICTURE_OVER_QUOTA: &str =
+    "Your pictures have reached the 200 MB quota. Delete posts with pictures you no longer need.";
+/// A post's "Alt text": too long.
+pub const PICTURE_ALT_LENGTH: &str = "Alt text must be at most 300 characters.";
+/// A post's "Picture": an upload already in flight, or the site busy.
+pub const PICTURE_BUSY: &str =
+    "You are already uploading a picture, or the site is busy. Try again in a moment.";
 
 /// Every message above.
 pub const ALL: &[&str] = &[
@@ -82,6 +99,13 @@ pub const ALL: &[&str] = &[
     TAG_COUNT,
     PUBLISH_AT_INVALID,
     PUBLISH_AT_PAST,
+    PICTURE_MISSING,
+    PICTURE_TOO_LARGE,
+    PICTURE_WRONG_TYPE,
+    PICTURE_UNREADABLE,
+    PICTURE_OVER_QUOTA,
+    PICTURE_ALT_LENGTH,
+    PICTURE_BUSY,
 ];
 
 /// The message in [`ALL`] equal to `text`, if there is one.

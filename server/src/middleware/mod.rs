@@ -14,6 +14,8 @@ pub mod headers;
 pub mod page_cache;
 /// Paths too long to name a file.
 pub mod path_length;
+/// A script-free post form sent with its "Picture": the picture stored, the form passed on.
+pub mod picture_form;
 /// Slots to search, taken before a search is rendered, and the signal that its client has gone.
 pub mod search_slots;
 /// What a server function's error answers: its status, or a refused form's page.

@@ -249,7 +249,7 @@ async fn an_upload_over_the_request_limit_is_413() {
     let server = start().await;
     let session = server.as_corey().await;
     assert_eq!(
-        upload(&server, &session, "huge.png", &vec![0u8; 9 * 1024 * 1024])
+        upload(&server, &session, "huge.png", &vec![0u8; 13 * 1024 * 1024])
             .await
             .status,
         413

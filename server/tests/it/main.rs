@@ -18,6 +18,7 @@ mod feeds;
 mod import;
 mod page_cache;
 mod pages;
+mod pictures;
 mod posts;
 mod properties;
 mod reset;

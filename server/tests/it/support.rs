@@ -284,6 +284,8 @@ pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// The body as sent.
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -339,8 +341,12 @@ async fn exchange(
     let _ = stream.write_all(body).await;
     let mut raw = Vec::new();
     let _ = stream.read_to_end(&mut raw).await;
-    let raw = String::from_utf8_lossy(&raw).to_string();
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((raw.as_str(), ""));
+    let (head, bytes) = match raw.windows(4).position(|four| four == b"\r\n\r\n") {
+        Some(at) => (&raw[..at], raw[at + 4..].to_vec()),
+        None => (&raw[..], Vec::new()),
+    };
+    let head = String::from_utf8_lossy(head).to_string();
+    let body = String::from_utf8_lossy(&bytes).to_string();
     let mut lines = head.lines();
     let status = lines
         .next()
@@ -354,7 +360,8 @@ async fn exchange(
     Response {
         status,
         headers,
-        body: body.to_owned(),
+        body,
+        bytes,
     }
 }
 
