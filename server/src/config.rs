@@ -275,6 +275,15 @@ pub enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Export one author's blog, or the whole site, as one ZIP (as "Export my blog" does).
+    Export {
+        /// The author whose blog to export (by username); every author when left out.
+        #[arg(long)]
+        user: Option<String>,
+        /// Where to write the ZIP.
+        #[arg(long, short)]
+        output: std::path::PathBuf,
+    },
     /// Inspect outgoing mail.
     Mail {
         /// What to show.
@@ -301,6 +310,19 @@ pub enum ImportCommand {
         /// Add to a database that has users already, skipping users and posts whose ids exist.
         #[arg(long)]
         merge: bool,
+    },
+    /// Import a Quire export (a ZIP from "Export my blog" or `quire export`): posts with their
+    /// dates, statuses, tags and pictures, in one transaction. Authors are matched by username,
+    /// or created (they set a password with "Forgot password").
+    Zip {
+        /// The ZIP file.
+        file: std::path::PathBuf,
+        /// Import a one-author export into this existing user instead.
+        #[arg(long)]
+        into: Option<String>,
+        /// Check the archive and report, without writing anything.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 

@@ -20,12 +20,19 @@ const PROGRESS_FROM: usize = 10_000;
 
 /// Runs `quire import …` into `db` (opened from `url`).
 pub async fn run_import(db: &Db, url: &str, command: ImportCommand) -> Result<(), CliError> {
-    let ImportCommand::Flaskblog {
-        from,
-        pictures,
-        dry_run,
-        merge,
-    } = command;
+    let (from, pictures, dry_run, merge) = match command {
+        ImportCommand::Flaskblog {
+            from,
+            pictures,
+            dry_run,
+            merge,
+        } => (from, pictures, dry_run, merge),
+        ImportCommand::Zip {
+            file,
+            into,
+            dry_run,
+        } => return crate::archive::run_import_zip(db, &file, into, dry_run).await,
+    };
     let source_url = parse_source_url(&from).map_err(|e| CliError::Invalid(e.to_string()))?;
     let source = read(&source_url)
         .await

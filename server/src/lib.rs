@@ -6,6 +6,8 @@
 
 /// mimalloc's settings.
 pub mod allocator;
+/// `quire export` and `quire import zip`.
+pub mod archive;
 /// The `db` and `post` commands.
 pub mod cli;
 /// Command-line options and environment variables.
@@ -47,6 +49,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Post { command } => cli::run_post(&db, command).await,
         Command::Mail { command } => cli::run_mail(&db, command).await,
         Command::Import { command } => import::run_import(&db, &config.database_url, command).await,
+        Command::Export { user, output } => {
+            archive::run_export(&db, &config.public_url(), user, &output).await
+        }
     };
     db.close().await;
     result

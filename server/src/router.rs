@@ -14,6 +14,10 @@ use std::{
 use app::{
     App,
     account::picture::{serve_avatar, upload_picture},
+    export::{
+        http::{export_blog, import_blog},
+        limits::UPLOAD_BYTES,
+    },
     feeds::atom::{author_feed, site_feed, tag_feed},
     feeds::discovery::{robots, sitemap, sitemap_part},
     pictures::{
@@ -67,6 +71,9 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 /// multipart envelope and a post's fields; anything between the picture's limit and this gets a
 /// field error, anything larger a 413.
 pub const UPLOAD_LIMIT: usize = 12 * 1024 * 1024;
+
+/// Largest import request: an export of at most [`UPLOAD_BYTES`] plus the multipart envelope.
+pub const IMPORT_LIMIT: usize = UPLOAD_BYTES + 64 * 1024;
 
 /// The time limits the server enforces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,6 +142,7 @@ pub fn app(state: AppState, limits: Limits) -> Router {
     };
     let pages = Router::new()
         .route("/avatars/{name}", get(serve_avatar))
+        .route("/account/export", get(export_blog))
         .route("/pictures/{file}", get(serve_picture))
         .route("/pictures/small/{file}", get(serve_small_picture))
         .route("/feed.xml", get(site_feed))
@@ -173,12 +181,22 @@ pub fn app(state: AppState, limits: Limits) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             limits.upload,
         ));
+    let imports = Router::new()
+        .route("/account/import", post(import_blog))
+        .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT))
+        .layer(RequestBodyLimitLayer::new(IMPORT_LIMIT))
+        .layer(RequestBodyTimeoutLayer::new(limits.client_idle))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            limits.upload,
+        ));
     // The same pages, without the layers, for rendering the page of a refused form post.
     let error_pages = Router::new()
         .leptos_routes_with_context(&state, routes, provide_state(&state), render_shell(&state))
         .with_state(state.clone());
     pages
         .merge(uploads)
+        .merge(imports)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             read_picture_form,

@@ -93,6 +93,19 @@ fn AccountForms(
                 <SubmitButton label="Upload"/>
             </form>
 
+            <h2>"Your Blog"</h2>
+            <p>
+                <a href="/account/export" rel="external" download="">"Export my blog"</a>
+                ": every post (drafts and scheduled posts too) as Markdown, with the pictures, in one ZIP."
+            </p>
+            <form method="post" action="/account/import" enctype="multipart/form-data" on:submit=move |event| mark_busy(&event)>
+                <div class="field">
+                    <label for="archive">"Import an export of your blog (a .zip of at most 100 MB)"</label>
+                    <input id="archive" name="archive" type="file" accept=".zip,application/zip"/>
+                </div>
+                <SubmitButton label="Import"/>
+            </form>
+
             <h2>"Change Password"</h2>
             <ServerForm action=password.url()>
                 <FormError error=password.form_error()/>

@@ -8,3 +8,4 @@ pub mod http;
 pub mod import;
 pub mod limits;
 pub mod repo;
+pub mod targets;

@@ -6,6 +6,7 @@
 extern crate app;
 
 mod drafts;
+mod export;
 mod mail_queue;
 mod posts;
 mod rate_limits;
