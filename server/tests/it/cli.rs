@@ -123,3 +123,53 @@ async fn post_render_stores_the_rendering_of_posts_stored_before() {
             .expect("count");
     assert_eq!(stale, 0);
 }
+
+#[tokio::test]
+async fn quire_export_then_import_zip_fills_an_empty_site() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let from = format!("sqlite://{}", dir.path().join("from.db").display());
+    let to = format!("sqlite://{}", dir.path().join("to.db").display());
+    let zip = dir.path().join("site.zip");
+    let zip = zip.to_str().expect("path");
+    server::run(cli(&["--database-url", &from, "db", "seed"]))
+        .await
+        .expect("seed");
+    server::run(cli(&["--database-url", &from, "export", "--output", zip]))
+        .await
+        .expect("export");
+    server::run(cli(&["--database-url", &to, "import", "zip", zip]))
+        .await
+        .expect("import");
+    let (from, to) = (
+        Db::connect(&from).await.expect("open"),
+        Db::connect(&to).await.expect("open"),
+    );
+    assert_eq!(users::count_users(&to).await.expect("count"), 2);
+    assert_eq!(
+        app::posts::repo::count_post_rows(&to).await.expect("count"),
+        app::posts::repo::count_post_rows(&from)
+            .await
+            .expect("count")
+    );
+}
+
+#[tokio::test]
+async fn quire_import_zip_of_a_truncated_file_writes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("site.db").display());
+    let zip = dir.path().join("cut.zip");
+    std::fs::write(&zip, b"PK\x03\x04 cut off").expect("write");
+    let error = server::run(cli(&[
+        "--database-url",
+        &url,
+        "import",
+        "zip",
+        zip.to_str().expect("path"),
+    ]))
+    .await
+    .expect_err("refused");
+    assert_eq!(
+        error.to_string(),
+        "nothing was imported. The file is not a complete ZIP archive: it may be cut off or damaged."
+    );
+}

@@ -14,6 +14,7 @@ mod auth;
 mod cache_safety;
 mod cli;
 mod drafts;
+mod export;
 mod feeds;
 mod import;
 mod page_cache;
