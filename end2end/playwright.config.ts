@@ -19,8 +19,8 @@ export default defineConfig({
   },
   // Reading tests expect the seeded data exactly as it is, so tests that write run after them.
   projects: [
-    { name: 'reading', testIgnore: /(accounts|writing|reset|drafts)\.spec\.ts/ },
-    { name: 'writing', testMatch: /(accounts|writing|reset|drafts)\.spec\.ts/, dependencies: ['reading'] },
+    { name: 'reading', testIgnore: /(accounts|writing|reset|drafts|pictures)\.spec\.ts/ },
+    { name: 'writing', testMatch: /(accounts|writing|reset|drafts|pictures)\.spec\.ts/, dependencies: ['reading'] },
   ],
   webServer: {
     command: 'bash ./serve-fresh.sh',
