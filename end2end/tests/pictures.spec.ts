@@ -58,7 +58,7 @@ test('a pasted picture shows in the preview and on the post page, with its alt t
 
   await page.getByRole('button', { name: 'Post', exact: true }).click();
   await expect(page).toHaveURL(/\/$/);
-  await page.getByRole('link', { name: title }).click();
+  await page.getByRole('link', { name: title, exact: true }).first().click();
   await expect(page).toHaveURL(/\/post\/\d+$/);
   await expect.poll(loadedWidth(page.locator('.post-content img[alt="An orange square"]'))).toBe(64);
 });
@@ -74,15 +74,25 @@ test('the preview flags a picture without alt text', async ({ page }) => {
 
 test('Add picture uploads a chosen file with a progress bar', async ({ page }) => {
   await newPost(page);
-  await expect(page.getByLabel('Picture')).toBeHidden();
+  await expect(page.getByLabel('Picture', { exact: true })).toBeHidden();
   await page.getByLabel('Alt text').fill('Chosen');
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('button', { name: 'Add picture' }).click();
   const png = Buffer.from(
-    'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAFklEQVR4nGP4z8DwHxkzMDAwMDAwAAByGwX7XX0OmgAAAABJRU5ErkJggg==',
+    await page.evaluate(() => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 30;
+      canvas.height = 20;
+      const context = canvas.getContext('2d');
+      if (context) {
+        context.fillStyle = '#08f';
+        context.fillRect(0, 0, 30, 20);
+      }
+      return canvas.toDataURL('image/png').split(',')[1];
+    }),
     'base64',
   );
-  await (await chooser).setFiles({ name: 'tiny.png', mimeType: 'image/png', buffer: png });
+  await (await chooser).setFiles({ name: 'chosen.png', mimeType: 'image/png', buffer: png });
   await expect(page.getByLabel('Content')).toHaveValue(/!\[Chosen\]\(\/pictures\/[0-9a-f]{32}\.(jpg|png)\)/);
   await expect(page.locator('.picture-adder progress')).toBeHidden();
 });
@@ -105,4 +115,25 @@ test('an author exports their blog from the account page', async ({ page }) => {
   expect(zip.includes('README.txt')).toBe(true);
   expect(zip.includes('authors/writer3/author.toml')).toBe(true);
   expect(zip.includes('authors/writer3/posts/')).toBe(true);
+});
+
+test.describe('with JavaScript disabled', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the Picture field sends a picture with the post', async ({ page }) => {
+    const title = `Red square ${Date.now()}`;
+    await logIn(page, 'writer3@example.com');
+    await page.goto('/post/new');
+    await expect(page.getByRole('button', { name: 'Add picture' })).toBeHidden();
+    await page.getByLabel('Title').fill(title);
+    await page.getByLabel('Content').fill('Sent without a script.');
+    await page.getByLabel('Alt text').fill('A red square');
+    await page.getByLabel('Picture', { exact: true }).setInputFiles(`${__dirname}/fixtures/red-square.png`);
+    await page.getByRole('button', { name: 'Post', exact: true }).last().click();
+    await expect(page).toHaveURL(/\/$/);
+    await page.getByRole('link', { name: title, exact: true }).first().click();
+    const picture = page.locator('.post-content img[alt="A red square"]');
+    await expect(picture).toHaveAttribute('src', /^\/pictures\/[0-9a-f]{32}\.jpg$/);
+    await expect.poll(loadedWidth(picture)).toBe(40);
+  });
 });

@@ -45,6 +45,7 @@ pub async fn export_blog(State(state): State<AppState>, headers: HeaderMap) -> R
     let handle = tokio::runtime::Handle::current();
     let (db, site_url) = (state.db.clone(), state.settings.site_url().to_owned());
     let user_id = user.id;
+    let failed = sender.clone();
     tokio::task::spawn_blocking(move || {
         let _slot = slot;
         let out = ChunkSender {
@@ -53,6 +54,9 @@ pub async fn export_blog(State(state): State<AppState>, headers: HeaderMap) -> R
         };
         if let Err(error) = write_export(&handle, &db, Scope::Author(user_id), &site_url, out) {
             tracing::warn!(%error, user_id, "an export stopped");
+            // An error in the body cuts the download off, so the browser reports it failed
+            // instead of keeping a ZIP without its directory.
+            let _ = failed.blocking_send(Err(std::io::Error::other("the export stopped")));
         }
     });
     let file = format!(
