@@ -20,8 +20,10 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3 >/dev/null; }
+ensure_build_tools
+ensure_release_tools
+command -v wrk >/dev/null || apt_install wrk
+command -v sqlite3 >/dev/null || apt_install sqlite3
 if [[ -n "$build" ]]; then
   build_release
 elif [[ ! -x target/release/quire ]]; then

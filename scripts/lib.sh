@@ -47,13 +47,15 @@ ensure_build_tools() {
 }
 
 # Release builds run wasm-opt, which cargo-leptos would download: npm's binaryen (pinned in
-# tools/package.json) goes on PATH instead, never Debian's. brotli measures the bundle.
+# tools/package.json) goes on PATH instead, never Debian's, behind scripts/wasm-opt/wasm-opt. brotli measures the bundle.
 ensure_release_tools() {
   if [[ "$(tools/node_modules/.bin/wasm-opt --version 2>/dev/null)" != *"version $BINARYEN_VERSION"* ]]; then
     echo "== Installing npm's binaryen $BINARYEN_VERSION into tools/ (wasm-opt)"
     (cd tools && npm ci --no-audit --no-fund)
   fi
-  export PATH="$PWD/tools/node_modules/.bin:$PATH"
+  # scripts/wasm-opt/wasm-opt runs that wasm-opt, and keeps cargo-leptos from failing on an
+  # empty lazily loaded part (see the script).
+  export PATH="$PWD/scripts/wasm-opt:$PWD/tools/node_modules/.bin:$PATH"
   command -v brotli >/dev/null || apt_install brotli
 }
 

@@ -2,19 +2,41 @@
 //! with the post. With JavaScript the field gives way to an "Add picture" button; a picture
 //! chosen, dropped on the text or pasted into it uploads at once, with a progress bar, and its
 //! Markdown goes in at the cursor.
+//!
+//! The browser's listeners only hand the file (and later the upload's answer) to the page
+//! through a signal, and the page's effects do the work: a split build puts the body of a
+//! browser listener, and everything it calls, in the base module every page loads.
 
 use leptos::{html, prelude::*};
 use wasm_bindgen::{JsCast, closure::Closure};
-use web_sys::{File, FormData, ProgressEvent, XmlHttpRequest};
+use web_sys::{Event, File, FileList, FormData, ProgressEvent, XmlHttpRequest};
 
 /// Where the browser uploads a picture.
 const UPLOAD_PATH: &str = "/pictures";
+
+/// An upload's end: its HTTP status (0 when it never reached the server) and answer.
+type Ended = Option<(u16, String)>;
 
 /// The picture controls of a post form, as `adder` finds them; `error` is why the last
 /// script-free upload was refused.
 #[component]
 pub fn PictureAdder(adder: Adder, error: Option<String>) -> impl IntoView {
-    Effect::new(move |_| adder.reveal());
+    let picked = RwSignal::new_local(None::<File>);
+    let ended = RwSignal::new_local(None::<(u16, String)>);
+    Effect::new(move |_| {
+        adder.reveal();
+        adder.listen(picked);
+    });
+    Effect::new(move |_| {
+        if let Some(file) = picked.get() {
+            adder.upload(&file, ended);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some((status, answer)) = ended.get() {
+            adder.finish(status, &answer);
+        }
+    });
     let invalid = error.is_some();
     view! {
         <div class="picture-adder">
@@ -27,12 +49,11 @@ pub fn PictureAdder(adder: Adder, error: Option<String>) -> impl IntoView {
             <div class="field" node_ref=adder.plain_field>
                 <label for="picture">"Picture"</label>
                 <input id="picture" name="picture" type="file" accept="image/jpeg,image/png,image/webp,image/gif"
-                    node_ref=adder.file class=invalid.then_some("invalid") aria-describedby="picture-error"
-                    on:change=move |_| adder.upload_chosen()/>
+                    node_ref=adder.file class=invalid.then_some("invalid") aria-describedby="picture-error"/>
             </div>
             <button type="button" class="secondary" hidden node_ref=adder.button
                 on:click=move |_| adder.choose()>"Add picture"</button>
-            <progress hidden max="100" value="0" aria-label="Uploading picture" node_ref=adder.progress></progress>
+            <div class="upload-progress" node_ref=adder.progress></div>
             <p class="field-error" id="picture-error" role="alert" node_ref=adder.status>{error}</p>
         </div>
     }
@@ -46,7 +67,8 @@ pub struct Adder {
     file: NodeRef<html::Input>,
     plain_field: NodeRef<html::Div>,
     button: NodeRef<html::Button>,
-    progress: NodeRef<html::Progress>,
+    /// Where the progress bar of an upload shows.
+    progress: NodeRef<html::Div>,
     status: NodeRef<html::P>,
 }
 
@@ -62,52 +84,6 @@ impl Adder {
             progress: NodeRef::new(),
             status: NodeRef::new(),
         }
-    }
-
-    /// A paste into the text box: a pasted picture is uploaded instead of pasted.
-    pub fn paste(self, event: web_sys::ClipboardEvent) {
-        let files = event.clipboard_data().and_then(|data| data.files());
-        if self.upload_first(files) {
-            event.prevent_default();
-        }
-    }
-
-    /// A drop on the text box: a dropped picture is uploaded instead of opened.
-    pub fn drop(self, event: web_sys::DragEvent) {
-        let files = event.data_transfer().and_then(|data| data.files());
-        if self.upload_first(files) {
-            event.prevent_default();
-        }
-    }
-
-    /// Lets files be dropped on the text box.
-    pub fn drag_over(event: web_sys::DragEvent) {
-        let carries_files = event
-            .data_transfer()
-            .is_some_and(|data| data.types().includes(&"Files".into(), 0));
-        if carries_files {
-            event.prevent_default();
-        }
-    }
-
-    /// Uploads the first of `files` if it is a picture; true when it did.
-    fn upload_first(self, files: Option<web_sys::FileList>) -> bool {
-        let Some(file) = files.and_then(|files| files.get(0)) else {
-            return false;
-        };
-        if !file.type_().starts_with("image/") {
-            return false;
-        }
-        let (Some(alt), Some(area), Some(progress), Some(status)) = (
-            self.alt.get(),
-            self.content.get(),
-            self.progress.get(),
-            self.status.get(),
-        ) else {
-            return false;
-        };
-        send(&file, &alt, &area, &progress, &status);
-        true
     }
 
     /// With its script, the page uploads pictures itself: the button replaces the plain field,
@@ -126,6 +102,64 @@ impl Adder {
         }
     }
 
+    /// Hands to `picked` each picture chosen, pasted into the text box or dropped on it.
+    fn listen(self, picked: RwSignal<Option<File>, LocalStorage>) {
+        let (Some(input), Some(area)) = (self.file.get(), self.content.get()) else {
+            return;
+        };
+        let chosen = input.clone();
+        let on_change = listener(move |_: Event| {
+            if let Some(file) = first_picture(chosen.files()) {
+                picked.set(Some(file));
+            }
+            chosen.set_value("");
+        });
+        let on_paste = listener(move |event: Event| {
+            let files = event
+                .dyn_ref::<web_sys::ClipboardEvent>()
+                .and_then(|event| event.clipboard_data())
+                .and_then(|data| data.files());
+            if let Some(file) = first_picture(files) {
+                event.prevent_default();
+                picked.set(Some(file));
+            }
+        });
+        let on_drop = listener(move |event: Event| {
+            let files = event
+                .dyn_ref::<web_sys::DragEvent>()
+                .and_then(|drag| drag.data_transfer())
+                .and_then(|data| data.files());
+            if let Some(file) = first_picture(files) {
+                event.prevent_default();
+                picked.set(Some(file));
+            }
+        });
+        let on_drag_over = listener(move |event: Event| {
+            let carries_files = event
+                .dyn_ref::<web_sys::DragEvent>()
+                .and_then(|drag| drag.data_transfer())
+                .is_some_and(|data| data.types().includes(&"Files".into(), 0));
+            if carries_files {
+                event.prevent_default();
+            }
+        });
+        for (target, kind, listener) in [
+            (
+                input.unchecked_ref::<web_sys::EventTarget>(),
+                "change",
+                on_change,
+            ),
+            (area.unchecked_ref(), "paste", on_paste),
+            (area.unchecked_ref(), "drop", on_drop),
+            (area.unchecked_ref(), "dragover", on_drag_over),
+        ] {
+            let _ =
+                target.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
+            // The listener lives as long as its element; the page drops both together.
+            listener.forget();
+        }
+    }
+
     /// Opens the file chooser.
     fn choose(self) {
         if let Some(file) = self.file.get() {
@@ -133,91 +167,95 @@ impl Adder {
         }
     }
 
-    /// Uploads the picture just chosen (with JavaScript only; without it the form sends it).
-    fn upload_chosen(self) {
-        let (Some(input), Some(alt), Some(area), Some(progress), Some(status)) = (
-            self.file.get(),
-            self.alt.get(),
-            self.content.get(),
-            self.progress.get(),
-            self.status.get(),
+    /// Uploads `file` with the alt text, showing its progress; its answer goes to `ended`.
+    fn upload(self, file: &File, ended: RwSignal<Ended, LocalStorage>) {
+        let (Some(alt), Some(progress), Some(status)) =
+            (self.alt.get(), self.progress.get(), self.status.get())
+        else {
+            return;
+        };
+        let (Ok(request), Ok(form)) = (XmlHttpRequest::new(), FormData::new()) else {
+            return;
+        };
+        let name = if file.name().is_empty() {
+            "pasted".to_owned()
+        } else {
+            file.name()
+        };
+        let bar = document()
+            .create_element("progress")
+            .ok()
+            .and_then(|bar| bar.dyn_into::<web_sys::HtmlProgressElement>().ok());
+        let (Some(bar), Ok(()), Ok(()), Ok(())) = (
+            bar,
+            form.append_with_blob_and_filename("picture", file, &name),
+            form.append_with_str("alt", &alt.value()),
+            request.open("POST", UPLOAD_PATH),
         ) else {
             return;
         };
-        if !input.name().is_empty() {
-            return;
+        status.set_text_content(None);
+        bar.set_max(100.0);
+        let _ = bar.set_attribute("aria-label", "Uploading picture");
+        progress.replace_children_with_node_1(&bar);
+        let shown = bar.clone();
+        let on_progress = listener(move |event: Event| {
+            if let Some(event) = event.dyn_ref::<ProgressEvent>()
+                && event.length_computable()
+                && event.total() > 0.0
+            {
+                shown.set_value(100.0 * event.loaded() / event.total());
+            }
+        });
+        if let Ok(upload) = request.upload() {
+            upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
         }
-        if let Some(file) = input.files().and_then(|files| files.get(0)) {
-            send(&file, &alt, &area, &progress, &status);
+        let done = request.clone();
+        let on_end = listener(move |_: Event| {
+            bar.remove();
+            let answer = done.response_text().ok().flatten().unwrap_or_default();
+            ended.set(Some((done.status().unwrap_or(0), answer)));
+        });
+        request.set_onloadend(Some(on_end.as_ref().unchecked_ref()));
+        // Both handlers live as long as the request, which the browser holds until it ends.
+        on_progress.forget();
+        on_end.forget();
+        if request.send_with_opt_form_data(Some(&form)).is_err() {
+            status.set_text_content(Some("The picture could not be sent."));
         }
-        input.set_value("");
     }
-}
 
-/// Uploads `file` with the alt text, showing its progress; on success puts its Markdown in
-/// `area` at the cursor, otherwise says why in `status`.
-fn send(
-    file: &File,
-    alt: &web_sys::HtmlInputElement,
-    area: &web_sys::HtmlTextAreaElement,
-    progress: &web_sys::HtmlProgressElement,
-    status: &web_sys::Element,
-) {
-    let (Ok(request), Ok(form)) = (XmlHttpRequest::new(), FormData::new()) else {
-        return;
-    };
-    let name = if file.name().is_empty() {
-        "pasted".to_owned()
-    } else {
-        file.name()
-    };
-    if form
-        .append_with_blob_and_filename("picture", file, &name)
-        .is_err()
-        || form.append_with_str("alt", &alt.value()).is_err()
-        || request.open("POST", UPLOAD_PATH).is_err()
-    {
-        return;
-    }
-    status.set_text_content(None);
-    progress.set_value(0.0);
-    progress.set_hidden(false);
-    let shown = progress.clone();
-    let on_progress = Closure::<dyn FnMut(ProgressEvent)>::new(move |event: ProgressEvent| {
-        if event.length_computable() && event.total() > 0.0 {
-            shown.set_value(100.0 * event.loaded() / event.total());
-        }
-    });
-    if let Ok(upload) = request.upload() {
-        upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
-    }
-    let (done, area, alt, progress, said) = (
-        request.clone(),
-        area.clone(),
-        alt.clone(),
-        progress.clone(),
-        status.clone(),
-    );
-    let on_end = Closure::once_into_js(move || {
-        // The progress handler lives until the upload has ended.
-        drop(on_progress);
-        progress.set_hidden(true);
-        let text = done.response_text().ok().flatten().unwrap_or_default();
-        match done.status().unwrap_or(0) {
+    /// An upload has ended: its Markdown goes in at the cursor, or the reason it was refused
+    /// shows under the field.
+    fn finish(self, status: u16, answer: &str) {
+        let (Some(area), Some(alt), Some(said)) =
+            (self.content.get(), self.alt.get(), self.status.get())
+        else {
+            return;
+        };
+        match status {
             200 => {
-                insert_at_cursor(&area, &text);
+                insert_at_cursor(&area, answer);
                 alt.set_value("");
             }
             0 => said.set_text_content(Some(
                 "The picture could not be sent. Check your connection and try again.",
             )),
-            _ => said.set_text_content(Some(&text)),
+            _ => said.set_text_content(Some(answer)),
         }
-    });
-    request.set_onloadend(Some(on_end.unchecked_ref()));
-    if request.send_with_opt_form_data(Some(&form)).is_err() {
-        status.set_text_content(Some("The picture could not be sent."));
     }
+}
+
+/// The first of `files`, if it is a picture.
+fn first_picture(files: Option<FileList>) -> Option<File> {
+    files
+        .and_then(|files| files.get(0))
+        .filter(|file| file.type_().starts_with("image/"))
+}
+
+/// A browser event listener running `handle`.
+fn listener(handle: impl FnMut(Event) + 'static) -> Closure<dyn FnMut(Event)> {
+    Closure::wrap(Box::new(handle) as Box<dyn FnMut(Event)>)
 }
 
 /// Puts `markdown` in `area` at the cursor, on a line of its own, and the cursor after it.

@@ -175,8 +175,7 @@ pub fn PostFields(
             <button type="submit" class="tab" formmethod="get" formaction=here name="preview" value="1"
                 aria-pressed="false" node_ref=switch.preview_tab on:click=show_preview>"Preview"</button>
         </div>
-        <div node_ref=switch.write_pane on:paste=move |event| adder.paste(event)
-            on:drop=move |event| adder.drop(event) on:dragover=Adder::drag_over>
+        <div node_ref=switch.write_pane>
             <TextAreaField label="Content" name="content" value=content error=errors.content node_ref=textarea/>
             <PictureAdder adder error=errors.picture/>
         </div>

@@ -8,6 +8,7 @@ extern crate app;
 mod drafts;
 mod export;
 mod mail_queue;
+mod pictures;
 mod posts;
 mod rate_limits;
 mod rendering;
