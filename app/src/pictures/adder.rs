@@ -4,7 +4,7 @@
 //! Markdown goes in at the cursor.
 //!
 //! The browser's listeners only hand the file (and later the upload's answer) to the page
-//! through a signal, and the page's effects do the work: a split build puts the body of a
+//! through signals, and the page's effects do the work: a split build puts the body of a
 //! browser listener, and everything it calls, in the base module every page loads.
 
 use leptos::{html, prelude::*};
@@ -17,18 +17,32 @@ const UPLOAD_PATH: &str = "/pictures";
 /// An upload's end: its HTTP status (0 when it never reached the server) and answer.
 type Ended = Option<(u16, String)>;
 
+thread_local! {
+    /// The picture a listener took, waiting for the page to upload it. A browser file cannot
+    /// live in a signal that the server's rendering threads share, so the signal `picked` only
+    /// counts the picks and the file waits here.
+    static PICKED: std::cell::RefCell<Option<File>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Hands `file` to the page.
+fn pick(picked: RwSignal<u32>, file: File) {
+    PICKED.with(|slot| *slot.borrow_mut() = Some(file));
+    picked.update(|picks| *picks = picks.wrapping_add(1));
+}
+
 /// The picture controls of a post form, as `adder` finds them; `error` is why the last
 /// script-free upload was refused.
 #[component]
 pub fn PictureAdder(adder: Adder, error: Option<String>) -> impl IntoView {
-    let picked = RwSignal::new_local(None::<File>);
-    let ended = RwSignal::new_local(None::<(u16, String)>);
+    let picked = RwSignal::new(0u32);
+    let ended = RwSignal::new(None::<(u16, String)>);
     Effect::new(move |_| {
         adder.reveal();
         adder.listen(picked);
     });
     Effect::new(move |_| {
-        if let Some(file) = picked.get() {
+        picked.track();
+        if let Some(file) = PICKED.with(|slot| slot.borrow_mut().take()) {
             adder.upload(&file, ended);
         }
     });
@@ -103,14 +117,14 @@ impl Adder {
     }
 
     /// Hands to `picked` each picture chosen, pasted into the text box or dropped on it.
-    fn listen(self, picked: RwSignal<Option<File>, LocalStorage>) {
+    fn listen(self, picked: RwSignal<u32>) {
         let (Some(input), Some(area)) = (self.file.get(), self.content.get()) else {
             return;
         };
         let chosen = input.clone();
         let on_change = listener(move |_: Event| {
             if let Some(file) = first_picture(chosen.files()) {
-                picked.set(Some(file));
+                pick(picked, file);
             }
             chosen.set_value("");
         });
@@ -121,7 +135,7 @@ impl Adder {
                 .and_then(|data| data.files());
             if let Some(file) = first_picture(files) {
                 event.prevent_default();
-                picked.set(Some(file));
+                pick(picked, file);
             }
         });
         let on_drop = listener(move |event: Event| {
@@ -131,7 +145,7 @@ impl Adder {
                 .and_then(|data| data.files());
             if let Some(file) = first_picture(files) {
                 event.prevent_default();
-                picked.set(Some(file));
+                pick(picked, file);
             }
         });
         let on_drag_over = listener(move |event: Event| {
@@ -168,7 +182,7 @@ impl Adder {
     }
 
     /// Uploads `file` with the alt text, showing its progress; its answer goes to `ended`.
-    fn upload(self, file: &File, ended: RwSignal<Ended, LocalStorage>) {
+    fn upload(self, file: &File, ended: RwSignal<Ended>) {
         let (Some(alt), Some(progress), Some(status)) =
             (self.alt.get(), self.progress.get(), self.status.get())
         else {
