@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::{
+    pictures::links,
     posts::{
         model::Post,
         repo::{self as posts, Scope},
@@ -146,7 +147,7 @@ fn entry(site: &str, post: &Post) -> Entry {
             })
             .collect(),
         content: Some(Content {
-            value: Some(xml_safe(&post.html).into_owned()),
+            value: Some(xml_safe(&links::shown_small(&post.html, site)).into_owned()),
             content_type: Some("html".to_owned()),
             ..Content::default()
         }),

@@ -36,6 +36,17 @@ pub fn content_type_of(extension: &str) -> Option<&'static str> {
     }
 }
 
+/// Rendered `html` with Quire's own pictures shown from their smaller copy, at `site` (empty
+/// for this site's pages, the public address for feeds), loaded when scrolled to: what lists and
+/// feeds show. The renderer writes every image as `<img src="…"`, so this exact text can only be
+/// its own.
+pub fn shown_small(html: &str, site: &str) -> String {
+    html.replace(
+        "<img src=\"/pictures/",
+        &format!("<img loading=\"lazy\" src=\"{site}/pictures/small/"),
+    )
+}
+
 /// The Markdown that shows the picture at `address` with `alt` as its text: brackets and
 /// backslashes escaped, line breaks made spaces.
 pub fn markdown(alt: &str, address: &str) -> String {
@@ -184,6 +195,17 @@ mod tests {
         });
         assert_eq!(rewritten, format!("x ../../../pictures/{HASH}.jpg y"));
         assert_eq!(rewrite(&rewritten, |_| None), rewritten);
+    }
+
+    #[test]
+    fn lists_and_feeds_show_the_smaller_copy() {
+        let html = format!("<p><img src=\"/pictures/{HASH}.jpg\" alt=\"x\"></p>");
+        assert_eq!(
+            shown_small(&html, "https://blog.example"),
+            format!(
+                "<p><img loading=\"lazy\" src=\"https://blog.example/pictures/small/{HASH}.jpg\" alt=\"x\"></p>"
+            )
+        );
     }
 
     #[test]

@@ -67,19 +67,9 @@ pub fn excerpt(source: &str) -> Excerpt {
         }
     }
     Excerpt {
-        html: smaller_pictures(&sanitise(&to_html(first.into_iter()))),
+        html: links::shown_small(&sanitise(&to_html(first.into_iter())), ""),
         more: events.peek().is_some(),
     }
-}
-
-/// `html` with Quire's own pictures shown from their smaller copy, loaded when scrolled to:
-/// what lists show. The cleaner writes every image as `<img src="…"`, so this exact text can
-/// only be its own.
-fn smaller_pictures(html: &str) -> String {
-    html.replace(
-        "<img src=\"/pictures/",
-        "<img loading=\"lazy\" src=\"/pictures/small/",
-    )
 }
 
 /// How many pictures in `source` have no alt text, for the preview to flag.

@@ -257,6 +257,23 @@ async fn a_post_page_shows_the_picture_with_its_alt_text() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_and_feeds_show_the_smaller_copy() {
+    let server = start().await;
+    let session = server.as_corey().await;
+    let markdown = upload(&server, Some(&session), &png(900, 300), "Wide")
+        .await
+        .body;
+    post_showing(&server, &session, &markdown).await;
+    let small = address_in(&markdown).replace("/pictures/", "/pictures/small/");
+    let home = server.get("/").await.body;
+    assert!(home.contains(&format!("src=\"{small}\"")), "{home}");
+    let feed = server.get("/feed.xml").await.body;
+    let at = feed.find(&small).expect("the smaller copy in the feed");
+    let origin = feed[..at].rsplit(['"', ';']).next().unwrap_or_default();
+    assert!(origin.starts_with("http"), "{origin}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_preview_flags_a_picture_without_alt_text() {
     let server = start().await;
     let session = server.as_corey().await;
