@@ -59,7 +59,7 @@ use crate::{
     middleware::headers::{HeaderPolicy, add_headers},
     middleware::page_cache::{PageCache, serve_cached},
     middleware::path_length::can_name_a_file,
-    middleware::picture_form::read_picture_form,
+    middleware::picture_form::{FormLimits, read_picture_form},
     middleware::search_slots::take_search_slot,
     middleware::server_fn_errors::{answer_server_fn_error, keep_submitted_fields},
 };
@@ -198,7 +198,13 @@ pub fn app(state: AppState, limits: Limits) -> Router {
         .merge(uploads)
         .merge(imports)
         .layer(middleware::from_fn_with_state(
-            state.clone(),
+            (
+                state.clone(),
+                FormLimits {
+                    bytes: UPLOAD_LIMIT,
+                    time: limits.upload,
+                },
+            ),
             read_picture_form,
         ))
         .layer(middleware::from_fn_with_state(

@@ -19,11 +19,18 @@ use app::{
     server_only::state::AppState,
 };
 
-use crate::router::{Limits, UPLOAD_LIMIT};
+/// How much of a post form with its picture is read, and for how long.
+#[derive(Debug, Clone, Copy)]
+pub struct FormLimits {
+    /// Most bytes of the whole form.
+    pub bytes: usize,
+    /// Longest time to read it (408 beyond).
+    pub time: std::time::Duration,
+}
 
 /// Middleware: a multipart post to `create_post` or `update_post` made an ordinary form.
 pub async fn read_picture_form(
-    State(state): State<AppState>,
+    State((state, limits)): State<(AppState, FormLimits)>,
     request: Request,
     next: Next,
 ) -> Response {
@@ -40,7 +47,7 @@ pub async fn read_picture_form(
         return next.run(request).await;
     };
     let (mut parts, body) = request.into_parts();
-    let read = tokio::time::timeout(Limits::default().upload, read_form(body, boundary)).await;
+    let read = tokio::time::timeout(limits.time, read_form(body, boundary, limits.bytes)).await;
     let form = match read {
         Ok(Ok(form)) => form,
         Ok(Err(status)) => return status.into_response(),
@@ -88,9 +95,9 @@ struct PictureForm {
     alt: String,
 }
 
-async fn read_form(body: Body, boundary: String) -> Result<PictureForm, StatusCode> {
-    let limits = multer::Constraints::new()
-        .size_limit(multer::SizeLimit::new().whole_stream(UPLOAD_LIMIT as u64));
+async fn read_form(body: Body, boundary: String, most: usize) -> Result<PictureForm, StatusCode> {
+    let limits =
+        multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(most as u64));
     let mut multipart =
         multer::Multipart::with_constraints(body.into_data_stream(), boundary, limits);
     let mut form = PictureForm {
