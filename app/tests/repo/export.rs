@@ -24,23 +24,6 @@ on_both_backends!(
     an_import_refused_midway_writes_nothing,
 );
 
-/// A PNG of `width` × 20 pixels.
-fn png(width: u32) -> Vec<u8> {
-    let image = image::DynamicImage::ImageRgb8(image::ImageBuffer::from_pixel(
-        width,
-        20,
-        image::Rgb([10, 120, 220]),
-    ));
-    let mut data = Vec::new();
-    image
-        .write_to(
-            &mut std::io::Cursor::new(&mut data),
-            image::ImageFormat::Png,
-        )
-        .expect("encode");
-    data
-}
-
 /// An empty database of the same backend as `db`, and what removes it afterwards.
 async fn empty_twin(db: &Db) -> (Db, Option<tempfile::TempDir>, Option<(String, String)>) {
     match db {

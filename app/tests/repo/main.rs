@@ -48,6 +48,23 @@ async fn add_user(db: &Db, username: &str) -> app::users::model::User {
     .expect("insert user")
 }
 
+/// A PNG of `width` × 20 pixels, all one colour.
+fn png(width: u32) -> Vec<u8> {
+    let image = image::DynamicImage::ImageRgb8(image::ImageBuffer::from_pixel(
+        width,
+        20,
+        image::Rgb([10, 120, 220]),
+    ));
+    let mut data = Vec::new();
+    image
+        .write_to(
+            &mut std::io::Cursor::new(&mut data),
+            image::ImageFormat::Png,
+        )
+        .expect("encode");
+    data
+}
+
 /// Inserts `count` posts by `user_id`, one day apart, numbered from 1 (the oldest).
 async fn add_posts(db: &Db, user_id: i64, count: usize) {
     let start = Utc

@@ -13,19 +13,7 @@ on_both_backends!(
 
 /// A stored picture, `width` px wide; its Markdown.
 async fn stored(db: &Db, user_id: i64, width: u32) -> String {
-    let image = image::DynamicImage::ImageRgb8(image::ImageBuffer::from_pixel(
-        width,
-        10,
-        image::Rgb([90, 20, 160]),
-    ));
-    let mut data = Vec::new();
-    image
-        .write_to(
-            &mut std::io::Cursor::new(&mut data),
-            image::ImageFormat::Png,
-        )
-        .expect("encode");
-    let picture = process_upload(&data).expect("processed");
+    let picture = process_upload(&png(width)).expect("processed");
     pictures::insert_picture(db, user_id, &picture, Utc::now())
         .await
         .expect("stored");
