@@ -14,7 +14,7 @@ use crate::{
         model::{PICTURE_MAX_BYTES, PictureError},
         repo,
     },
-    auth::session::{find_user_by_token, token_from_headers},
+    auth::session::user_from_headers,
     flash::{Flash, FlashKind, cookie::flash_cookie},
     pictures::{decode::has_jpeg_end, serve::immutable},
     server_only::cookies,
@@ -128,11 +128,7 @@ pub async fn upload_picture(
     multipart: Multipart,
 ) -> Response {
     let secure = state.settings.secure_cookies;
-    let user = match token_from_headers(&headers, secure) {
-        Some(token) => find_user_by_token(&state.db, &token).await,
-        None => Ok(None),
-    };
-    let user = match user {
+    let user = match user_from_headers(&state.db, &headers, secure).await {
         Ok(Some(user)) => user,
         Ok(None) => return Redirect::to("/login?next=/account").into_response(),
         Err(error) => return error_response(error),

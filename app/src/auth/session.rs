@@ -86,6 +86,18 @@ pub fn token_from_headers(headers: &http::HeaderMap, secure: bool) -> Option<Str
     cookies::read(headers, secure).session
 }
 
+/// The user whose session these request headers carry, for handlers outside Leptos.
+pub async fn user_from_headers(
+    db: &Db,
+    headers: &http::HeaderMap,
+    secure: bool,
+) -> Result<Option<User>, DbError> {
+    match token_from_headers(headers, secure) {
+        Some(token) => find_user_by_token(db, &token).await,
+        None => Ok(None),
+    }
+}
+
 /// The logged-in user, or [`AppError::Unauthorized`].
 pub async fn require_user(db: &Db) -> Result<User, AppError> {
     current_user(db).await?.ok_or(AppError::Unauthorized)

@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
 use crate::{
-    auth::session::{find_user_by_token, token_from_headers},
+    auth::session::user_from_headers,
     export::{
         archive::{Scope, write_export},
         import::{ImportError, read_archive},
@@ -205,11 +205,7 @@ async fn read_archive_field(mut multipart: Multipart) -> Result<Vec<u8>, String>
 
 /// The logged-in user, or the answer that sends a visitor to log in.
 async fn logged_in(state: &AppState, headers: &HeaderMap) -> Result<User, Response> {
-    let user = match token_from_headers(headers, state.settings.secure_cookies) {
-        Some(token) => find_user_by_token(&state.db, &token).await,
-        None => Ok(None),
-    };
-    match user {
+    match user_from_headers(&state.db, headers, state.settings.secure_cookies).await {
         Ok(Some(user)) => Ok(user),
         Ok(None) => Err(Redirect::to("/login?next=/account").into_response()),
         Err(error) => {

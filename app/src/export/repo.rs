@@ -231,13 +231,14 @@ pub async fn write_import(
 /// For each picture of `plan`, the author of the first post that shows it: it counts in their
 /// quota.
 fn picture_owners(plan: &ImportPlan) -> Vec<usize> {
+    let mut first_shown_by = std::collections::HashMap::new();
+    for post in &plan.posts {
+        for hash in links::hashes(&post.post.content) {
+            first_shown_by.entry(hash).or_insert(post.author);
+        }
+    }
     plan.pictures
         .iter()
-        .map(|picture| {
-            plan.posts
-                .iter()
-                .find(|post| links::hashes(&post.post.content).contains(&picture.hash))
-                .map_or(0, |post| post.author)
-        })
+        .map(|picture| first_shown_by.get(&picture.hash).copied().unwrap_or(0))
         .collect()
 }

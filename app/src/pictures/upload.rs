@@ -9,7 +9,7 @@ use axum::{
 };
 
 use crate::{
-    auth::session::{find_user_by_token, token_from_headers},
+    auth::session::user_from_headers,
     pictures::{
         links,
         model::{ALT_MAX, QUOTA_BYTES, UPLOAD_MAX_BYTES, UploadError},
@@ -30,10 +30,7 @@ pub async fn upload_post_picture(
     headers: HeaderMap,
     multipart: Multipart,
 ) -> Response {
-    let user = match token_from_headers(&headers, state.settings.secure_cookies) {
-        Some(token) => find_user_by_token(&state.db, &token).await,
-        None => Ok(None),
-    };
+    let user = user_from_headers(&state.db, &headers, state.settings.secure_cookies).await;
     let user = match user {
         Ok(Some(user)) => user,
         Ok(None) => return (StatusCode::UNAUTHORIZED, LOG_IN).into_response(),

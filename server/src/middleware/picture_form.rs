@@ -13,7 +13,7 @@ use axum::{
 use leptos::server_fn::ServerFn;
 
 use app::{
-    auth::session::{find_user_by_token, token_from_headers},
+    auth::session::user_from_headers,
     pictures::upload::{Refusal, add_picture},
     posts::api::{CreatePost, UpdatePost},
     server_only::state::AppState,
@@ -53,10 +53,10 @@ pub async fn read_picture_form(
         Ok(Err(status)) => return status.into_response(),
         Err(_) => return StatusCode::REQUEST_TIMEOUT.into_response(),
     };
-    let user = match token_from_headers(&parts.headers, state.settings.secure_cookies) {
-        Some(token) => find_user_by_token(&state.db, &token).await.ok().flatten(),
-        None => None,
-    };
+    let user = user_from_headers(&state.db, &parts.headers, state.settings.secure_cookies)
+        .await
+        .ok()
+        .flatten();
     let mut fields = form.fields;
     if let (Some(user), Some(picture)) = (user, form.picture) {
         match add_picture(&state, &user, picture, &form.alt).await {
