@@ -1,12 +1,13 @@
 //! Background work of every instance: the mail queue's delivery task, the publishing of scheduled
-//! posts as they fall due, a periodic sweep of expired sessions, expired rate-limit counters and
-//! old delivered mail, and once after start the rendering again of posts stored by an older
-//! Markdown renderer.
+//! posts as they fall due, a periodic sweep of expired sessions, expired rate-limit counters, old
+//! delivered mail and live events beyond the backlog, and once after start the rendering again
+//! of posts stored by an older Markdown renderer.
 
 use std::time::Duration;
 
 use crate::{
     auth::repo::delete_expired_sessions,
+    live::{hub::BACKLOG, repo as live_repo},
     mail::{
         queue::{self, RetryPolicy},
         repo as mail_repo,
@@ -38,6 +39,8 @@ pub struct Swept {
     pub mail: u64,
     /// Pictures uploaded more than a day ago that no post shows.
     pub pictures: u64,
+    /// Live events older than the backlog keeps.
+    pub live_events: u64,
 }
 
 /// Deletes what has expired.
@@ -49,6 +52,7 @@ pub async fn sweep(state: &AppState) -> Result<Swept, DbError> {
         mail: mail_repo::delete_sent_before(&state.db, unix - KEEP_SENT_MAIL_SECS).await?,
         pictures: pictures_repo::delete_unused_before(&state.db, now() - KEEP_UNUSED_PICTURES)
             .await?,
+        live_events: live_repo::trim_events(&state.db, BACKLOG).await?,
     })
 }
 

@@ -25,6 +25,8 @@ pub(crate) mod flash;
 /// Bringing content in: the Flaskblog importer, sample and demo data (server only).
 #[cfg(feature = "ssr")]
 pub mod import;
+/// Live pages: changes reach open pages as they happen (the stream, and how pages follow it).
+pub mod live;
 /// Outgoing email: the mailer and its durable queue (server only).
 #[cfg(feature = "ssr")]
 pub mod mail;

@@ -147,6 +147,22 @@ pub struct Config {
         global = true
     )]
     pub shutdown_grace: u64,
+    /// Live pages' streams open at once on this instance (503 beyond).
+    #[arg(
+        long,
+        env = "QUIRE_LIVE_STREAMS",
+        default_value_t = 10_000,
+        global = true
+    )]
+    pub live_streams: usize,
+    /// Live pages' streams open at once from one client address (503 beyond).
+    #[arg(
+        long,
+        env = "QUIRE_LIVE_STREAMS_PER_CLIENT",
+        default_value_t = 16,
+        global = true
+    )]
+    pub live_streams_per_client: usize,
     /// Log format: `text` for people, `json` (one object per line) for log collectors.
     #[arg(long, env = "QUIRE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -201,6 +217,15 @@ impl Config {
                 .and_then(|exe| exe.parent().map(|dir| dir.join(HASH_FILE)))
                 .is_some_and(|file| file.is_file())
         })
+    }
+
+    /// The bounds on live pages' streams.
+    pub fn live_bounds(&self) -> app::live::hub::LiveBounds {
+        app::live::hub::LiveBounds {
+            streams: self.live_streams,
+            per_client: self.live_streams_per_client,
+            ..app::live::hub::LiveBounds::default()
+        }
     }
 
     /// The time limits the server enforces.

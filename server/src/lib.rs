@@ -68,7 +68,8 @@ async fn serve(config: &config::Config, db: Db) -> Result<(), CliError> {
     };
     let mailer = Mailer::new(&config.mail_config())?;
     let secret = load_secret_key(&db, config.secret_key.as_deref()).await?;
-    let state = AppState::new(config.leptos_options(), db, settings, mailer, secret);
+    let state = AppState::new(config.leptos_options(), db, settings, mailer, secret)
+        .with_live_bounds(config.live_bounds());
     spawn_background(&state, RetryPolicy::default());
     let addr = config.site_addr;
     let listener = TcpListener::bind(addr)

@@ -20,6 +20,7 @@ use app::{
     },
     feeds::atom::{author_feed, site_feed, tag_feed},
     feeds::discovery::{robots, sitemap, sitemap_part},
+    live::stream::{LIVE_PATH, live_stream},
     pictures::{
         serve::{serve_picture, serve_small_picture},
         upload::upload_post_picture,
@@ -153,6 +154,7 @@ pub fn app(state: AppState, limits: Limits) -> Router {
         .route("/sitemaps/{name}", get(sitemap_part))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route(LIVE_PATH, get(live_stream))
         .leptos_routes_with_context(
             &state,
             routes.clone(),
@@ -246,6 +248,7 @@ pub async fn serve(
     limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let live = Arc::clone(&state.live);
     let router = app(state, limits);
     // HTTP/1 only: a reverse proxy speaks it to Quire, and an idle HTTP/2 connection would
     // escape the header-read timeout that cuts off silent clients.
@@ -288,6 +291,9 @@ pub async fn serve(
     }
     drop(listener);
     tracing::info!("shutting down: finishing requests in flight");
+    // Live streams never finish by themselves: they end now, and their pages reconnect to
+    // another instance, or to this one once it is back.
+    live.close();
     if tokio::time::timeout(limits.shutdown_grace, graceful.shutdown())
         .await
         .is_err()

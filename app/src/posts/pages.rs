@@ -7,6 +7,10 @@ use crate::{
     components::{
         error_page::ErrorPage, page_links::PageLinks, page_title::PageTitle, share_tags::ShareTags,
     },
+    live::{
+        follow::{NewPostsBar, follow_changes, follow_list},
+        model::Change,
+    },
     posts::{
         api::{get_own_draft, get_post, list_posts},
         components::{PostCard, PostList},
@@ -18,14 +22,29 @@ use crate::{
     shared::pagination::parse_page,
 };
 
-/// `/` and `/home`: the newest posts, five per page.
+/// `/` and `/home`: the newest posts, five per page; live, with new posts offered above them.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
     let page = move || query.with(|q| parse_page(q.get_str("page")));
     let posts = resource(page, list_posts);
+    let waiting = follow_list(
+        move || query.with_untracked(|q| parse_page(q.get_str("page"))) == 1,
+        move || {
+            posts.with_untracked(|page| {
+                post_ids(
+                    page.as_ref()
+                        .and_then(|page| page.as_ref().ok())
+                        .map(|page| &page.posts),
+                )
+            })
+        },
+        |_, _| true,
+        move || posts.refetch(),
+    );
     view! {
         <PageTitle text="Home"/>
+        <NewPostsBar waiting show=Callback::new(move |()| posts.refetch())/>
         <Transition fallback=|| view! { <p class="loading">"Loading posts…"</p> }>
             {move || Suspend::new(async move {
                 match posts.await {
@@ -42,7 +61,13 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
-/// `/post/:id`: one post in full.
+/// The ids of the posts a list shows (none while it loads or failed).
+pub(crate) fn post_ids(posts: Option<&Vec<crate::posts::model::Post>>) -> Vec<i64> {
+    posts.map_or_else(Vec::new, |posts| posts.iter().map(|post| post.id).collect())
+}
+
+/// `/post/:id`: one post in full; live: an edit shows in place, and a deletion is said above
+/// the text, which stays.
 #[component]
 pub fn PostPage() -> impl IntoView {
     let params = use_params_map();
@@ -58,7 +83,32 @@ pub fn PostPage() -> impl IntoView {
             Err(error) => Err(error),
         }
     });
+    let deleted = RwSignal::new(false);
+    // Another post's page, reached from this one, starts undeleted.
+    Effect::new(move |_| {
+        id();
+        deleted.set(false);
+    });
+    follow_changes(move |changes| {
+        let shown =
+            params.with_untracked(|p| p.get_str("id").and_then(|id| id.parse::<i64>().ok()));
+        for change in changes {
+            match change {
+                Change::Edited { post: edited }
+                    if Some(edited) == shown && !deleted.get_untracked() =>
+                {
+                    post.refetch()
+                }
+                Change::Deleted { post: gone } if Some(gone) == shown => deleted.set(true),
+                Change::Missed if !deleted.get_untracked() => post.refetch(),
+                _ => {}
+            }
+        }
+    });
     view! {
+        <Show when=move || deleted.get()>
+            <p class="flash flash-info post-deleted" role="status">"This post was deleted."</p>
+        </Show>
         <Transition fallback=|| view! { <p class="loading">"Loading post…"</p> }>
             {move || Suspend::new(async move {
                 match post.await {

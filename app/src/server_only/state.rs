@@ -9,6 +9,7 @@ use ipnet::IpNet;
 use tokio::sync::Notify;
 
 use crate::{
+    live::hub::{LiveBounds, LiveHub},
     mail::mailer::Mailer,
     server_only::{db::Db, slots::Workloads},
     shared::error::AppError,
@@ -51,6 +52,8 @@ pub struct AppState {
     pub work: Arc<Workloads>,
     /// A real password hash to check unknown emails against, made on first use.
     pub dummy_hash: Arc<tokio::sync::OnceCell<String>>,
+    /// The live events this instance passes on to open pages, and the bounds on their streams.
+    pub live: Arc<LiveHub>,
 }
 
 impl AppState {
@@ -64,6 +67,7 @@ impl AppState {
     ) -> Self {
         Self {
             leptos_options,
+            live: Arc::new(LiveHub::new(db.clone(), LiveBounds::default())),
             db,
             settings,
             mailer: Arc::new(mailer),
@@ -72,6 +76,14 @@ impl AppState {
             work: Arc::default(),
             dummy_hash: Arc::default(),
         }
+    }
+}
+
+impl AppState {
+    /// The same state with these bounds on live streams.
+    pub fn with_live_bounds(mut self, bounds: LiveBounds) -> Self {
+        self.live = Arc::new(LiveHub::new(self.db.clone(), bounds));
+        self
     }
 }
 

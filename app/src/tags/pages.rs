@@ -9,14 +9,19 @@ use leptos_router::{
 
 use crate::{
     components::{error_page::ErrorPage, page_links::PageLinks, page_title::PageTitle},
-    posts::components::PostList,
+    live::{
+        follow::{NewPostsBar, follow_changes, follow_list},
+        model::Change,
+    },
+    posts::{components::PostList, pages::post_ids},
     shared::codec::resource,
     shared::pagination::parse_page,
     tags::api::{list_tag_posts, list_tags},
 };
 
-/// `/tag/:name`: the posts carrying a tag, newest first, five per page. Any other spelling of
-/// the tag is sent to its page under its key.
+/// `/tag/:name`: the posts carrying a tag, newest first, five per page; live, with new posts
+/// carrying the tag offered above them. Any other spelling of the tag is sent to its page
+/// under its key.
 #[component]
 pub fn TagPage() -> impl IntoView {
     let params = use_params_map();
@@ -28,6 +33,20 @@ pub fn TagPage() -> impl IntoView {
         )
     };
     let page = resource(source, |(name, page)| list_tag_posts(name, page));
+    let listed = move || {
+        page.with_untracked(|page| {
+            page.as_ref()
+                .and_then(|page| page.as_ref().ok())
+                .map(|page| (page.tag.key.clone(), post_ids(Some(&page.posts))))
+        })
+    };
+    let waiting = follow_list(
+        move || query.with_untracked(|q| parse_page(q.get_str("page"))) == 1,
+        move || listed().map(|(_, ids)| ids).unwrap_or_default(),
+        move |_, tags| listed().is_some_and(|(key, _)| tags.contains(&key)),
+        move || page.refetch(),
+    );
+    let refresh = Callback::new(move |()| page.refetch());
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading posts…"</p> }>
             {move || Suspend::new(async move {
@@ -59,6 +78,7 @@ pub fn TagPage() -> impl IntoView {
                                 <a class="feed-link" href=feed rel="external">"Atom feed"</a>
                                 <a class="feed-link" href=format!("/search?tag={}", crate::search::model::encode_query_value(&page.tag.key))>"Search these posts"</a>
                             </header>
+                            <NewPostsBar waiting show=refresh/>
                             <PostList posts=page.posts/>
                             <PageLinks pager=page.pager base=page.tag.url()/>
                         }
@@ -71,12 +91,19 @@ pub fn TagPage() -> impl IntoView {
     }
 }
 
-/// `/tags`: the tags in use, the most used first, with their counts.
+/// `/tags`: the tags in use, the most used first, with their counts; live: the counts follow
+/// posts as they are published and deleted.
 #[component]
 pub fn TagsPage() -> impl IntoView {
     let query = use_query_map();
     let page = move || query.with(|q| parse_page(q.get_str("page")));
     let tags = resource(page, list_tags);
+    follow_changes(move |changes| {
+        let counted = |change: &Change| !matches!(change, Change::Users);
+        if changes.iter().any(counted) {
+            tags.refetch();
+        }
+    });
     view! {
         <PageTitle text="Tags"/>
         <h1>"Tags"</h1>

@@ -6,7 +6,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
     components::{error_page::ErrorPage, page_links::PageLinks, page_title::PageTitle},
-    posts::components::PostList,
+    live::{
+        follow::{NewPostsBar, follow_changes, follow_list},
+        model::Change,
+    },
+    posts::{components::PostList, pages::post_ids},
     shared::codec::resource,
     shared::pagination::parse_page,
     users::{
@@ -15,12 +19,19 @@ use crate::{
     },
 };
 
-/// `/users`: everyone who writes here, with how much they wrote, twenty per page.
+/// `/users`: everyone who writes here, with how much they wrote, twenty per page; live: the
+/// list and its counts follow new users and posts.
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let query = use_query_map();
     let page = move || query.with(|q| parse_page(q.get_str("page")));
     let users = resource(page, list_users);
+    follow_changes(move |changes| {
+        let counted = |change: &Change| !matches!(change, Change::Edited { .. });
+        if changes.iter().any(counted) {
+            users.refetch();
+        }
+    });
     view! {
         <PageTitle text="Users"/>
         <h1>"Users"</h1>
@@ -50,7 +61,8 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
-/// `/user/:username`: that user's posts, newest first, five per page.
+/// `/user/:username`: that user's posts, newest first, five per page; live, with their new
+/// posts offered above them.
 #[component]
 pub fn UserPostsPage() -> impl IntoView {
     let params = use_params_map();
@@ -62,6 +74,20 @@ pub fn UserPostsPage() -> impl IntoView {
         )
     };
     let page = resource(source, |(username, page)| list_user_posts(username, page));
+    let listed = move || {
+        page.with_untracked(|page| {
+            page.as_ref()
+                .and_then(|page| page.as_ref().ok())
+                .map(|page| (page.author.id, post_ids(Some(&page.posts))))
+        })
+    };
+    let waiting = follow_list(
+        move || query.with_untracked(|q| parse_page(q.get_str("page"))) == 1,
+        move || listed().map(|(_, ids)| ids).unwrap_or_default(),
+        move |author, _| listed().is_some_and(|(id, _)| id == author),
+        move || page.refetch(),
+    );
+    let refresh = Callback::new(move |()| page.refetch());
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading posts…"</p> }>
             {move || Suspend::new(async move {
@@ -77,6 +103,7 @@ pub fn UserPostsPage() -> impl IntoView {
                                 <h1>{format!("Posts by {name} ({})", page.pager.total)}</h1>
                                 <a class="feed-link" href=feed rel="external">"Atom feed"</a>
                             </header>
+                            <NewPostsBar waiting show=refresh/>
                             <PostList posts=page.posts/>
                             <PageLinks pager=page.pager base=page.author.page_url()/>
                         }

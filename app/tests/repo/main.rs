@@ -7,6 +7,7 @@ extern crate app;
 
 mod drafts;
 mod export;
+mod live;
 mod mail_queue;
 mod pictures;
 mod posts;

@@ -17,6 +17,7 @@ mod drafts;
 mod export;
 mod feeds;
 mod import;
+mod live;
 mod page_cache;
 mod pages;
 mod pictures;

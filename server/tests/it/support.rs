@@ -55,6 +55,8 @@ pub struct Options {
     pub hashed_assets: bool,
     /// The database, when `database_url` is not given.
     pub backend: Backend,
+    /// The bounds on live streams.
+    pub live_bounds: app::live::hub::LiveBounds,
 }
 
 impl Default for Options {
@@ -67,6 +69,7 @@ impl Default for Options {
             limits: server::router::Limits::default(),
             hashed_assets: false,
             backend: Backend::Sqlite,
+            live_bounds: app::live::hub::LiveBounds::default(),
         }
     }
 }
@@ -133,7 +136,8 @@ pub async fn start_with(options: Options) -> TestServer {
         settings,
         (options.mailer)(dir.path()),
         secret,
-    );
+    )
+    .with_live_bounds(options.live_bounds);
     tokio::spawn(server::router::serve(
         listener,
         state.clone(),

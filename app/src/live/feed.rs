@@ -1,0 +1,126 @@
+//! The tab's one stream of changes (browser side): opened by the first page that follows it,
+//! kept while the tab lives, reopened where it left off if the server refused or lost it. The
+//! browser's listeners only keep what arrives and count it; the pages read it (follow.rs), so
+//! that their code loads with them (a split build puts a listener's body in the base module).
+
+use std::{cell::RefCell, collections::VecDeque, time::Duration};
+
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, closure::Closure};
+use web_sys::{EventSource, MessageEvent};
+
+/// Changes the tab keeps for pages that have not read them yet.
+const KEPT: usize = 256;
+/// The pause before reopening a stream the server refused or a proxy cut off for good.
+const REOPEN_AFTER: Duration = Duration::from_secs(15);
+
+/// What the tab has received.
+struct Tab {
+    /// How many texts were received before the first one kept.
+    first: u64,
+    /// The texts received, oldest first, at most [`KEPT`].
+    texts: VecDeque<String>,
+    /// The id of the last event, where a reopened stream resumes.
+    last_id: String,
+    /// Counts arrivals, for pages to follow.
+    arrived: ArcRwSignal<u64>,
+}
+
+thread_local! {
+    static TAB: RefCell<Option<Tab>> = const { RefCell::new(None) };
+}
+
+/// The count of texts this tab has received, which pages track; opens the stream on first use.
+pub fn arrivals() -> ArcRwSignal<u64> {
+    if let Some(arrived) = TAB.with(|tab| tab.borrow().as_ref().map(|tab| tab.arrived.clone())) {
+        return arrived;
+    }
+    let arrived = ArcRwSignal::new(0);
+    TAB.with(|tab| {
+        *tab.borrow_mut() = Some(Tab {
+            first: 0,
+            texts: VecDeque::new(),
+            last_id: String::new(),
+            arrived: arrived.clone(),
+        });
+    });
+    open();
+    arrived
+}
+
+/// How many texts the tab has received so far: a page that starts reading reads from here.
+pub fn position() -> u64 {
+    TAB.with(|tab| {
+        tab.borrow()
+            .as_ref()
+            .map_or(0, |tab| tab.first + tab.texts.len() as u64)
+    })
+}
+
+/// The texts received after the first `seen`, and `seen` moved past them; `None` when some of
+/// them are no longer kept.
+pub fn since(seen: &mut u64) -> Option<Vec<String>> {
+    TAB.with(|tab| {
+        let tab = tab.borrow();
+        let tab = tab.as_ref()?;
+        let end = tab.first + tab.texts.len() as u64;
+        let start = (*seen).max(tab.first);
+        let skipped = *seen < tab.first;
+        let texts = tab
+            .texts
+            .iter()
+            .skip((start - tab.first) as usize)
+            .cloned()
+            .collect();
+        *seen = end;
+        (!skipped).then_some(texts)
+    })
+}
+
+/// Opens the stream, resuming after the last event received.
+fn open() {
+    let last = TAB.with(|tab| tab.borrow().as_ref().map(|tab| tab.last_id.clone()));
+    let url = match last.as_deref() {
+        Some(id) if !id.is_empty() => format!("/live?after={id}"),
+        _ => "/live".to_owned(),
+    };
+    let Ok(source) = EventSource::new(&url) else {
+        return;
+    };
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
+        keep(
+            event.data().as_string().unwrap_or_default(),
+            event.last_event_id(),
+        );
+    });
+    source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    let watched = source.clone();
+    let on_error = Closure::<dyn FnMut()>::new(move || {
+        // The browser reconnects by itself after a network error; a refusal closes for good.
+        if watched.ready_state() == EventSource::CLOSED {
+            set_timeout(open, REOPEN_AFTER);
+        }
+    });
+    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    // Both live as long as the stream, which lives as long as the tab.
+    on_message.forget();
+    on_error.forget();
+}
+
+/// Keeps one text received, with its event's id.
+fn keep(text: String, id: String) {
+    let arrived = TAB.with(|tab| {
+        let mut tab = tab.borrow_mut();
+        let tab = tab.as_mut()?;
+        tab.last_id = id;
+        tab.texts.push_back(text);
+        if tab.texts.len() > KEPT {
+            tab.texts.pop_front();
+            tab.first += 1;
+        }
+        Some(tab.arrived.clone())
+    });
+    if let Some(arrived) = arrived {
+        arrived.update(|count| *count += 1);
+    }
+}
