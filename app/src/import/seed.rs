@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use crate::{
     auth::password::{PasswordError, hash_password_for_setup},
+    live::{hub::BACKLOG, repo::trim_events},
     posts::{
         model::NewPost,
         repo::{PostRecord, insert_post, insert_posts, tag_posts_titled},
@@ -141,6 +142,9 @@ pub async fn seed_demo(db: &Db, users: u64, posts: u64) -> Result<SeedReport, Se
         for topic in TOPICS {
             tag_posts_titled(db, topic, &tag_key(topic), &format!("% on {topic}")).await?;
         }
+        // A million posts published at once leave a million live events: only the backlog is
+        // worth keeping, and trimming now spares a server's first sweep the work.
+        trim_events(db, BACKLOG).await?;
     }
     Ok(SeedReport {
         users: inserted_users,

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Benchmark of live pages on the release build: 1,000 streams (`GET /live`) open on one instance,
+# the memory they take (the server's RSS before and with them), the time for one published post to
+# reach every stream (p50, p99, max over 20 posts), and the home page's rate (wrk) without the
+# streams and while they are open. SQLite, 10,000 posts; --postgres URL runs it on that database.
+#
+# Usage: scripts/bench-live.sh [--no-build] [--streams N] [--duration SECONDS] [--postgres URL]
+# --no-build measures the release build already in target/ (scripts/bench.sh builds it too).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+build=yes
+streams=1000
+duration=10
+postgres=
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --no-build) build=; shift ;;
+    --streams) streams="$2"; shift 2 ;;
+    --duration) duration="$2"; shift 2 ;;
+    --postgres) postgres="$2"; shift 2 ;;
+    *) echo "unknown option: $1 (see the usage at the top of $0)" >&2; exit 2 ;;
+  esac
+done
+
+ensure_build_tools
+ensure_release_tools
+command -v wrk >/dev/null || apt_install wrk
+if [[ -n "$build" ]]; then
+  build_release
+elif [[ ! -x target/release/quire ]]; then
+  echo "--no-build: there is no release build to measure; run without it once" >&2
+  exit 2
+fi
+(export_leptos_build_env release; cargo build --release -p server --example live_streams)
+
+# Each stream is a connection on both ends: room for them.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+quire=target/release/quire
+client=target/release/examples/live_streams
+addr=127.0.0.1:3330
+dir=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+database=${postgres:-sqlite://$dir/site.db}
+"$quire" --database-url "$database" db reset --yes >/dev/null
+"$quire" --database-url "$database" db seed --users 10 --posts 10000 >/dev/null
+DATABASE_URL="$database" LEPTOS_SITE_ADDR=$addr LEPTOS_SITE_ROOT="$RELEASE_SITE_ROOT" RUST_LOG=warn \
+  QUIRE_LIVE_STREAMS_PER_CLIENT=$((streams + 10)) "$quire" serve >"$dir/server.log" 2>&1 &
+server_pid=$!
+pids+=("$server_pid")
+wait_for_url "http://$addr/readyz" 100
+
+rss() { awk '$1 == "VmRSS:" { printf "%.1f", $2 / 1024 }' "/proc/$server_pid/status"; }
+rate() {
+  wrk -t2 -c32 -d"${duration}s" --latency "http://$addr/" | awk '
+    function ms(v) {
+      if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
+      if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
+      if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
+      return v
+    }
+    /^ +99%/ { p99 = ms($2) }
+    /^Requests\/sec:/ { rps = $2 }
+    END { printf "%.0f req/s, p99 %.2f ms", rps, p99 }'
+}
+
+echo "date: $(date -u +%Y-%m-%d), machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), database: ${postgres:+Postgres}${postgres:-SQLite}, 10,000 posts"
+rate >/dev/null
+alone=$(rate)
+before=$(rss)
+"$client" "http://$addr" "$database" "$streams" 20 $((duration * 2 + 30)) >"$dir/client.log" 2>&1 &
+pids+=("$!")
+for _ in $(seq 600); do
+  grep -q '^holding' "$dir/client.log" && break
+  if ! kill -0 "${pids[-1]}" 2>/dev/null; then cat "$dir/client.log" >&2; exit 1; fi
+  sleep 0.5
+done
+grep -q '^holding' "$dir/client.log" || { cat "$dir/client.log" >&2; exit 1; }
+with=$(rss)
+value() { awk -v key="$1" '$1 == key { print $2 }' "$dir/client.log"; }
+rate >/dev/null
+loaded=$(rate)
+printf 'streams open: %s (opened in %s s)\n' "$(value opened)" "$(value open_seconds)"
+printf 'server RSS: %s MB without streams, %s MB with them: %.1f KB per stream\n' "$before" "$with" \
+  "$(echo "($with - $before) * 1024 / $streams" | bc -l)"
+printf 'one post to every stream (%s posts): p50 %s ms, p99 %s ms, max %s ms\n' "$(value events)" \
+  "$(value p50_ms)" "$(value p99_ms)" "$(value max_ms)"
+printf 'home page without streams: %s\n' "$alone"
+printf 'home page with %s streams open: %s\n' "$streams" "$loaded"
