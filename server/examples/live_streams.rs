@@ -28,7 +28,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let [_, url, database_url, streams, events, hold] = args.as_slice() else {
         return Err("usage: live_streams URL DATABASE_URL STREAMS EVENTS HOLD_SECONDS".into());
     };
-    let addr: SocketAddr = url.trim_start_matches("http://").trim_end_matches('/').parse()?;
+    let addr: SocketAddr = url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .parse()?;
     let (streams, events, hold): (usize, usize, u64) =
         (streams.parse()?, events.parse()?, hold.parse()?);
 
@@ -39,7 +42,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut socket = TcpStream::connect(addr).await?;
         let (heard_tx, ready_tx) = (heard_tx.clone(), ready_tx.clone());
         tokio::spawn(async move {
-            let request = format!("GET /live HTTP/1.0\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n");
+            let request =
+                format!("GET /live HTTP/1.0\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n");
             if socket.write_all(request.as_bytes()).await.is_err() {
                 return;
             }
@@ -59,7 +63,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                             greeted = true;
                             let _ = ready_tx.send(());
                         } else if let Some(post) = line.strip_prefix("data: published\t") {
-                            if let Some(id) = post.split('\t').next().and_then(|id| id.parse().ok()) {
+                            if let Some(id) = post.split('\t').next().and_then(|id| id.parse().ok())
+                            {
                                 let _ = heard_tx.send((id, at));
                             }
                         }

@@ -6,15 +6,18 @@
 use std::{
     collections::HashMap,
     net::IpAddr,
-    sync::{Arc, Mutex, OnceLock, Weak},
+    sync::{Arc, Mutex, Weak},
     time::Duration,
 };
 
-use tokio::sync::{Notify, broadcast, watch};
+use tokio::sync::{Notify, OnceCell, broadcast, watch};
 
 use crate::{
     live::repo::{self, StoredChange},
-    server_only::{db::Db, totals::read_totals},
+    server_only::{
+        db::{Db, DbError},
+        totals::read_totals,
+    },
 };
 
 /// How many events the database keeps for pages that reconnect; a page away for longer
@@ -73,7 +76,7 @@ pub struct LiveHub {
     db: Db,
     bounds: LiveBounds,
     sender: broadcast::Sender<Arc<StoredChange>>,
-    reader: OnceLock<()>,
+    reader: OnceCell<()>,
     open: Mutex<Open>,
     closing: watch::Sender<bool>,
 }
@@ -112,7 +115,7 @@ impl LiveHub {
             db,
             bounds,
             sender: broadcast::channel(CHANNEL_CAPACITY).0,
-            reader: OnceLock::new(),
+            reader: OnceCell::new(),
             open: Mutex::default(),
             closing: watch::channel(false).0,
         }
@@ -151,13 +154,20 @@ impl LiveHub {
         self.lock_open().total
     }
 
-    /// The events from now on; starts the reading task on first use (within a Tokio runtime).
-    pub fn subscribe(self: &Arc<Self>) -> broadcast::Receiver<Arc<StoredChange>> {
+    /// The events from now on. The first call starts the reading task from the newest event,
+    /// read before the caller reads where its stream starts, so nothing after that is missed.
+    pub async fn subscribe(
+        self: &Arc<Self>,
+    ) -> Result<broadcast::Receiver<Arc<StoredChange>>, DbError> {
         let receiver = self.sender.subscribe();
-        self.reader.get_or_init(|| {
-            tokio::spawn(read_events(Arc::downgrade(self)));
-        });
-        receiver
+        self.reader
+            .get_or_try_init(|| async {
+                let latest = repo::latest_event_id(&self.db).await?;
+                tokio::spawn(read_events(Arc::downgrade(self), latest));
+                Ok::<(), DbError>(())
+            })
+            .await?;
+        Ok(receiver)
     }
 
     /// Completes, and keeps completing, once the server is shutting down.
@@ -179,9 +189,9 @@ impl LiveHub {
     }
 }
 
-/// The reading task: from the newest event at start, every new event, in order, to the
-/// broadcast, until the hub is closed or dropped.
-async fn read_events(hub: Weak<LiveHub>) {
+/// The reading task: every event after `from`, in order, to the broadcast, until the hub is
+/// closed or dropped.
+async fn read_events(hub: Weak<LiveHub>, from: i64) {
     let Some((db, mut closing)) = hub.upgrade().map(|hub| (hub.db.clone(), hub.closing())) else {
         return;
     };
@@ -189,14 +199,15 @@ async fn read_events(hub: Weak<LiveHub>) {
         Db::Postgres(pool) => Some(listen(pool.clone(), hub.clone())),
         Db::Sqlite(_) => None,
     };
-    let mut cursor = None;
+    let mut cursor = from;
     let mut stamp = None;
+    let mut outage = Outage::default();
+    let pause = if wakeup.is_some() {
+        POSTGRES_FALLBACK_POLL
+    } else {
+        SQLITE_POLL
+    };
     loop {
-        let pause = match (&wakeup, cursor) {
-            (_, None) => Duration::ZERO,
-            (Some(_), _) => POSTGRES_FALLBACK_POLL,
-            (None, _) => SQLITE_POLL,
-        };
         let woken = async {
             match &wakeup {
                 Some(notify) => notify.notified().await,
@@ -211,31 +222,24 @@ async fn read_events(hub: Weak<LiveHub>) {
         let Some(hub) = hub.upgrade() else {
             return;
         };
-        let Some(at) = cursor else {
-            match repo::latest_event_id(&db).await {
-                Ok(latest) => cursor = Some(latest),
-                Err(error) => {
-                    tracing::warn!(%error, "live events: could not read where they stand");
-                    tokio::time::sleep(RETRY_PAUSE).await;
-                }
-            }
-            continue;
-        };
         if wakeup.is_none() {
             match read_totals(&db).await {
                 Ok(totals) if stamp == Some(totals.stamp) => continue,
                 Ok(totals) => stamp = Some(totals.stamp),
                 Err(error) => {
-                    tracing::warn!(%error, "live events: could not read the change stamp");
+                    outage.failed(&error);
                     tokio::time::sleep(RETRY_PAUSE).await;
                     continue;
                 }
             }
         }
-        match pass_on(&hub, at).await {
-            Ok(last) => cursor = Some(last),
+        match pass_on(&hub, cursor).await {
+            Ok(last) => {
+                outage.over();
+                cursor = last;
+            }
             Err(error) => {
-                tracing::warn!(%error, "live events: could not read new events");
+                outage.failed(&error);
                 stamp = None;
                 tokio::time::sleep(RETRY_PAUSE).await;
             }
@@ -243,8 +247,31 @@ async fn read_events(hub: Weak<LiveHub>) {
     }
 }
 
+/// Whether the reading task finds the database failing: said once when it starts failing and
+/// once when it works again, not at every retry.
+#[derive(Default)]
+struct Outage {
+    failing: bool,
+}
+
+impl Outage {
+    fn failed(&mut self, error: &DbError) {
+        if !self.failing {
+            tracing::warn!(%error, "live events: the database cannot be read; retrying every second");
+            self.failing = true;
+        }
+    }
+
+    fn over(&mut self) {
+        if self.failing {
+            tracing::info!("live events: the database can be read again");
+            self.failing = false;
+        }
+    }
+}
+
 /// Broadcasts every event after `after`; returns the id of the last one.
-async fn pass_on(hub: &LiveHub, mut after: i64) -> Result<i64, crate::server_only::db::DbError> {
+async fn pass_on(hub: &LiveHub, mut after: i64) -> Result<i64, DbError> {
     loop {
         let events = repo::events_after(&hub.db, after, READ_BATCH).await?;
         let full = events.len() as i64 == READ_BATCH;

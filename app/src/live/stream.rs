@@ -23,6 +23,7 @@ use crate::{
         repo::{self, StoredChange},
     },
     server_only::{client::client_addr, db::DbError, state::AppState},
+    shared::error::UNAVAILABLE_RETRY_AFTER_SECS,
 };
 
 /// The path of the stream.
@@ -50,7 +51,10 @@ pub async fn live_stream(
         Ok(admission) => admission,
         Err(refused) => return refuse(refused),
     };
-    let receiver = state.live.subscribe();
+    let receiver = match state.live.subscribe().await {
+        Ok(receiver) => receiver,
+        Err(error) => return unavailable(&error),
+    };
     let resumed = headers
         .get("last-event-id")
         .and_then(|value| value.to_str().ok())
@@ -59,14 +63,7 @@ pub async fn live_stream(
         .and_then(|id| id.trim().parse::<i64>().ok());
     let (first, last) = match catch_up(state.live.db(), resumed).await {
         Ok(start) => start,
-        Err(error) => {
-            tracing::warn!(%error, "live stream: the backlog could not be read");
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                [(header::RETRY_AFTER, HeaderValue::from(5))],
-            )
-                .into_response();
-        }
+        Err(error) => return unavailable(&error),
     };
     let bounds = state.live.bounds();
     let reading = Reading {
@@ -85,6 +82,19 @@ pub async fn live_stream(
         .headers_mut()
         .insert("x-accel-buffering", HeaderValue::from_static("no"));
     response
+}
+
+/// The database could not be read: 503, and when to try again.
+fn unavailable(error: &DbError) -> Response {
+    tracing::warn!(%error, "live stream: the events could not be read");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(
+            header::RETRY_AFTER,
+            HeaderValue::from(UNAVAILABLE_RETRY_AFTER_SECS),
+        )],
+    )
+        .into_response()
 }
 
 /// A refused stream: 503, and when to try again.
