@@ -60,16 +60,8 @@ wait_for_url "http://$addr/readyz" 100
 
 rss() { awk '$1 == "VmRSS:" { printf "%.1f", $2 / 1024 }' "/proc/$server_pid/status"; }
 rate() {
-  wrk -t2 -c32 -d"${duration}s" --latency "http://$addr/" | awk '
-    function ms(v) {
-      if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
-      if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
-      if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
-      return v
-    }
-    /^ +99%/ { p99 = ms($2) }
-    /^Requests\/sec:/ { rps = $2 }
-    END { printf "%.0f req/s, p99 %.2f ms", rps, p99 }'
+  wrk -t2 -c32 -d"${duration}s" --latency "http://$addr/" | wrk_summary |
+    awk '{ printf "%s req/s, p50 %s ms, p99 %s ms %s", $1, $2, $3, $4 }'
 }
 
 echo "date: $(date -u +%Y-%m-%d), machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), database: ${postgres:+Postgres}${postgres:-SQLite}, 10,000 posts"

@@ -61,18 +61,7 @@ trap cleanup EXIT
 measure() {
   local url=$1
   shift
-  wrk -t"$threads" -c"$connections" -d"${duration}s" --latency "$@" "$url" | awk '
-    function ms(v) {
-      if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
-      if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
-      if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
-      return v
-    }
-    /^ +50%/ { p50 = ms($2) }
-    /^ +99%/ { p99 = ms($2) }
-    /^Requests\/sec:/ { rps = $2 }
-    /Non-2xx/ { bad = $NF }
-    END { printf "%.0f %.2f %.2f %s\n", rps, p50, p99, (bad ? "(" bad " non-2xx!)" : "") }'
+  wrk -t"$threads" -c"$connections" -d"${duration}s" --latency "$@" "$url" | wrk_summary
 }
 
 # Quire's memory in MB from /proc: `memory_mb` its peak RSS so far, `memory_mb VmRSS` its RSS now;

@@ -145,6 +145,23 @@ ensure_stress_tools() {
 # WASM module and its JS) and, for each lazily loaded part (a page's route, split out by
 # `--split`), its files (as the split manifest lists them, some shared with other parts) and the
 # total of a first visit to a page that shows it: the base, then that page's part.
+# wrk's report (run with --latency), read on stdin, as "req/s p50 p99" (latencies in ms), with
+# "(N non-2xx!)" after when some answers failed.
+wrk_summary() {
+  awk '
+  function ms(v) {
+    if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
+    if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
+    if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
+    return v
+  }
+  /^ +50%/ { p50 = ms($2) }
+  /^ +99%/ { p99 = ms($2) }
+  /^Requests\/sec:/ { rps = $2 }
+  /Non-2xx/ { bad = $NF }
+  END { printf "%.0f %.2f %.2f %s\n", rps, p50, p99, (bad ? "(" bad " non-2xx!)" : "") }'
+}
+
 report_bundle() {
   local pkg="$RELEASE_SITE_ROOT/pkg" manifest base_raw base_br part files raw br
   local base=("$pkg"/quire.*.wasm "$pkg"/quire.*.js "$pkg"/__wasm_split.*.js)

@@ -1,9 +1,11 @@
-//! The tab's one stream of changes (browser side): opened by the first page that follows it,
-//! kept while the tab lives, reopened where it left off if the server refused or lost it. The
-//! browser's listeners only keep what arrives and count it; the pages read it (follow.rs), so
-//! that their code loads with them (a split build puts a listener's body in the base module).
+//! The tab's one stream of changes (browser side): opened by the first page that follows it and
+//! kept while the tab lives. The browser reconnects it by itself, where it left off; a stream the
+//! server refused is opened again, where it left off, by the next page that follows it. The
+//! browser's listener only keeps what arrives and counts it; the pages read it (follow.rs), so
+//! that their code loads with them (a split build puts a listener's body, and all it calls, in
+//! the base module every page loads).
 
-use std::{cell::RefCell, collections::VecDeque, time::Duration};
+use std::{cell::RefCell, collections::VecDeque};
 
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, closure::Closure};
@@ -11,8 +13,6 @@ use web_sys::{EventSource, MessageEvent};
 
 /// Changes the tab keeps for pages that have not read them yet.
 const KEPT: usize = 256;
-/// The pause before reopening a stream the server refused or a proxy cut off for good.
-const REOPEN_AFTER: Duration = Duration::from_secs(15);
 
 /// What the tab has received.
 struct Tab {
@@ -24,27 +24,35 @@ struct Tab {
     last_id: String,
     /// Counts arrivals, for pages to follow.
     arrived: ArcRwSignal<u64>,
+    /// The stream, once opened.
+    source: Option<EventSource>,
 }
 
 thread_local! {
     static TAB: RefCell<Option<Tab>> = const { RefCell::new(None) };
 }
 
-/// The count of texts this tab has received, which pages track; opens the stream on first use.
+/// The count of texts this tab has received, which pages track; opens the stream on first use,
+/// and again if the server refused or closed it for good.
 pub fn arrivals() -> ArcRwSignal<u64> {
-    if let Some(arrived) = TAB.with(|tab| tab.borrow().as_ref().map(|tab| tab.arrived.clone())) {
-        return arrived;
-    }
-    let arrived = ArcRwSignal::new(0);
-    TAB.with(|tab| {
-        *tab.borrow_mut() = Some(Tab {
+    let (arrived, open) = TAB.with(|tab| {
+        let mut tab = tab.borrow_mut();
+        let tab = tab.get_or_insert_with(|| Tab {
             first: 0,
             texts: VecDeque::new(),
             last_id: String::new(),
-            arrived: arrived.clone(),
+            arrived: ArcRwSignal::new(0),
+            source: None,
         });
+        let closed = tab
+            .source
+            .as_ref()
+            .is_none_or(|source| source.ready_state() == EventSource::CLOSED);
+        (tab.arrived.clone(), closed)
     });
-    open();
+    if open {
+        reopen();
+    }
     arrived
 }
 
@@ -78,11 +86,14 @@ pub fn since(seen: &mut u64) -> Option<Vec<String>> {
 }
 
 /// Opens the stream, resuming after the last event received.
-fn open() {
-    let last = TAB.with(|tab| tab.borrow().as_ref().map(|tab| tab.last_id.clone()));
-    let url = match last.as_deref() {
-        Some(id) if !id.is_empty() => format!("/live?after={id}"),
-        _ => "/live".to_owned(),
+fn reopen() {
+    let Some(last) = TAB.with(|tab| tab.borrow().as_ref().map(|tab| tab.last_id.clone())) else {
+        return;
+    };
+    let url = if last.is_empty() {
+        "/live".to_owned()
+    } else {
+        format!("/live?after={last}")
     };
     let Ok(source) = EventSource::new(&url) else {
         return;
@@ -94,17 +105,15 @@ fn open() {
         );
     });
     source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    let watched = source.clone();
-    let on_error = Closure::<dyn FnMut()>::new(move || {
-        // The browser reconnects by itself after a network error; a refusal closes for good.
-        if watched.ready_state() == EventSource::CLOSED {
-            set_timeout(open, REOPEN_AFTER);
+    // It lives as long as the stream, which lives as long as the tab.
+    on_message.forget();
+    TAB.with(|tab| {
+        if let Some(tab) = tab.borrow_mut().as_mut() {
+            if let Some(old) = tab.source.replace(source) {
+                old.close();
+            }
         }
     });
-    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    // Both live as long as the stream, which lives as long as the tab.
-    on_message.forget();
-    on_error.forget();
 }
 
 /// Keeps one text received, with its event's id.

@@ -1,6 +1,6 @@
 //! How a page follows the tab's changes: [`follow_changes`] hands a page each batch of changes
 //! that arrive while it is shown; [`follow_list`] keeps a list of posts current, with the bar
-//! that offers its new posts ([`NewPostsBar`]).
+//! that offers its new posts ([`new_posts_bar`]).
 
 use leptos::prelude::*;
 
@@ -13,6 +13,8 @@ use crate::live::{
 /// only; a server-rendered page is not live until it hydrates). A gap in what the tab kept
 /// comes as [`Change::Missed`].
 pub fn follow_changes(handle: impl Fn(Vec<Change>) + 'static) {
+    // One effect type for every page: its code is compiled once, not once per page.
+    let handle: Box<dyn Fn(Vec<Change>)> = Box::new(handle);
     Effect::new(move |seen: Option<u64>| {
         feed::arrivals().track();
         let mut at = seen.unwrap_or_else(feed::position);
@@ -39,6 +41,21 @@ pub fn follow_list(
     shown: impl Fn() -> Vec<i64> + 'static,
     belongs: impl Fn(i64, &[String]) -> bool + 'static,
     refresh: impl Fn() + 'static,
+) -> RwSignal<Vec<i64>> {
+    follow_list_with(
+        Box::new(first_page),
+        Box::new(shown),
+        Box::new(belongs),
+        Box::new(refresh),
+    )
+}
+
+/// [`follow_list`], compiled once for every page.
+fn follow_list_with(
+    first_page: Box<dyn Fn() -> bool>,
+    shown: Box<dyn Fn() -> Vec<i64>>,
+    belongs: Box<dyn Fn(i64, &[String]) -> bool>,
+    refresh: Box<dyn Fn()>,
 ) -> RwSignal<Vec<i64>> {
     let waiting = RwSignal::new(Vec::<i64>::new());
     follow_changes(move |changes| {
@@ -73,19 +90,22 @@ pub fn follow_list(
 }
 
 /// The quiet bar above a list with new posts waiting: "1 new post: show", "2 new posts:
-/// show"; clicking it shows them in place.
-#[component]
-pub fn NewPostsBar(waiting: RwSignal<Vec<i64>>, show: Callback<()>) -> impl IntoView {
-    let count = move || waiting.with(Vec::len);
-    let any = move || count() > 0;
-    view! {
-        <Show when=any>
-            <div class="new-posts" role="status">
-                <button type="button" on:click=move |_| {
-                    waiting.set(Vec::new());
-                    show.run(());
-                }>{move || new_posts_label(count())}</button>
-            </div>
-        </Show>
+/// show"; pressing it runs `show`, which shows them in place. Nothing while none wait.
+pub fn new_posts_bar(
+    waiting: RwSignal<Vec<i64>>,
+    show: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    move || {
+        let count = waiting.with(Vec::len);
+        (count > 0).then(|| {
+            view! {
+                <div class="new-posts" role="status">
+                    <button type="button" on:click=move |_| {
+                        waiting.set(Vec::new());
+                        show();
+                    }>{new_posts_label(count)}</button>
+                </div>
+            }
+        })
     }
 }

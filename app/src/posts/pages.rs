@@ -8,7 +8,7 @@ use crate::{
         error_page::ErrorPage, page_links::PageLinks, page_title::PageTitle, share_tags::ShareTags,
     },
     live::{
-        follow::{NewPostsBar, follow_changes, follow_list},
+        follow::{follow_changes, follow_list, new_posts_bar},
         model::Change,
     },
     posts::{
@@ -44,7 +44,7 @@ pub fn HomePage() -> impl IntoView {
     );
     view! {
         <PageTitle text="Home"/>
-        <NewPostsBar waiting show=Callback::new(move |()| posts.refetch())/>
+        {new_posts_bar(waiting, move || posts.refetch())}
         <Transition fallback=|| view! { <p class="loading">"Loading posts…"</p> }>
             {move || Suspend::new(async move {
                 match posts.await {
@@ -106,9 +106,9 @@ pub fn PostPage() -> impl IntoView {
         }
     });
     view! {
-        <Show when=move || deleted.get()>
+        {move || deleted.get().then(|| view! {
             <p class="flash flash-info post-deleted" role="status">"This post was deleted."</p>
-        </Show>
+        })}
         <Transition fallback=|| view! { <p class="loading">"Loading post…"</p> }>
             {move || Suspend::new(async move {
                 match post.await {

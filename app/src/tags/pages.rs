@@ -10,7 +10,7 @@ use leptos_router::{
 use crate::{
     components::{error_page::ErrorPage, page_links::PageLinks, page_title::PageTitle},
     live::{
-        follow::{NewPostsBar, follow_changes, follow_list},
+        follow::{follow_changes, follow_list, new_posts_bar},
         model::Change,
     },
     posts::{components::PostList, pages::post_ids},
@@ -46,7 +46,7 @@ pub fn TagPage() -> impl IntoView {
         move |_, tags| listed().is_some_and(|(key, _)| tags.contains(&key)),
         move || page.refetch(),
     );
-    let refresh = Callback::new(move |()| page.refetch());
+    let refresh = move || page.refetch();
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading posts…"</p> }>
             {move || Suspend::new(async move {
@@ -78,7 +78,7 @@ pub fn TagPage() -> impl IntoView {
                                 <a class="feed-link" href=feed rel="external">"Atom feed"</a>
                                 <a class="feed-link" href=format!("/search?tag={}", crate::search::model::encode_query_value(&page.tag.key))>"Search these posts"</a>
                             </header>
-                            <NewPostsBar waiting show=refresh/>
+                            {new_posts_bar(waiting, refresh)}
                             <PostList posts=page.posts/>
                             <PageLinks pager=page.pager base=page.tag.url()/>
                         }

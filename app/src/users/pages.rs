@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::{
     components::{error_page::ErrorPage, page_links::PageLinks, page_title::PageTitle},
     live::{
-        follow::{NewPostsBar, follow_changes, follow_list},
+        follow::{follow_changes, follow_list, new_posts_bar},
         model::Change,
     },
     posts::{components::PostList, pages::post_ids},
@@ -87,7 +87,7 @@ pub fn UserPostsPage() -> impl IntoView {
         move |author, _| listed().is_some_and(|(id, _)| id == author),
         move || page.refetch(),
     );
-    let refresh = Callback::new(move |()| page.refetch());
+    let refresh = move || page.refetch();
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading posts…"</p> }>
             {move || Suspend::new(async move {
@@ -103,7 +103,7 @@ pub fn UserPostsPage() -> impl IntoView {
                                 <h1>{format!("Posts by {name} ({})", page.pager.total)}</h1>
                                 <a class="feed-link" href=feed rel="external">"Atom feed"</a>
                             </header>
-                            <NewPostsBar waiting show=refresh/>
+                            {new_posts_bar(waiting, refresh)}
                             <PostList posts=page.posts/>
                             <PageLinks pager=page.pager base=page.author.page_url()/>
                         }
