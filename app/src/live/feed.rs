@@ -22,8 +22,8 @@ struct Tab {
     texts: VecDeque<String>,
     /// The id of the last event, where a reopened stream resumes.
     last_id: String,
-    /// Counts arrivals, for pages to follow.
-    arrived: ArcRwSignal<u64>,
+    /// Fires at each arrival, for pages to follow.
+    arrived: ArcTrigger,
     /// The stream, once opened.
     source: Option<EventSource>,
 }
@@ -32,16 +32,16 @@ thread_local! {
     static TAB: RefCell<Option<Tab>> = const { RefCell::new(None) };
 }
 
-/// The count of texts this tab has received, which pages track; opens the stream on first use,
-/// and again if the server refused or closed it for good.
-pub fn arrivals() -> ArcRwSignal<u64> {
+/// What fires when a text arrives, which pages track; opens the stream on first use, and again
+/// if the server refused or closed it for good.
+pub fn arrivals() -> ArcTrigger {
     let (arrived, open) = TAB.with(|tab| {
         let mut tab = tab.borrow_mut();
         let tab = tab.get_or_insert_with(|| Tab {
             first: 0,
             texts: VecDeque::new(),
             last_id: String::new(),
-            arrived: ArcRwSignal::new(0),
+            arrived: ArcTrigger::new(),
             source: None,
         });
         let closed = tab
@@ -130,6 +130,6 @@ fn keep(text: String, id: String) {
         Some(tab.arrived.clone())
     });
     if let Some(arrived) = arrived {
-        arrived.update(|count| *count += 1);
+        arrived.notify();
     }
 }

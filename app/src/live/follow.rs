@@ -2,6 +2,11 @@
 //! that arrive while it is shown; [`follow_list`] keeps a list of posts current, with the bar
 //! that offers its new posts ([`new_posts_bar`]).
 
+use std::{
+    cell::Cell,
+    sync::{Arc, Mutex, PoisonError},
+};
+
 use leptos::prelude::*;
 
 use crate::live::{
@@ -13,11 +18,13 @@ use crate::live::{
 /// only; a server-rendered page is not live until it hydrates). A gap in what the tab kept
 /// comes as [`Change::Missed`].
 pub fn follow_changes(handle: impl Fn(Vec<Change>) + 'static) {
-    // One effect type for every page: its code is compiled once, not once per page.
+    // One effect type for every page: its code is compiled once, not once per page. Types the
+    // app already uses (a trigger, an effect without state) keep Leptos' generic code shared.
     let handle: Box<dyn Fn(Vec<Change>)> = Box::new(handle);
-    Effect::new(move |seen: Option<u64>| {
+    let seen = Cell::new(None::<u64>);
+    Effect::new(move |_| {
         feed::arrivals().track();
-        let mut at = seen.unwrap_or_else(feed::position);
+        let mut at = seen.get().unwrap_or_else(feed::position);
         let changes = match feed::since(&mut at) {
             Some(texts) => texts
                 .iter()
@@ -25,11 +32,59 @@ pub fn follow_changes(handle: impl Fn(Vec<Change>) + 'static) {
                 .collect(),
             None => vec![Change::Missed],
         };
+        seen.set(Some(at));
         if !changes.is_empty() {
             handle(changes);
         }
-        at
     });
+}
+
+/// New posts waiting above a list for the reader to show them: their ids, and what fires when
+/// they change.
+#[derive(Clone, Default)]
+pub struct Waiting {
+    ids: Arc<Mutex<Vec<i64>>>,
+    changed: ArcTrigger,
+}
+
+impl Waiting {
+    /// How many wait (tracked).
+    fn count(&self) -> usize {
+        self.changed.track();
+        self.with(|ids| ids.len())
+    }
+
+    fn with<T>(&self, read: impl FnOnce(&mut Vec<i64>) -> T) -> T {
+        let mut ids = self.ids.lock().unwrap_or_else(PoisonError::into_inner);
+        read(&mut ids)
+    }
+
+    fn add(&self, post: i64) {
+        if self.with(|ids| {
+            !ids.contains(&post) && {
+                ids.push(post);
+                true
+            }
+        }) {
+            self.changed.notify();
+        }
+    }
+
+    fn remove(&self, post: i64) {
+        if self.with(|ids| {
+            let before = ids.len();
+            ids.retain(|id| *id != post);
+            ids.len() != before
+        }) {
+            self.changed.notify();
+        }
+    }
+
+    fn clear(&self) {
+        if self.with(|ids| !std::mem::take(ids).is_empty()) {
+            self.changed.notify();
+        }
+    }
 }
 
 /// Follows the changes for a list of posts: a new post that `belongs` to it (by its author's
@@ -41,7 +96,7 @@ pub fn follow_list(
     shown: impl Fn() -> Vec<i64> + 'static,
     belongs: impl Fn(i64, &[String]) -> bool + 'static,
     refresh: impl Fn() + 'static,
-) -> RwSignal<Vec<i64>> {
+) -> Waiting {
     follow_list_with(
         Box::new(first_page),
         Box::new(shown),
@@ -56,25 +111,23 @@ fn follow_list_with(
     shown: Box<dyn Fn() -> Vec<i64>>,
     belongs: Box<dyn Fn(i64, &[String]) -> bool>,
     refresh: Box<dyn Fn()>,
-) -> RwSignal<Vec<i64>> {
-    let waiting = RwSignal::new(Vec::<i64>::new());
+) -> Waiting {
+    let waiting = Waiting::default();
+    let follower = waiting.clone();
     follow_changes(move |changes| {
+        let waiting = &follower;
         let listed = shown();
         let mut stale = false;
         for change in changes {
             match change {
                 Change::Published { post, author, tags } => {
                     if first_page() && belongs(author, &tags) && !listed.contains(&post) {
-                        waiting.update(|ids| {
-                            if !ids.contains(&post) {
-                                ids.push(post);
-                            }
-                        });
+                        waiting.add(post);
                     }
                 }
                 Change::Edited { post } => stale |= listed.contains(&post),
                 Change::Deleted { post } => {
-                    waiting.update(|ids| ids.retain(|id| *id != post));
+                    waiting.remove(post);
                     stale |= listed.contains(&post);
                 }
                 Change::Missed => stale = true,
@@ -82,7 +135,7 @@ fn follow_list_with(
             }
         }
         if stale {
-            waiting.set(Vec::new());
+            waiting.clear();
             refresh();
         }
     });
@@ -92,16 +145,17 @@ fn follow_list_with(
 /// The quiet bar above a list with new posts waiting: "1 new post: show", "2 new posts:
 /// show"; pressing it runs `show`, which shows them in place. Nothing while none wait.
 pub fn new_posts_bar(
-    waiting: RwSignal<Vec<i64>>,
+    waiting: Waiting,
     show: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     move || {
-        let count = waiting.with(Vec::len);
-        (count > 0).then(|| {
+        let count = waiting.count();
+        let waiting = waiting.clone();
+        (count > 0).then(move || {
             view! {
                 <div class="new-posts" role="status">
                     <button type="button" on:click=move |_| {
-                        waiting.set(Vec::new());
+                        waiting.clear();
                         show();
                     }>{new_posts_label(count)}</button>
                 </div>

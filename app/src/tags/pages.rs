@@ -49,7 +49,9 @@ pub fn TagPage() -> impl IntoView {
     let refresh = move || page.refetch();
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading posts…"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let waiting = waiting.clone();
+                Suspend::new(async move {
                 let asked = params.with_untracked(|p| p.get("name").unwrap_or_default());
                 match page.await {
                     Ok(page) if page.tag.key != asked => {
@@ -86,7 +88,8 @@ pub fn TagPage() -> impl IntoView {
                     }
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
-            })}
+            })
+            }}
         </Transition>
     }
 }

@@ -90,7 +90,9 @@ pub fn UserPostsPage() -> impl IntoView {
     let refresh = move || page.refetch();
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading posts…"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let waiting = waiting.clone();
+                Suspend::new(async move {
                 match page.await {
                     Ok(page) => {
                         let name = page.author.username.clone();
@@ -111,7 +113,8 @@ pub fn UserPostsPage() -> impl IntoView {
                     }
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
-            })}
+            })
+            }}
         </Transition>
     }
 }
