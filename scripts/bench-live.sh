@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of live pages on the release build: 1,000 streams (`GET /live`) open on one instance,
-# the memory they take (the server's RSS before and with them), the time for one published post to
+# the memory they take (the server's RSS with half of them open and with all, so that what one
+# stream takes is told apart from what opening any costs once), the time for one published post to
 # reach every stream (p50, p99, max over 20 posts), and the home page's rate (wrk) without the
 # streams and while they are open. SQLite, 10,000 posts; --postgres URL runs it on that database.
 #
@@ -70,19 +71,29 @@ alone=$(rate)
 before=$(rss)
 "$client" "http://$addr" "$database" "$streams" 20 $((duration * 2 + 30)) >"$dir/client.log" 2>&1 &
 pids+=("$!")
-for _ in $(seq 600); do
-  grep -q '^holding' "$dir/client.log" && break
-  if ! kill -0 "${pids[-1]}" 2>/dev/null; then cat "$dir/client.log" >&2; exit 1; fi
-  sleep 0.5
-done
-grep -q '^holding' "$dir/client.log" || { cat "$dir/client.log" >&2; exit 1; }
+client_pid=${pids[-1]}
+# Waits until the client prints a line starting with $1.
+await_client() {
+  for _ in $(seq 600); do
+    grep -q "^$1" "$dir/client.log" && return
+    if ! kill -0 "$client_pid" 2>/dev/null; then cat "$dir/client.log" >&2; exit 1; fi
+    sleep 0.5
+  done
+  cat "$dir/client.log" >&2
+  exit 1
+}
+await_client half
+sleep 2
+half=$(rss)
+await_client holding
 with=$(rss)
 value() { awk -v key="$1" '$1 == key { print $2 }' "$dir/client.log"; }
 rate >/dev/null
 loaded=$(rate)
 printf 'streams open: %s (opened in %s s)\n' "$(value opened)" "$(value open_seconds)"
-printf 'server RSS: %s MB without streams, %s MB with them: %.1f KB per stream\n' "$before" "$with" \
-  "$(echo "($with - $before) * 1024 / $streams" | bc -l)"
+printf 'server RSS: %s MB without streams, %s MB with %s, %s MB with %s: %.1f KB per stream\n' \
+  "$before" "$half" $((streams / 2)) "$with" "$streams" \
+  "$(echo "($with - $half) * 1024 / ($streams - $streams / 2)" | bc -l)"
 printf 'one post to every stream (%s posts): p50 %s ms, p99 %s ms, max %s ms\n' "$(value events)" \
   "$(value p50_ms)" "$(value p99_ms)" "$(value max_ms)"
 printf 'home page without streams: %s\n' "$alone"

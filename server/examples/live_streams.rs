@@ -4,8 +4,8 @@
 //!
 //! `live_streams URL DATABASE_URL STREAMS EVENTS HOLD_SECONDS`, e.g.
 //! `live_streams http://127.0.0.1:3330 sqlite://site.db 1000 20 30`. Prints one `key value` per
-//! line: `opened`, `open_seconds`, `events`, `p50_ms`, `p99_ms`, `max_ms`, then `holding` while the
-//! streams stay open.
+//! line: `half` once half the streams are open (then waits 5 s), `opened`, `open_seconds`,
+//! `events`, `p50_ms`, `p99_ms`, `max_ms`, then `holding` while the streams stay open.
 
 use std::{
     net::SocketAddr,
@@ -38,7 +38,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let (heard_tx, mut heard) = mpsc::unbounded_channel::<(i64, Instant)>();
     let (ready_tx, mut ready) = mpsc::unbounded_channel::<()>();
-    for _ in 0..streams {
+    for opened in 0..streams {
+        if opened == streams / 2 {
+            wait_for_all(&mut ready, opened).await?;
+            // Half are open: the benchmark reads the server's memory now and again at the end,
+            // so what one stream takes is told apart from what opening any streams costs once.
+            println!("half {opened}");
+            tokio::time::sleep(Duration::from_secs(5)).await;
+        }
         let mut socket = TcpStream::connect(addr).await?;
         let (heard_tx, ready_tx) = (heard_tx.clone(), ready_tx.clone());
         tokio::spawn(async move {
@@ -74,11 +81,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         });
     }
     drop(ready_tx);
-    for opened in 0..streams {
-        tokio::time::timeout(ARRIVAL, ready.recv())
-            .await
-            .map_err(|_| format!("only {opened} of {streams} streams opened"))?;
-    }
+    wait_for_all(&mut ready, streams - streams / 2).await?;
     println!("opened {streams}");
     println!("open_seconds {:.2}", started.elapsed().as_secs_f64());
 
@@ -120,5 +123,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("holding {hold}");
     tokio::time::sleep(Duration::from_secs(hold)).await;
     db.close().await;
+    Ok(())
+}
+
+/// Waits until `count` more streams have been greeted.
+async fn wait_for_all(ready: &mut mpsc::UnboundedReceiver<()>, count: usize) -> Result<(), String> {
+    for greeted in 0..count {
+        tokio::time::timeout(ARRIVAL, ready.recv())
+            .await
+            .map_err(|_| format!("only {greeted} of {count} streams opened"))?;
+    }
     Ok(())
 }

@@ -133,3 +133,56 @@ fn keep(text: String, id: String) {
         arrived.notify();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tab whose stream is not opened (no browser here): only what it keeps.
+    fn fresh_tab() {
+        TAB.with(|tab| {
+            *tab.borrow_mut() = Some(Tab {
+                first: 0,
+                texts: VecDeque::new(),
+                last_id: String::new(),
+                arrived: ArcTrigger::new(),
+                source: None,
+            });
+        });
+    }
+
+    #[test]
+    fn a_page_reads_only_what_arrived_after_it_started() {
+        fresh_tab();
+        keep("edited\t1".into(), "10".into());
+        let mut seen = position();
+        keep("edited\t2".into(), "11".into());
+        keep("deleted\t3".into(), "12".into());
+        assert_eq!(
+            since(&mut seen),
+            Some(vec!["edited\t2".to_owned(), "deleted\t3".to_owned()])
+        );
+        assert_eq!(since(&mut seen), Some(Vec::new()));
+    }
+
+    #[test]
+    fn a_page_that_fell_behind_what_the_tab_keeps_is_told() {
+        fresh_tab();
+        let mut seen = position();
+        for n in 0..KEPT + 5 {
+            keep(format!("edited\t{n}"), n.to_string());
+        }
+        assert_eq!(since(&mut seen), None);
+        keep("users".into(), "x".into());
+        assert_eq!(since(&mut seen), Some(vec!["users".to_owned()]));
+    }
+
+    #[test]
+    fn the_last_event_id_is_kept_for_a_reopened_stream() {
+        fresh_tab();
+        keep("users".into(), "41".into());
+        keep("users".into(), "42".into());
+        let last = TAB.with(|tab| tab.borrow().as_ref().map(|tab| tab.last_id.clone()));
+        assert_eq!(last.as_deref(), Some("42"));
+    }
+}

@@ -297,3 +297,33 @@ async fn a_stream_is_never_kept_by_the_page_cache_nor_compressed() {
     );
     assert!(live.head.contains("x-accel-buffering: no"), "{}", live.head);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the process to itself: run alone with --ignored"]
+async fn an_open_stream_holds_little_memory() {
+    let server = start_with(Options {
+        live_bounds: LiveBounds {
+            per_client: 1_000,
+            ..LiveBounds::default()
+        },
+        ..Options::default()
+    })
+    .await;
+    // Warm up: the pool, the reading task, the first allocations.
+    let mut warm = Vec::new();
+    for _ in 0..50 {
+        let mut live = Live::open(&server, "/live", &[]).await;
+        live.next().await;
+        warm.push(live);
+    }
+    let before = crate::support::reset_peak_rss_kib();
+    let mut open = Vec::new();
+    for _ in 0..300 {
+        let mut live = Live::open(&server, "/live", &[]).await;
+        live.next().await;
+        open.push(live);
+    }
+    let each = crate::support::peak_rss_kib().saturating_sub(before) / 300;
+    // Client and server share this process: the bound covers both ends of each stream.
+    assert!(each < 64, "each open stream took {each} KiB");
+}
