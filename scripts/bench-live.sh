@@ -51,6 +51,8 @@ cleanup() {
 trap cleanup EXIT
 
 database=${postgres:-sqlite://$dir/site.db}
+backend=SQLite
+[[ -n "$postgres" ]] && backend=Postgres
 "$quire" --database-url "$database" db reset --yes >/dev/null
 "$quire" --database-url "$database" db seed --users 10 --posts 10000 >/dev/null
 DATABASE_URL="$database" LEPTOS_SITE_ADDR=$addr LEPTOS_SITE_ROOT="$RELEASE_SITE_ROOT" RUST_LOG=warn \
@@ -65,7 +67,7 @@ rate() {
     awk '{ printf "%s req/s, p50 %s ms, p99 %s ms %s", $1, $2, $3, $4 }'
 }
 
-echo "date: $(date -u +%Y-%m-%d), machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), database: ${postgres:+Postgres}${postgres:-SQLite}, 10,000 posts"
+echo "date: $(date -u +%Y-%m-%d), machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), database: $backend, 10,000 posts"
 rate >/dev/null
 alone=$(rate)
 before=$(rss)
