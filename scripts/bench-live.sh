@@ -42,13 +42,7 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 quire=target/release/quire
 client=target/release/examples/live_streams
 addr=127.0.0.1:3330
-dir=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$dir"
-}
-trap cleanup EXIT
+bench_workspace
 
 database=${postgres:-sqlite://$dir/site.db}
 backend=SQLite

@@ -48,13 +48,7 @@ quire=target/release/quire
 plain=target/release/examples/plain_home
 quire_addr=127.0.0.1:3300
 plain_addr=127.0.0.1:3301
-dir=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$dir"
-}
-trap cleanup EXIT
+bench_workspace
 
 
 # wrk's figures for one URL as "req/s p50 p99" (latencies in ms); extra arguments go to wrk.

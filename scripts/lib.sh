@@ -145,6 +145,14 @@ ensure_stress_tools() {
 # WASM module and its JS) and, for each lazily loaded part (a page's route, split out by
 # `--split`), its files (as the split manifest lists them, some shared with other parts) and the
 # total of a first visit to a page that shows it: the base, then that page's part.
+# A benchmark's temporary folder ($dir) and its background processes ($pids, to which it adds),
+# both gone when the script exits.
+bench_workspace() {
+  dir=$(mktemp -d)
+  pids=()
+  trap 'for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$dir"' EXIT
+}
+
 # wrk's report (run with --latency), read on stdin, as "req/s p50 p99" (latencies in ms), with
 # "(N non-2xx!)" after when some answers failed.
 wrk_summary() {
