@@ -20,16 +20,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-ensure_build_tools
-ensure_release_tools
-command -v wrk >/dev/null || apt_install wrk
+prepare_release_bench "$build"
 command -v sqlite3 >/dev/null || apt_install sqlite3
-if [[ -n "$build" ]]; then
-  build_release
-elif [[ ! -x target/release/quire ]]; then
-  echo "--no-build: there is no release build to measure; run without it once" >&2
-  exit 2
-fi
 
 quire=target/release/quire
 addr=127.0.0.1:3320

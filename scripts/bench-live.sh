@@ -25,15 +25,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-ensure_build_tools
-ensure_release_tools
-command -v wrk >/dev/null || apt_install wrk
-if [[ -n "$build" ]]; then
-  build_release
-elif [[ ! -x target/release/quire ]]; then
-  echo "--no-build: there is no release build to measure; run without it once" >&2
-  exit 2
-fi
+prepare_release_bench "$build"
 (export_leptos_build_env release; cargo build --release -p server --example live_streams)
 
 # Each stream is a connection on both ends: room for them.

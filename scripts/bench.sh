@@ -30,17 +30,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-ensure_build_tools
-ensure_release_tools
-command -v wrk >/dev/null || apt_install wrk
-
-if [[ -n "$build" ]]; then
-  echo "== Building the release site and the hand-written handler"
-  build_release
-elif [[ ! -x target/release/quire || ! -d "$RELEASE_SITE_ROOT/pkg" ]]; then
-  echo "--no-build: there is no release build to measure; run without it once" >&2
-  exit 2
-fi
+[[ -n "$build" ]] && echo "== Building the release site and the hand-written handler"
+prepare_release_bench "$build"
 # The variables cargo-leptos sets for its release build, so the example reuses its artifacts.
 (export_leptos_build_env release; cargo build --release -p server --example plain_home)
 

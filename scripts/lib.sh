@@ -145,6 +145,20 @@ ensure_stress_tools() {
 # WASM module and its JS) and, for each lazily loaded part (a page's route, split out by
 # `--split`), its files (as the split manifest lists them, some shared with other parts) and the
 # total of a first visit to a page that shows it: the base, then that page's part.
+# What a benchmark of the release build needs: the tools, wrk, and the release build, made now
+# when $1 is non-empty, else the one already in target/ (which must exist).
+prepare_release_bench() {
+  ensure_build_tools
+  ensure_release_tools
+  command -v wrk >/dev/null || apt_install wrk
+  if [[ -n "$1" ]]; then
+    build_release
+  elif [[ ! -x target/release/quire || ! -d "$RELEASE_SITE_ROOT/pkg" ]]; then
+    echo "--no-build: there is no release build to measure; run without it once" >&2
+    exit 2
+  fi
+}
+
 # A benchmark's temporary folder ($dir) and its background processes ($pids, to which it adds),
 # both gone when the script exits.
 bench_workspace() {

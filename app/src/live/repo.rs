@@ -38,11 +38,7 @@ pub async fn backlog_bounds(db: &Db) -> Result<Option<(i64, i64)>, DbError> {
 /// The id of the newest event (0 when none was ever kept): what a page that has seen
 /// everything has seen.
 pub async fn latest_event_id(db: &Db) -> Result<i64, DbError> {
-    let (last,): (Option<i64>,) =
-        with_pool!(db, |pool| sqlx::query_as("select max(id) from live_events")
-            .fetch_one(pool)
-            .await)?;
-    Ok(last.unwrap_or(0))
+    Ok(backlog_bounds(db).await?.map_or(0, |(_, last)| last))
 }
 
 /// Up to `limit` events after `after`, oldest first, with the tags of each published post
