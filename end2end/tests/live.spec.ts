@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { logIn } from './helpers';
-import { openLive, readerFollowsWriter, writePost } from './live-helpers';
+import { editPost, openLive, readerFollowsWriter, writePost } from './live-helpers';
 
 // Live pages. These run after the writing tests (the `live` project), so that the only posts
 // written while a reader watches are the ones a test writes.
@@ -37,6 +37,37 @@ test('a user page offers its author\'s new posts only', async ({ browser, baseUR
   await expect(others.getByRole('button', { name: /new posts?: show/ })).toHaveCount(0);
   await readerContext.close();
   await writerContext.close();
+});
+
+test('a save that changes nothing leaves the author\'s open post page, and its Delete dialog, as they are', async ({ browser, baseURL }) => {
+  const base = baseURL ?? '';
+  const context = await browser.newContext({ baseURL: base });
+  const open = await context.newPage();
+  const editor = await context.newPage();
+  await logIn(editor, 'writer1@example.com');
+  const path = await writePost(editor, base, `Kept dialog ${Date.now()}`, 'Unchanged.');
+  await openLive(open, path);
+  await open.getByRole('link', { name: 'Delete' }).click();
+  const dialog = open.getByRole('dialog');
+  await expect(dialog).toBeVisible();
+  await dialog.evaluate((element) => {
+    (element as unknown as { __kept: boolean }).__kept = true;
+  });
+
+  // The save comes back to the open page as an edit, which reads the post again.
+  const reread = open.waitForResponse((response) => response.url().includes('/api/get_post'));
+  await editPost(editor, base, path, 'Unchanged.');
+  await reread;
+  await open.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  expect(await open.locator('dialog.confirm-dialog').evaluate(
+    (element) => (element as HTMLDialogElement).open && (element as unknown as { __kept?: boolean }).__kept === true,
+  )).toBe(true);
+  await dialog.getByRole('button', { name: 'Delete' }).click();
+  // The address changes once the home page is shown in place of the post's.
+  await expect(open).toHaveURL(/\/$/);
+  // Should the deletion reach the post's page before it is left, it says so there too.
+  await expect(open.getByRole('status').filter({ hasText: 'Your post has been deleted!' })).toBeVisible();
+  await context.close();
 });
 
 /** A Quire of this test's own, on its own database, that the test stops and starts again. */

@@ -1,7 +1,7 @@
 //! The home page (newest posts) and a single post's page.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
 use crate::{
     components::{
@@ -72,32 +72,40 @@ pub(crate) fn post_ids(posts: Option<&Vec<crate::posts::model::Post>>) -> Vec<i6
 pub fn PostPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get_str("id").and_then(|id| id.parse::<i64>().ok()));
-    let post = resource(id, |id| async move {
-        let Some(id) = id else {
-            return Err(AppError::NotFound);
-        };
-        // A draft is never in the public read's shared answer: its author reads it apart.
-        match get_post(id).await {
-            Ok(post) => Ok(Shown::Public(post)),
-            Err(AppError::NotFound) => get_own_draft(id).await.map(Shown::Own),
-            Err(error) => Err(error),
-        }
-    });
+    let post = resource(id, read_shown);
     let deleted = RwSignal::new(false);
     // Another post's page, reached from this one, starts undeleted.
     Effect::new(move |_| {
         id();
         deleted.set(false);
     });
+    let location = use_location();
     follow_changes(move |changes| {
-        let shown =
-            params.with_untracked(|p| p.get_str("id").and_then(|id| id.parse::<i64>().ok()));
+        let shown = untrack(id);
+        // The location moves as soon as the reader leaves (the author who deleted the post, on
+        // the way home): the page they are leaving tells them nothing more.
+        let here = location.pathname.with_untracked(|path| {
+            path.strip_prefix("/post/")
+                .and_then(|id| id.parse::<i64>().ok())
+        });
+        if here.is_none() || here != shown {
+            return;
+        }
         for change in changes {
             match change {
                 Change::Edited { post: edited }
                     if Some(edited) == shown && !deleted.get_untracked() =>
                 {
-                    post.refetch()
+                    leptos::task::spawn_local(async move {
+                        let fresh = read_shown(Some(edited)).await;
+                        // Showing the same post again would rebuild the page under the reader,
+                        // closing an open Delete dialog: this tab's own edit comes back too.
+                        if post.try_with_untracked(|shown| shown.as_ref() != Some(&fresh))
+                            == Some(true)
+                        {
+                            post.set(Some(fresh));
+                        }
+                    })
                 }
                 Change::Deleted { post: gone } if Some(gone) == shown => deleted.set(true),
                 Change::Missed if !deleted.get_untracked() => post.refetch(),
@@ -133,8 +141,21 @@ pub fn PostPage() -> impl IntoView {
     }
 }
 
+/// Reads the post `id` as its page shows it: public, or the reader's own draft.
+async fn read_shown(id: Option<i64>) -> Result<Shown, AppError> {
+    let Some(id) = id else {
+        return Err(AppError::NotFound);
+    };
+    // A draft is never in the public read's shared answer: its author reads it apart.
+    match get_post(id).await {
+        Ok(post) => Ok(Shown::Public(post)),
+        Err(AppError::NotFound) => get_own_draft(id).await.map(Shown::Own),
+        Err(error) => Err(error),
+    }
+}
+
 /// A post's page shows a published post, or its author's own draft or scheduled post.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 enum Shown {
     /// Public, as every visitor reads it.
     Public(crate::posts::model::Post),
