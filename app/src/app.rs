@@ -20,6 +20,7 @@ use crate::{
         hydration_mark::HydrationMark,
         layout::{Layout, Routing},
     },
+    live::resume::ResumePoint,
     posts::{
         drafts::DraftsPage,
         edit::{DeletePostPage, NewPostPage, UpdatePostPage},
@@ -48,6 +49,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
+                <ResumePoint/>
             </head>
             <body>
                 <App/>

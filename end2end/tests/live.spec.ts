@@ -2,7 +2,7 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { logIn } from './helpers';
+import { logIn, waitForHydration } from './helpers';
 import { editPost, openLive, readerFollowsWriter, writePost } from './live-helpers';
 
 // Live pages. These run after the writing tests (the `live` project), so that the only posts
@@ -68,6 +68,68 @@ test('a save that changes nothing leaves the author\'s open post page, and its D
   // Should the deletion reach the post's page before it is left, it says so there too.
   await expect(open.getByRole('status').filter({ hasText: 'Your post has been deleted!' })).toBeVisible();
   await context.close();
+});
+
+test('a post written while a page loads, before its stream opens, is offered once it opens', async ({ browser, baseURL }) => {
+  const base = baseURL ?? '';
+  const watcherContext = await browser.newContext({ baseURL: base });
+  const readerContext = await browser.newContext({ baseURL: base });
+  const writerContext = await browser.newContext({ baseURL: base });
+  // A stream already open makes the server read live events, as on any site with readers.
+  await openLive(await watcherContext.newPage(), '/');
+  const reader = await readerContext.newPage();
+  let open = () => {};
+  const opening = new Promise<void>((resolve) => (open = resolve));
+  await reader.route((url) => url.pathname === '/live', async (route) => {
+    await opening;
+    await route.continue();
+  });
+  await reader.goto('/');
+  await waitForHydration(reader);
+
+  const writer = await writerContext.newPage();
+  await logIn(writer, 'writer3@example.com');
+  const title = `While loading ${Date.now()}`;
+  await writePost(writer, base, title, 'Written before the stream opened.');
+  await expect(reader.locator('article.post .post-title', { hasText: title })).toHaveCount(0);
+  open();
+  await reader.getByRole('button', { name: '1 new post: show' }).click();
+  await expect(reader.locator('article.post .post-title').first()).toHaveText(title);
+  await watcherContext.close();
+  await readerContext.close();
+  await writerContext.close();
+});
+
+test('a new post the list already holds once it loads is not offered again', async ({ browser, baseURL }) => {
+  const base = baseURL ?? '';
+  const watcherContext = await browser.newContext({ baseURL: base });
+  const writerContext = await browser.newContext({ baseURL: base });
+  const watcher = await watcherContext.newPage();
+  await openLive(watcher, '/');
+  const writer = await writerContext.newPage();
+  await logIn(writer, 'writer2@example.com');
+  await openLive(writer, '/');
+  await writer.getByRole('link', { name: 'New Post' }).click();
+  await waitForHydration(writer);
+
+  // The home page's list loads only once the new post has reached open pages.
+  let load = () => {};
+  const loading = new Promise<void>((resolve) => (load = resolve));
+  await writer.route('**/api/list_posts*', async (route) => {
+    await loading;
+    await route.continue();
+  });
+  const title = `Already listed ${Date.now()}`;
+  await writer.getByLabel('Title').fill(title);
+  await writer.getByLabel('Content').fill('Mine, and on the list.');
+  await writer.getByRole('button', { name: 'Post', exact: true }).click();
+  await expect(watcher.getByRole('button', { name: '1 new post: show' })).toBeVisible();
+  load();
+  await expect(writer.locator('article.post .post-title').first()).toHaveText(title);
+  await writer.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  await expect(writer.getByRole('button', { name: /new posts?: show/ })).toHaveCount(0);
+  await watcherContext.close();
+  await writerContext.close();
 });
 
 /** A Quire of this test's own, on its own database, that the test stops and starts again. */

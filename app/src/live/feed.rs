@@ -1,15 +1,18 @@
-//! The tab's one stream of changes (browser side): opened by the first page that follows it and
-//! kept while the tab lives. The browser reconnects it by itself, where it left off; a stream the
-//! server refused is opened again, where it left off, by the next page that follows it. The
-//! browser's listener only keeps what arrives and counts it; the pages read it (follow.rs), so
-//! that their code loads with them (a split build puts a listener's body, and all it calls, in
-//! the base module every page loads).
+//! The tab's one stream of changes (browser side): opened by the first page that follows it,
+//! from where the server-rendered page left off (resume.rs), and kept while the tab lives. The
+//! browser reconnects it by itself, where it left off; a stream the server refused is opened
+//! again, where it left off, by the next page that follows it. The browser's listener only
+//! keeps what arrives and counts it; the pages read it (follow.rs), so that their code loads
+//! with them (a split build puts a listener's body, and all it calls, in the base module every
+//! page loads).
 
 use std::{cell::RefCell, collections::VecDeque};
 
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{EventSource, MessageEvent};
+
+use crate::live::resume;
 
 /// Changes the tab keeps for pages that have not read them yet.
 const KEPT: usize = 256;
@@ -40,7 +43,7 @@ pub fn arrivals() -> ArcTrigger {
         let tab = tab.get_or_insert_with(|| Tab {
             first: 0,
             texts: VecDeque::new(),
-            last_id: String::new(),
+            last_id: resume::rendered(),
             arrived: ArcTrigger::new(),
             source: None,
         });
@@ -108,10 +111,10 @@ fn reopen() {
     // It lives as long as the stream, which lives as long as the tab.
     on_message.forget();
     TAB.with(|tab| {
-        if let Some(tab) = tab.borrow_mut().as_mut() {
-            if let Some(old) = tab.source.replace(source) {
-                old.close();
-            }
+        if let Some(tab) = tab.borrow_mut().as_mut()
+            && let Some(old) = tab.source.replace(source)
+        {
+            old.close();
         }
     });
 }

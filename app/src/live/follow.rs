@@ -16,7 +16,8 @@ use crate::live::{
 
 /// Calls `handle` with the changes the tab receives while this page is shown (in the browser
 /// only; a server-rendered page is not live until it hydrates). A gap in what the tab kept
-/// comes as [`Change::Missed`].
+/// comes as [`Change::Missed`]. What `handle` reads reactively is tracked: when it changes,
+/// `handle` is called again, with no changes.
 pub fn follow_changes(handle: impl Fn(Vec<Change>) + 'static) {
     // One effect type for every page: its code is compiled once, not once per page. Types the
     // app already uses (a trigger, an effect without state) keep Leptos' generic code shared.
@@ -33,9 +34,7 @@ pub fn follow_changes(handle: impl Fn(Vec<Change>) + 'static) {
             None => vec![Change::Missed],
         };
         seen.set(Some(at));
-        if !changes.is_empty() {
-            handle(changes);
-        }
+        handle(changes);
     });
 }
 
@@ -80,6 +79,18 @@ impl Waiting {
         }
     }
 
+    /// Posts that are in the list now wait no more: one published while the list loaded may
+    /// be in it once it has.
+    fn drop_listed(&self, listed: &[i64]) {
+        if self.with(|ids| {
+            let before = ids.len();
+            ids.retain(|id| !listed.contains(id));
+            ids.len() != before
+        }) {
+            self.changed.notify();
+        }
+    }
+
     fn clear(&self) {
         if self.with(|ids| !std::mem::take(ids).is_empty()) {
             self.changed.notify();
@@ -90,7 +101,8 @@ impl Waiting {
 /// Follows the changes for a list of posts: a new post that `belongs` to it (by its author's
 /// id and its tags' keys) waits in the returned signal for the reader to show it (only when
 /// `first_page`, where new posts appear); an edit or deletion of a post in `shown`, or missed
-/// changes, refresh the list. A refresh shows the waiting posts too.
+/// changes, refresh the list. A refresh shows the waiting posts too. `shown` reads the list
+/// tracked: a waiting post that the list holds once it (re)loads waits no more.
 pub fn follow_list(
     first_page: impl Fn() -> bool + 'static,
     shown: impl Fn() -> Vec<i64> + 'static,
@@ -105,11 +117,14 @@ pub fn follow_list(
     )
 }
 
+/// Whether a new post, by its author's id and its tags' keys, belongs to a list.
+type Belongs = dyn Fn(i64, &[String]) -> bool;
+
 /// [`follow_list`], compiled once for every page.
 fn follow_list_with(
     first_page: Box<dyn Fn() -> bool>,
     shown: Box<dyn Fn() -> Vec<i64>>,
-    belongs: Box<dyn Fn(i64, &[String]) -> bool>,
+    belongs: Box<Belongs>,
     refresh: Box<dyn Fn()>,
 ) -> Waiting {
     let waiting = Waiting::default();
@@ -117,6 +132,7 @@ fn follow_list_with(
     follow_changes(move |changes| {
         let waiting = &follower;
         let listed = shown();
+        waiting.drop_listed(&listed);
         let mut stale = false;
         for change in changes {
             match change {

@@ -6,7 +6,10 @@
 use std::{
     collections::HashMap,
     net::IpAddr,
-    sync::{Arc, Mutex, Weak},
+    sync::{
+        Arc, Mutex, Weak,
+        atomic::{AtomicI64, Ordering},
+    },
     time::Duration,
 };
 
@@ -77,9 +80,14 @@ pub struct LiveHub {
     bounds: LiveBounds,
     sender: broadcast::Sender<Arc<StoredChange>>,
     reader: OnceCell<()>,
+    /// The newest event the reading task has passed on; [`NOT_READING`] until it starts.
+    passed_on: AtomicI64,
     open: Mutex<Open>,
     closing: watch::Sender<bool>,
 }
+
+/// What [`LiveHub::passed_on`] holds before the reading task has started.
+const NOT_READING: i64 = -1;
 
 #[derive(Debug, Default)]
 struct Open {
@@ -116,6 +124,7 @@ impl LiveHub {
             bounds,
             sender: broadcast::channel(CHANNEL_CAPACITY).0,
             reader: OnceCell::new(),
+            passed_on: AtomicI64::new(NOT_READING),
             open: Mutex::default(),
             closing: watch::channel(false).0,
         }
@@ -149,6 +158,13 @@ impl LiveHub {
         })
     }
 
+    /// The newest event passed on to the streams, once the reading task runs. It trails the
+    /// database, never leads it: a page whose data is read after this sees every change up to
+    /// it, so its first stream resumes from here and misses none made while it loads.
+    pub fn passed_on(&self) -> Option<i64> {
+        Some(self.passed_on.load(Ordering::Acquire)).filter(|id| *id != NOT_READING)
+    }
+
     /// Streams open now.
     pub fn open_streams(&self) -> usize {
         self.lock_open().total
@@ -163,6 +179,7 @@ impl LiveHub {
         self.reader
             .get_or_try_init(|| async {
                 let latest = repo::latest_event_id(&self.db).await?;
+                self.passed_on.store(latest, Ordering::Release);
                 tokio::spawn(read_events(Arc::downgrade(self), latest));
                 Ok::<(), DbError>(())
             })
@@ -277,6 +294,8 @@ async fn pass_on(hub: &LiveHub, mut after: i64) -> Result<i64, DbError> {
         let full = events.len() as i64 == READ_BATCH;
         for event in events {
             after = event.id;
+            // Before any stream has it: a page rendered once a stream heard it resumes after it.
+            hub.passed_on.store(after, Ordering::Release);
             // No stream open is no error: nobody is waiting.
             let _ = hub.sender.send(Arc::new(event));
         }

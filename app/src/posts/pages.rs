@@ -31,7 +31,7 @@ pub fn HomePage() -> impl IntoView {
     let waiting = follow_list(
         move || query.with_untracked(|q| parse_page(q.get_str("page"))) == 1,
         move || {
-            posts.with_untracked(|page| {
+            posts.with(|page| {
                 post_ids(
                     page.as_ref()
                         .and_then(|page| page.as_ref().ok())

@@ -34,7 +34,7 @@ pub fn TagPage() -> impl IntoView {
     };
     let page = resource(source, |(name, page)| list_tag_posts(name, page));
     let listed = move || {
-        page.with_untracked(|page| {
+        page.with(|page| {
             page.as_ref()
                 .and_then(|page| page.as_ref().ok())
                 .map(|page| (page.tag.key.clone(), post_ids(Some(&page.posts))))

@@ -75,7 +75,7 @@ pub fn UserPostsPage() -> impl IntoView {
     };
     let page = resource(source, |(username, page)| list_user_posts(username, page));
     let listed = move || {
-        page.with_untracked(|page| {
+        page.with(|page| {
             page.as_ref()
                 .and_then(|page| page.as_ref().ok())
                 .map(|page| (page.author.id, post_ids(Some(&page.posts))))

@@ -1,6 +1,7 @@
 //! `GET /live`: a new stream hears what is published after it opened, on this instance and on
 //! another sharing the database; a reconnecting stream first gets what it missed, or `missed`
-//! beyond the backlog; drafts stay silent; the bounds refuse extra streams; shutdown ends them.
+//! beyond the backlog; drafts stay silent; the bounds refuse extra streams; shutdown ends them;
+//! a page carries the newest event it shows, where its first stream resumes.
 
 use std::time::Duration;
 
@@ -21,6 +22,7 @@ on_both_backends!(
     a_stream_resuming_after_an_id_first_gets_what_it_missed,
     a_stream_resuming_before_the_backlog_is_told_it_missed_changes,
     a_draft_is_not_heard_until_it_is_published,
+    a_page_rendered_while_events_are_read_resumes_after_the_newest_it_shows,
 );
 
 /// How long an event may take to arrive.
@@ -242,6 +244,34 @@ async fn a_draft_is_not_heard_until_it_is_published(backend: Backend) {
     .await
     .expect("publish");
     assert_eq!(live.next().await.data, format!("published\t{id}\t{author}"));
+}
+
+/// The resume point a page carries for its first stream, if any.
+fn resume_point(page: &str) -> Option<i64> {
+    let (_, rest) = page.split_once(r#"<meta name="quire-live-after" content=""#)?;
+    rest.split_once('"')?.0.parse().ok()
+}
+
+async fn a_page_rendered_while_events_are_read_resumes_after_the_newest_it_shows(backend: Backend) {
+    let server = start_on(&backend).await;
+    let mut live = Live::open(&server, "/live", &[]).await;
+    live.next().await;
+    server
+        .write_post("Corey", "Shown on the page", "Read.")
+        .await;
+    let heard = live.next().await;
+    let newest = heard.id.expect("an id").parse::<i64>().expect("a number");
+    let page = server.get("/").await;
+    assert!(page.body.contains("Shown on the page"));
+    assert_eq!(resume_point(&page.body), Some(newest));
+}
+
+#[tokio::test]
+async fn a_page_rendered_before_this_instance_reads_events_has_no_resume_point() {
+    let server = start_with(Options::default()).await;
+    let page = server.get("/").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(resume_point(&page.body), None);
 }
 
 #[tokio::test]
