@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { FIRST, SECOND } from './ports';
-import { logIn, newAccount, postTitles, register, resetLinkFor, waitForHydration } from '../tests/helpers';
+import { expectFlash, logIn, newAccount, postTitles, register, resetLinkFor, waitForHydration } from '../tests/helpers';
 
 const A = `http://127.0.0.1:${FIRST}`;
 const B = `http://127.0.0.1:${SECOND}`;
@@ -26,7 +26,7 @@ test('two instances on one database share sessions, pictures, posts and reset li
     await waitForHydration(page);
     await page.locator('#picture').setInputFiles(PICTURE);
     await page.getByRole('button', { name: 'Upload' }).click();
-    await expect(page.getByRole('status')).toHaveText('Your account has been updated!');
+    await expectFlash(page, 'Your account has been updated!');
     const src = (await page.locator('img.avatar.large').getAttribute('src')) ?? '';
     expect(src).toMatch(/^\/avatars\/[0-9a-f]{16}\.jpg$/);
     const served = await page.request.get(`${B}${src}`);
@@ -45,7 +45,7 @@ test('two instances on one database share sessions, pictures, posts and reset li
     await page.getByLabel('Title').fill(title);
     await page.getByLabel('Content').fill('Two servers, one database.');
     await page.getByRole('button', { name: 'Post', exact: true }).click();
-    await expect(page.getByRole('status')).toHaveText('Your post has been created!');
+    await expectFlash(page, 'Your post has been created!');
     await page.goto(`${A}/`);
     expect((await postTitles(page))[0]).toBe(title);
   });
@@ -70,7 +70,7 @@ test('two instances on one database share sessions, pictures, posts and reset li
     await page.getByLabel('Confirm Password').fill('new-password-2');
     await page.getByRole('button', { name: 'Reset Password' }).click();
     await expect(page).toHaveURL(`${B}/login`);
-    await expect(page.getByRole('status')).toHaveText('Your password has been updated! You are now able to log in');
+    await expectFlash(page, 'Your password has been updated! You are now able to log in');
     const other = await browser.newPage({ baseURL: A });
     await logIn(other, email, 'new-password-2');
     await other.close();

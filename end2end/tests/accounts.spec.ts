@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { expect, Page, test } from '@playwright/test';
-import { newAccount, register, waitForHydration } from './helpers';
+import { expectFlash, newAccount, register, waitForHydration } from './helpers';
 
 const PASSWORD = 'correct-horse-9';
 const PICTURE = path.join(__dirname, '..', '..', 'public', 'profile_pics', 'default.jpg');
 
 async function registerAndLogIn(page: Page, username: string, email: string) {
   await register(page, username, email, PASSWORD);
-  await expect(page.getByRole('status')).toHaveText('Your account has been created! You are now able to log in');
+  await expectFlash(page, 'Your account has been created! You are now able to log in');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Login' }).click();
@@ -28,12 +28,12 @@ test('a new user registers, logs in, edits the account, uploads a picture and lo
   const renamed = `${username.slice(0, 18)}x2`;
   await page.getByLabel('Username').fill(renamed);
   await page.getByRole('button', { name: 'Update', exact: true }).click();
-  await expect(page.getByRole('status')).toHaveText('Your account has been updated!');
+  await expectFlash(page, 'Your account has been updated!');
   await expect(page.locator('h1.account-name')).toHaveText(renamed);
 
   await page.locator('#picture').setInputFiles(PICTURE);
   await page.getByRole('button', { name: 'Upload' }).click();
-  await expect(page.getByRole('status')).toHaveText('Your account has been updated!');
+  await expectFlash(page, 'Your account has been updated!');
   const avatar = page.locator('img.avatar.large');
   await expect(avatar).toHaveAttribute('src', /^\/avatars\/[0-9a-f]{16}\.jpg$/);
   await expect.poll(() => avatar.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(125);
@@ -43,7 +43,7 @@ test('a new user registers, logs in, edits the account, uploads a picture and lo
   await expect(page.getByRole('link', { name: 'Login' })).toBeVisible();
   await page.goto('/account');
   await expect(page).toHaveURL(/\/login\?next=\/account$/);
-  await expect(page.getByRole('status')).toHaveText('Please log in to access this page.');
+  await expectFlash(page, 'Please log in to access this page.');
 });
 
 test('with JavaScript, signing up, logging in, saving the account and logging out load no document', async ({ page }) => {
@@ -64,7 +64,7 @@ test('with JavaScript, signing up, logging in, saving the account and logging ou
   await page.getByRole('link', { name: 'Account' }).click();
   await page.getByLabel('Username').fill(`${username.slice(0, 18)}z3`);
   await page.getByRole('button', { name: 'Update', exact: true }).click();
-  await expect(page.getByRole('status')).toHaveText('Your account has been updated!');
+  await expectFlash(page, 'Your account has been updated!');
   await expect(page.locator('h1.account-name')).toHaveText(`${username.slice(0, 18)}z3`);
 
   await page.getByRole('button', { name: 'Logout' }).click();
@@ -161,6 +161,6 @@ test('changing the email asks for the current password', async ({ page }) => {
 
   await page.getByLabel('Current Password (to change your email)').fill(PASSWORD);
   await page.getByRole('button', { name: 'Update', exact: true }).click();
-  await expect(page.getByRole('status')).toHaveText('Your account has been updated!');
+  await expectFlash(page, 'Your account has been updated!');
   await expect(page.locator('.account-email')).toHaveText(moved);
 });

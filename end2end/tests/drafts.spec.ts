@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { logIn, waitForHydration } from './helpers';
+import { expectFlash, logIn, waitForHydration } from './helpers';
 
 /** Opens the new-post form from the nav and fills its title, tags and content. */
 async function startPost(page: Page, title: string, tags: string, content: string) {
@@ -28,7 +28,7 @@ test('an author saves a draft, previews it, schedules it, and it goes public on 
   await startPost(page, title, 'e2e-schedule', 'Written *ahead* of time.');
   await page.getByRole('button', { name: 'Save draft' }).click();
   await expect(page).toHaveURL(/\/post\/\d+\/update$/);
-  await expect(page.getByRole('status')).toHaveText('Your draft has been saved.');
+  await expectFlash(page, 'Your draft has been saved.');
   await expect(page.getByRole('button', { name: 'Publish', exact: true })).toBeVisible();
 
   await page.getByRole('button', { name: 'Preview' }).click();
@@ -42,7 +42,7 @@ test('an author saves a draft, previews it, schedules it, and it goes public on 
   await expect(page.locator('.field-hint', { hasText: 'your time zone' })).toBeVisible();
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
   await expect(page).toHaveURL(/\/drafts$/);
-  await expect(page.getByRole('status')).toHaveText('Your post has been scheduled.');
+  await expectFlash(page, 'Your post has been scheduled.');
   await expect(page.locator('.draft-row', { hasText: title })).toContainText('Scheduled for');
 
   await page.getByRole('link', { name: 'Home', exact: true }).click();

@@ -27,6 +27,14 @@ export async function waitForHydration(page: Page): Promise<void> {
   await expect(page.locator('form[data-server-form]:not([data-interactive="true"])')).toHaveCount(0);
 }
 
+/**
+ * Expects the flash message `text` among the page's status messages: a live list may show its
+ * "1 new post: show" bar, also a status, at the same time (another test's post, published meanwhile).
+ */
+export async function expectFlash(page: Page, text: string): Promise<void> {
+  await expect(page.getByRole('status').filter({ hasText: text })).toHaveText(text);
+}
+
 /** Logs in through the form (works with JavaScript on or off) and waits for the home page. */
 export async function logIn(page: Page, email: string, password = 'password'): Promise<void> {
   await page.goto('/login');

@@ -1,5 +1,5 @@
 import { expect, Page } from '@playwright/test';
-import { waitForHydration } from './helpers';
+import { expectFlash, waitForHydration } from './helpers';
 
 /**
  * Opens `url` and waits until the page has hydrated and its live stream is open, so that what
@@ -28,7 +28,7 @@ export async function writePost(page: Page, base: string, title: string, content
   await page.getByLabel('Title').fill(title);
   await page.getByLabel('Content').fill(content);
   await page.getByRole('button', { name: 'Post', exact: true }).click();
-  await expect(page.getByRole('status')).toHaveText('Your post has been created!');
+  await expectFlash(page, 'Your post has been created!');
   const link = page.locator('article.post .post-title a', { hasText: title }).first();
   return new URL((await link.getAttribute('href')) ?? '', base).pathname;
 }
@@ -39,7 +39,7 @@ export async function editPost(page: Page, base: string, path: string, content: 
   await waitForHydration(page);
   await page.getByLabel('Content').fill(content);
   await page.getByRole('button', { name: 'Update', exact: true }).click();
-  await expect(page.getByRole('status')).toHaveText('Your post has been updated!');
+  await expectFlash(page, 'Your post has been updated!');
 }
 
 /** Deletes the post at `path` (on `base`) through its delete page. */
@@ -47,7 +47,7 @@ export async function deletePost(page: Page, base: string, path: string): Promis
   await page.goto(`${base}${path}/delete`);
   await waitForHydration(page);
   await page.getByRole('button', { name: 'Delete' }).click();
-  await expect(page.getByRole('status')).toHaveText('Your post has been deleted!');
+  await expectFlash(page, 'Your post has been deleted!');
 }
 
 /**

@@ -2,7 +2,7 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { logIn, waitForHydration } from './helpers';
+import { expectFlash, logIn, waitForHydration } from './helpers';
 import { editPost, openLive, readerFollowsWriter, writePost } from './live-helpers';
 
 // Live pages. These run after the writing tests (the `live` project), so that the only posts
@@ -66,7 +66,7 @@ test('a save that changes nothing leaves the author\'s open post page, and its D
   // The address changes once the home page is shown in place of the post's.
   await expect(open).toHaveURL(/\/$/);
   // Should the deletion reach the post's page before it is left, it says so there too.
-  await expect(open.getByRole('status').filter({ hasText: 'Your post has been deleted!' })).toBeVisible();
+  await expectFlash(open, 'Your post has been deleted!');
   await context.close();
 });
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { logIn, outboxFor, register, resetLinkFor, waitForHydration } from './helpers';
+import { expectFlash, logIn, outboxFor, register, resetLinkFor, waitForHydration } from './helpers';
 
 const OUTBOX = outboxFor(process.env.E2E_PORT ?? 3100);
 
@@ -23,7 +23,7 @@ test('a forgotten password is reset through the emailed link', async ({ page }) 
   await page.getByLabel('Confirm Password').fill('new-password-2');
   await page.getByRole('button', { name: 'Reset Password' }).click();
   await expect(page).toHaveURL(/\/login$/);
-  await expect(page.getByRole('status')).toHaveText('Your password has been updated! You are now able to log in');
+  await expectFlash(page, 'Your password has been updated! You are now able to log in');
 
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('old-password-1');

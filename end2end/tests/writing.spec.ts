@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { logIn, waitForHydration } from './helpers';
+import { expectFlash, logIn, waitForHydration } from './helpers';
 
 /** Writes a post through /post/new and checks it is first on the home page. */
 async function createPost(page: Page, title: string, content: string) {
@@ -9,7 +9,7 @@ async function createPost(page: Page, title: string, content: string) {
   await page.getByLabel('Content').fill(content);
   await page.getByRole('button', { name: 'Post', exact: true }).click();
   await expect(page).toHaveURL(/\/$/);
-  await expect(page.getByRole('status')).toHaveText('Your post has been created!');
+  await expectFlash(page, 'Your post has been created!');
   // The flash lives in the layout and can show before the home page's posts have replaced the
   // previous page, so wait for the list itself.
   await expect(page.locator('article.post .post-title').first()).toHaveText(title);
@@ -25,7 +25,7 @@ async function updatePost(page: Page, title: string, newTitle: string) {
   await page.getByLabel('Title').fill(newTitle);
   await page.getByRole('button', { name: 'Update', exact: true }).click();
   await expect(page).toHaveURL(/\/post\/\d+$/);
-  await expect(page.getByRole('status')).toHaveText('Your post has been updated!');
+  await expectFlash(page, 'Your post has been updated!');
   await expect(page.locator('h1.post-title')).toHaveText(newTitle);
 }
 
@@ -46,7 +46,7 @@ test('with JavaScript, an author creates, edits and deletes a post (confirming i
   await dialog.getByRole('button', { name: 'Delete' }).click();
   await expect(page).toHaveURL(/\/$/);
   // Should the deletion reach the post's page before it is left, it says so there too.
-  await expect(page.getByRole('status').filter({ hasText: 'Your post has been deleted!' })).toBeVisible();
+  await expectFlash(page, 'Your post has been deleted!');
   await expect(page.locator('article.post')).toHaveCount(5);
   await expect(page.locator('article.post .post-title', { hasText: title })).toHaveCount(0);
 });
@@ -151,7 +151,7 @@ test('another user sees no Update or Delete and gets 403 at the update URL', asy
 test('a visitor who opens New Post is asked to log in first', async ({ page }) => {
   await page.goto('/post/new');
   await expect(page).toHaveURL(/\/login\?next=\/post\/new$/);
-  await expect(page.getByRole('status')).toHaveText('Please log in to access this page.');
+  await expectFlash(page, 'Please log in to access this page.');
 });
 
 test.describe('without JavaScript', () => {
@@ -168,7 +168,7 @@ test.describe('without JavaScript', () => {
     await expect(page.getByRole('heading', { name: 'Delete Post?' })).toBeVisible();
     await page.getByRole('button', { name: 'Delete' }).click();
     await expect(page).toHaveURL(/\/$/);
-    await expect(page.getByRole('status')).toHaveText('Your post has been deleted!');
+    await expectFlash(page, 'Your post has been deleted!');
     await expect(page.locator('article.post .post-title', { hasText: title })).toHaveCount(0);
   });
 });
@@ -221,7 +221,7 @@ test.describe('Enter in the title posts the form', () => {
         await page.getByLabel('Title').fill(title);
         await page.getByLabel('Title').press('Enter');
         await expect(page).toHaveURL(/\/$/);
-        await expect(page.getByRole('status')).toHaveText('Your post has been created!');
+        await expectFlash(page, 'Your post has been created!');
         await expect(page.locator('article.post .post-title').first()).toHaveText(title);
       });
 
@@ -239,7 +239,7 @@ test.describe('Enter in the title posts the form', () => {
           await page.getByLabel('Title').press('Enter');
         }
         await expect(page).toHaveURL(/\/$/);
-        await expect(page.getByRole('status')).toHaveText('Your post has been created!');
+        await expectFlash(page, 'Your post has been created!');
       });
     });
   }
