@@ -1,5 +1,5 @@
-//! Background work of every instance: the mail queue's delivery task, the publishing of scheduled
-//! posts as they fall due, a periodic sweep of expired sessions, expired rate-limit counters, old
+//! Background work of every instance: the mail queue's delivery task, federation's fan-out and
+//! delivery tasks, the publishing of scheduled posts as they fall due, a periodic sweep of expired sessions, expired rate-limit counters, old
 //! delivered mail and live events beyond the backlog, and once after start the rendering again
 //! of posts stored by an older Markdown renderer.
 
@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::{
     auth::repo::delete_expired_sessions,
+    federation::{delivery, fanout, repo as federation_repo},
     live::{hub::BACKLOG, repo as live_repo},
     mail::{
         queue::{self, RetryPolicy},
@@ -41,7 +42,12 @@ pub struct Swept {
     pub pictures: u64,
     /// Live events older than the backlog keeps.
     pub live_events: u64,
+    /// Deliveries given up on more than a month ago.
+    pub deliveries: u64,
 }
+
+/// How long deliveries given up on stay listed.
+pub const KEEP_FAILED_DELIVERIES_SECS: i64 = 30 * 24 * 60 * 60;
 
 /// Deletes what has expired.
 pub async fn sweep(state: &AppState) -> Result<Swept, DbError> {
@@ -53,6 +59,11 @@ pub async fn sweep(state: &AppState) -> Result<Swept, DbError> {
         pictures: pictures_repo::delete_unused_before(&state.db, now() - KEEP_UNUSED_PICTURES)
             .await?,
         live_events: live_repo::trim_events(&state.db, BACKLOG).await?,
+        deliveries: federation_repo::delete_failed_before(
+            &state.db,
+            unix - KEEP_FAILED_DELIVERIES_SECS,
+        )
+        .await?,
     })
 }
 
@@ -60,6 +71,7 @@ pub async fn sweep(state: &AppState) -> Result<Swept, DbError> {
 /// older renderer, on the current runtime.
 pub fn spawn_background(state: &AppState, policy: RetryPolicy) {
     tokio::spawn(queue::run(state.clone(), policy));
+    spawn_federation(state);
     spawn_publisher(state.db.clone());
     spawn_render_stale_posts(state.db.clone());
     let state = state.clone();
@@ -76,4 +88,16 @@ pub fn spawn_background(state: &AppState, policy: RetryPolicy) {
             }
         }
     });
+}
+
+/// Starts the fan-out of live events into deliveries and the delivery tasks. The fan-out runs
+/// even with federation off, moving its cursor on without queueing anything, so the live
+/// events it would otherwise hold back are swept.
+pub fn spawn_federation(state: &AppState) {
+    tokio::spawn(fanout::run(state.clone()));
+    if state.federation.enabled() {
+        for _ in 0..state.federation.policy.workers {
+            tokio::spawn(delivery::run(state.clone()));
+        }
+    }
 }

@@ -17,6 +17,8 @@ pub(crate) mod components;
 /// A blog's export as one ZIP, and the import of such an export (server only).
 #[cfg(feature = "ssr")]
 pub mod export;
+/// Federation over ActivityPub: authors followable from Mastodon, their posts delivered there.
+pub mod federation;
 /// Atom feeds, `robots.txt` and the sitemap (server only).
 #[cfg(feature = "ssr")]
 pub mod feeds;

@@ -2,7 +2,13 @@
 
 use std::net::SocketAddr;
 
-use app::mail::mailer::{MailConfig, SmtpTls};
+use app::{
+    federation::{
+        config::{FederationMode, FederationSettings},
+        state::HostLimit,
+    },
+    mail::mailer::{MailConfig, SmtpTls},
+};
 use clap::{Args, Parser, Subcommand};
 use leptos::prelude::LeptosOptions;
 
@@ -163,6 +169,21 @@ pub struct Config {
         global = true
     )]
     pub live_streams_per_client: usize,
+    /// Federation over ActivityPub: `auto` (on when the public URL is https), `on` or `off`.
+    #[arg(long, env = "QUIRE_FEDERATION", value_enum, default_value_t = Federation::Auto, global = true)]
+    pub federation: Federation,
+    /// Let federation use plain http and reach loopback and private addresses: only for tests
+    /// on one machine, never on a public site.
+    #[arg(long, env = "QUIRE_FEDERATION_INSECURE", global = true)]
+    pub federation_insecure: bool,
+    /// Activities one remote server may send per minute (429 beyond).
+    #[arg(
+        long,
+        env = "QUIRE_FEDERATION_HOST_RATE",
+        default_value_t = 300,
+        global = true
+    )]
+    pub federation_host_rate: u32,
     /// Log format: `text` for people, `json` (one object per line) for log collectors.
     #[arg(long, env = "QUIRE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -191,6 +212,17 @@ pub enum LogFormat {
     Text,
     /// One JSON object per line.
     Json,
+}
+
+/// `QUIRE_FEDERATION`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Federation {
+    /// On when the public URL is https (or insecure mode is set).
+    Auto,
+    /// Always on.
+    On,
+    /// Off.
+    Off,
 }
 
 /// The name of the hash file cargo-leptos writes next to the binary.
@@ -274,6 +306,24 @@ impl Config {
         self.public_url
             .clone()
             .unwrap_or_else(|| format!("http://{}", self.site_addr))
+    }
+
+    /// Federation as these settings make it.
+    pub fn federation_settings(&self) -> FederationSettings {
+        let mode = match self.federation {
+            Federation::Auto => FederationMode::Auto,
+            Federation::On => FederationMode::On,
+            Federation::Off => FederationMode::Off,
+        };
+        FederationSettings::resolve(mode, self.federation_insecure, &self.public_url())
+    }
+
+    /// The limit on activities from one remote server.
+    pub fn federation_host_limit(&self) -> HostLimit {
+        HostLimit {
+            activities: self.federation_host_rate,
+            ..HostLimit::default()
+        }
     }
 }
 

@@ -26,6 +26,7 @@ pub mod router;
 
 use app::{
     background::spawn_background,
+    federation::delivery::DeliveryPolicy,
     mail::mailer::Mailer,
     mail::queue::RetryPolicy,
     server_only::db::Db,
@@ -65,11 +66,14 @@ async fn serve(config: &config::Config, db: Db) -> Result<(), CliError> {
         secure_cookies: config.secure_cookies,
         public_url: config.public_url(),
         trusted_proxies: config.trusted_proxies.0.clone(),
+        federation: config.federation_settings(),
     };
+    announce_federation(&settings);
     let mailer = Mailer::new(&config.mail_config())?;
     let secret = load_secret_key(&db, config.secret_key.as_deref()).await?;
     let state = AppState::new(config.leptos_options(), db, settings, mailer, secret)
-        .with_live_bounds(config.live_bounds());
+        .with_live_bounds(config.live_bounds())
+        .with_federation_limits(DeliveryPolicy::default(), config.federation_host_limit());
     spawn_background(&state, RetryPolicy::default());
     let addr = config.site_addr;
     let listener = TcpListener::bind(addr)
@@ -79,4 +83,20 @@ async fn serve(config: &config::Config, db: Db) -> Result<(), CliError> {
     let served = router::serve(listener, state, config.limits(), router::shutdown_signal()).await;
     tracing::info!("stopped serving; closing the database");
     served.map_err(|source| CliError::Serve { addr, source })
+}
+
+/// Says at start whether federation is on, and loudly when it runs insecure.
+fn announce_federation(settings: &Settings) {
+    let federation = settings.federation;
+    if federation.enabled && federation.insecure {
+        tracing::warn!(
+            "QUIRE_FEDERATION_INSECURE is set: federation uses plain http and reaches loopback and \
+             private addresses. Only for tests on one machine; never on a public site."
+        );
+    }
+    if federation.enabled {
+        tracing::info!(public_url = %settings.public_url, "federation is on");
+    } else {
+        tracing::info!("federation is off");
+    }
 }

@@ -18,6 +18,12 @@ use app::{
         http::{export_blog, import_blog},
         limits::UPLOAD_BYTES,
     },
+    federation::{
+        discovery::{host_meta, nodeinfo, nodeinfo_links, webfinger},
+        documents::{followers, following, instance_actor, negotiate, outbox},
+        inbox::{author_inbox, shared_inbox},
+        state::INBOX_BODY_LIMIT,
+    },
     feeds::atom::{author_feed, site_feed, tag_feed},
     feeds::discovery::{robots, sitemap, sitemap_part},
     live::stream::{LIVE_PATH, live_stream},
@@ -192,6 +198,25 @@ pub fn app(state: AppState, limits: Limits) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             limits.upload,
         ));
+    // Federation: discovery, the JSON documents no page has, and the inboxes.
+    let federation = Router::new()
+        .route("/.well-known/webfinger", get(webfinger))
+        .route("/.well-known/host-meta", get(host_meta))
+        .route("/.well-known/nodeinfo", get(nodeinfo_links))
+        .route("/nodeinfo/2.1", get(nodeinfo))
+        .route("/actor", get(instance_actor))
+        .route("/user/{name}/outbox", get(outbox))
+        .route("/user/{name}/followers", get(followers))
+        .route("/user/{name}/following", get(following))
+        .route("/inbox", post(shared_inbox))
+        .route("/user/{name}/inbox", post(author_inbox))
+        .layer(axum::extract::DefaultBodyLimit::max(INBOX_BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(INBOX_BODY_LIMIT))
+        .layer(RequestBodyTimeoutLayer::new(limits.client_idle))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            limits.request,
+        ));
     // The same pages, without the layers, for rendering the page of a refused form post.
     let error_pages = Router::new()
         .leptos_routes_with_context(&state, routes, provide_state(&state), render_shell(&state))
@@ -199,6 +224,7 @@ pub fn app(state: AppState, limits: Limits) -> Router {
     pages
         .merge(uploads)
         .merge(imports)
+        .merge(federation)
         .layer(middleware::from_fn_with_state(
             (
                 state.clone(),
@@ -221,6 +247,8 @@ pub fn app(state: AppState, limits: Limits) -> Router {
             ),
             serve_cached,
         ))
+        // Before the page cache: an actor or an article never meets a kept page.
+        .layer(middleware::from_fn_with_state(state.clone(), negotiate))
         .layer(middleware::from_fn(reject_cross_site))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn_with_state(header_policy, add_headers))

@@ -81,10 +81,36 @@ pub async fn events_after(db: &Db, after: i64, limit: i64) -> Result<Vec<StoredC
         .collect())
 }
 
-/// Deletes all but the newest `keep` events; returns how many went.
+/// An event as stored: its id, kind, post and author.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EventRecord {
+    /// Its place in the order of changes.
+    pub id: i64,
+    /// `published`, `edited`, `deleted` or `users`.
+    pub kind: String,
+    /// The post it is about, if any.
+    pub post_id: Option<i64>,
+    /// The post's author, or the user it is about.
+    pub user_id: Option<i64>,
+}
+
+/// Up to `limit` events after `after`, oldest first, as stored (federation reads these).
+pub async fn records_after(db: &Db, after: i64, limit: i64) -> Result<Vec<EventRecord>, DbError> {
+    Ok(with_pool!(db, |pool| sqlx::query_as::<_, EventRecord>(
+        "select id, kind, post_id, user_id from live_events where id > $1 order by id limit $2"
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(pool)
+    .await)?)
+}
+
+/// Deletes all but the newest `keep` events, and never one federation has yet to send;
+/// returns how many went.
 pub async fn trim_events(db: &Db, keep: i64) -> Result<u64, DbError> {
     Ok(with_pool!(db, |pool| sqlx::query(
-        "delete from live_events where id <= (select max(id) from live_events) - $1"
+        "delete from live_events where id <= (select max(id) from live_events) - $1 \
+         and id <= (select last_event from federation_cursor where id = 1)"
     )
     .bind(keep)
     .execute(pool)

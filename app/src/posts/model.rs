@@ -212,6 +212,8 @@ pub struct AuthorPostPage {
     pub posts: Vec<Post>,
     /// Where this page sits; `pager.total` is the author's post count.
     pub pager: Pager,
+    /// The author's fediverse handle and followers, when federation is on.
+    pub fediverse: Option<crate::federation::model::Fediverse>,
 }
 
 /// An author's drafts and scheduled posts, newest first.

@@ -9,6 +9,11 @@ use ipnet::IpNet;
 use tokio::sync::Notify;
 
 use crate::{
+    federation::{
+        config::FederationSettings,
+        delivery::DeliveryPolicy,
+        state::{Federation, HostLimit},
+    },
     live::hub::{LiveBounds, LiveHub},
     mail::mailer::Mailer,
     server_only::{db::Db, slots::Workloads},
@@ -24,6 +29,8 @@ pub struct Settings {
     pub public_url: String,
     /// Proxies whose `X-Forwarded-For` is believed (empty: the peer is the client).
     pub trusted_proxies: Vec<IpNet>,
+    /// Whether federation is on, and insecure.
+    pub federation: FederationSettings,
 }
 
 impl Settings {
@@ -54,6 +61,8 @@ pub struct AppState {
     pub dummy_hash: Arc<tokio::sync::OnceCell<String>>,
     /// The live events this instance passes on to open pages, and the bounds on their streams.
     pub live: Arc<LiveHub>,
+    /// Federation: its settings, client, limits and delivery policy.
+    pub federation: Arc<Federation>,
 }
 
 impl AppState {
@@ -65,9 +74,16 @@ impl AppState {
         mailer: Mailer,
         secret: Vec<u8>,
     ) -> Self {
+        let federation = Federation::new(
+            settings.federation,
+            settings.site_url(),
+            DeliveryPolicy::default(),
+            HostLimit::default(),
+        );
         Self {
             leptos_options,
             live: Arc::new(LiveHub::new(db.clone(), LiveBounds::default())),
+            federation: Arc::new(federation),
             db,
             settings,
             mailer: Arc::new(mailer),
@@ -83,6 +99,19 @@ impl AppState {
     /// The same state with these bounds on live streams.
     pub fn with_live_bounds(mut self, bounds: LiveBounds) -> Self {
         self.live = Arc::new(LiveHub::new(self.db.clone(), bounds));
+        self
+    }
+}
+
+impl AppState {
+    /// The same state with this delivery policy and limit on activities per remote host.
+    pub fn with_federation_limits(mut self, policy: DeliveryPolicy, host_limit: HostLimit) -> Self {
+        self.federation = Arc::new(Federation::new(
+            self.settings.federation,
+            self.settings.site_url(),
+            policy,
+            host_limit,
+        ));
         self
     }
 }

@@ -45,9 +45,11 @@ pub async fn list_user_posts(username: String, page: i64) -> Result<AuthorPostPa
     )?;
     let page_posts =
         posts::list_posts_by_author(&db, user.id, PER_PAGE, pager.offset(), pager.total).await?;
+    let fediverse = crate::federation::api::fediverse_of(&db, user.id, &user.username).await?;
     Ok(AuthorPostPage {
         author: user.into(),
         posts: page_posts,
         pager,
+        fediverse,
     })
 }

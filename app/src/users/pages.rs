@@ -6,6 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
     components::{error_page::ErrorPage, page_links::PageLinks, page_title::PageTitle},
+    federation::components::FediverseHandle,
     live::{
         follow::{follow_changes, follow_list, new_posts_bar},
         model::Change,
@@ -105,6 +106,7 @@ pub fn UserPostsPage() -> impl IntoView {
                                 <h1>{format!("Posts by {name} ({})", page.pager.total)}</h1>
                                 <a class="feed-link" href=feed rel="external">"Atom feed"</a>
                             </header>
+                            {page.fediverse.map(|fediverse| view! { <FediverseHandle fediverse/> })}
                             {new_posts_bar(waiting, refresh)}
                             <PostList posts=page.posts/>
                             <PageLinks pager=page.pager base=page.author.page_url()/>

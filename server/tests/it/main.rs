@@ -15,6 +15,7 @@ mod cache_safety;
 mod cli;
 mod drafts;
 mod export;
+mod federation;
 mod feeds;
 mod import;
 mod live;

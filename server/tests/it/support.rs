@@ -57,6 +57,15 @@ pub struct Options {
     pub backend: Backend,
     /// The bounds on live streams.
     pub live_bounds: app::live::hub::LiveBounds,
+    /// Federation (default: on, insecure, as for a remote server on this machine).
+    pub federation: app::federation::config::FederationSettings,
+    /// How deliveries are retried, and the limit on activities per remote host.
+    pub federation_limits: (
+        app::federation::delivery::DeliveryPolicy,
+        app::federation::state::HostLimit,
+    ),
+    /// Run the background tasks (federation's fan-out and deliveries among them).
+    pub background: bool,
 }
 
 impl Default for Options {
@@ -70,6 +79,12 @@ impl Default for Options {
             hashed_assets: false,
             backend: Backend::Sqlite,
             live_bounds: app::live::hub::LiveBounds::default(),
+            federation: app::federation::config::FederationSettings {
+                enabled: true,
+                insecure: true,
+            },
+            federation_limits: Default::default(),
+            background: false,
         }
     }
 }
@@ -128,6 +143,7 @@ pub async fn start_with(options: Options) -> TestServer {
         secure_cookies: options.secure_cookies,
         public_url: format!("http://{addr}"),
         trusted_proxies: parse_trusted_proxies(options.trusted_proxies).expect("proxies"),
+        federation: options.federation,
     };
     let secret = load_secret_key(&db, None).await.expect("secret key");
     let state = AppState::new(
@@ -137,7 +153,11 @@ pub async fn start_with(options: Options) -> TestServer {
         (options.mailer)(dir.path()),
         secret,
     )
-    .with_live_bounds(options.live_bounds);
+    .with_live_bounds(options.live_bounds)
+    .with_federation_limits(options.federation_limits.0, options.federation_limits.1);
+    if options.background {
+        app::background::spawn_federation(&state);
+    }
     tokio::spawn(server::router::serve(
         listener,
         state.clone(),
