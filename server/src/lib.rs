@@ -26,7 +26,7 @@ pub mod router;
 
 use app::{
     background::spawn_background,
-    federation::delivery::DeliveryPolicy,
+    federation::config::DeliveryPolicy,
     mail::mailer::Mailer,
     mail::queue::RetryPolicy,
     server_only::db::Db,

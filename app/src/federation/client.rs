@@ -12,7 +12,10 @@ use reqwest::{
     redirect,
 };
 
-use crate::federation::{address::is_public, signature};
+use crate::federation::{
+    address::is_public,
+    signature::{self, Signer},
+};
 
 /// Longest wait for a connection.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -56,15 +59,6 @@ impl FetchError {
             _ => false,
         }
     }
-}
-
-/// A key that signs requests: its id (an actor's key address) and the key.
-#[derive(Clone)]
-pub struct Signer {
-    /// The `keyId` receivers fetch the public key from.
-    pub key_id: String,
-    /// The private key.
-    pub key: Arc<ring::signature::RsaKeyPair>,
 }
 
 /// The federation client.

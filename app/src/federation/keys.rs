@@ -7,12 +7,15 @@ use std::sync::Arc;
 use base64::{Engine, engine::general_purpose::STANDARD};
 use rsa::{
     RsaPrivateKey, RsaPublicKey,
-    pkcs1::{DecodeRsaPublicKey, EncodeRsaPublicKey},
-    pkcs8::{DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding},
+    pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding},
 };
 
 use crate::{
-    federation::{client::Signer, repo, urls::Urls},
+    federation::{
+        repo::{self, KeyPair},
+        signature::Signer,
+        urls::Urls,
+    },
     server_only::{clock::unix_now, db::Db},
 };
 
@@ -28,14 +31,6 @@ pub enum KeyError {
     /// A key could not be made or read.
     #[error("key: {0}")]
     Key(String),
-}
-
-/// A key pair as stored: PKCS#8 and SubjectPublicKeyInfo PEM.
-pub struct KeyPair {
-    /// The private key (PKCS#8 PEM).
-    pub private_pem: String,
-    /// The public key (SubjectPublicKeyInfo PEM), as actors publish it.
-    pub public_pem: String,
 }
 
 /// Makes a new key pair (CPU-bound: call on a blocking thread).
@@ -122,15 +117,6 @@ pub fn signing_key(private_pem: &str) -> Result<ring::signature::RsaKeyPair, Key
     ring::signature::RsaKeyPair::from_pkcs8(&der).map_err(|e| KeyError::Key(e.to_string()))
 }
 
-/// The PKCS#1 DER of a public key in PEM (SubjectPublicKeyInfo, as Mastodon publishes it, or
-/// PKCS#1), as the verifier takes it.
-pub fn public_key_der(pem: &str) -> Option<Vec<u8>> {
-    let key = RsaPublicKey::from_public_key_pem(pem.trim())
-        .or_else(|_| RsaPublicKey::from_pkcs1_pem(pem.trim()))
-        .ok()?;
-    key.to_pkcs1_der().ok().map(|der| der.as_bytes().to_vec())
-}
-
 /// The bytes of a PEM document's body.
 fn pem_body(pem: &str) -> Option<Vec<u8>> {
     let body: String = pem
@@ -158,7 +144,8 @@ mod tests {
                 &mut signature,
             )
             .expect("signed");
-        let der = public_key_der(&keys.public_pem).expect("a public key");
+        let der =
+            crate::federation::signature::public_key_der(&keys.public_pem).expect("a public key");
         let verified = ring::signature::UnparsedPublicKey::new(
             &ring::signature::RSA_PKCS1_2048_8192_SHA256,
             der,

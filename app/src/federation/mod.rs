@@ -17,7 +17,8 @@ pub mod address;
 /// The one HTTP client of outgoing federation requests: address filter, time limits, body limit.
 #[cfg(feature = "ssr")]
 pub mod client;
-/// Whether federation is on, and whether it may reach plain http and private addresses.
+/// Whether federation is on, whether it may reach plain http and private addresses, how deliveries
+/// are retried.
 #[cfg(feature = "ssr")]
 pub mod config;
 /// The durable delivery queue: signed POSTs, retried with backoff, given up on after days.

@@ -2,13 +2,20 @@
 //! queue, and the cursor of live events already turned into deliveries.
 
 use crate::{
-    federation::keys::KeyPair,
     server_only::db::{Db, DbError, begin_write},
     with_pool,
 };
 
 const INSTANCE_PRIVATE_KEY: &str = "federation_private_key";
 const INSTANCE_PUBLIC_KEY: &str = "federation_public_key";
+
+/// A key pair as stored: PKCS#8 and SubjectPublicKeyInfo PEM.
+pub struct KeyPair {
+    /// The private key (PKCS#8 PEM).
+    pub private_pem: String,
+    /// The public key (SubjectPublicKeyInfo PEM), as actors publish it.
+    pub public_pem: String,
+}
 
 #[derive(sqlx::FromRow)]
 struct KeyRow {

@@ -8,7 +8,22 @@ use chrono::{DateTime, TimeDelta, Utc};
 use http::HeaderMap;
 use sha2::{Digest as _, Sha256};
 
-use crate::federation::client::Signer;
+use std::sync::Arc;
+
+use rsa::{
+    RsaPublicKey,
+    pkcs1::{DecodeRsaPublicKey, EncodeRsaPublicKey},
+    pkcs8::DecodePublicKey,
+};
+
+/// A key that signs requests: its id (an actor's key address) and the key.
+#[derive(Clone)]
+pub struct Signer {
+    /// The `keyId` receivers fetch the public key from.
+    pub key_id: String,
+    /// The private key.
+    pub key: Arc<ring::signature::RsaKeyPair>,
+}
 
 /// How far a request's `Date` may be from now, either way (Mastodon's window).
 pub const DATE_WINDOW: TimeDelta = TimeDelta::hours(12);
@@ -253,10 +268,19 @@ fn signing_string(
 /// Whether `request`'s signature verifies with `public_key` (PEM: SubjectPublicKeyInfo or
 /// PKCS#1).
 pub fn verify(request: &SignedRequest, public_key: &str) -> Result<(), SignatureError> {
-    let der = crate::federation::keys::public_key_der(public_key).ok_or(SignatureError::Invalid)?;
+    let der = public_key_der(public_key).ok_or(SignatureError::Invalid)?;
     ring::signature::UnparsedPublicKey::new(&ring::signature::RSA_PKCS1_2048_8192_SHA256, der)
         .verify(request.signing_string.as_bytes(), &request.signature)
         .map_err(|_| SignatureError::Invalid)
+}
+
+/// The PKCS#1 DER of a public key in PEM (SubjectPublicKeyInfo, as Mastodon publishes it, or
+/// PKCS#1), as the verifier takes it.
+pub fn public_key_der(pem: &str) -> Option<Vec<u8>> {
+    let key = RsaPublicKey::from_public_key_pem(pem.trim())
+        .or_else(|_| RsaPublicKey::from_pkcs1_pem(pem.trim()))
+        .ok()?;
+    key.to_pkcs1_der().ok().map(|der| der.as_bytes().to_vec())
 }
 
 #[cfg(test)]

@@ -15,8 +15,7 @@ use tokio::sync::{Notify, Semaphore, SemaphorePermit};
 
 use crate::federation::{
     client::{Client, FetchError},
-    config::FederationSettings,
-    delivery::DeliveryPolicy,
+    config::{DeliveryPolicy, FederationSettings},
     urls::Urls,
 };
 

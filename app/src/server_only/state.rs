@@ -10,8 +10,8 @@ use tokio::sync::Notify;
 
 use crate::{
     federation::{
+        config::DeliveryPolicy,
         config::FederationSettings,
-        delivery::DeliveryPolicy,
         state::{Federation, HostLimit},
     },
     live::hub::{LiveBounds, LiveHub},

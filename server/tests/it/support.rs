@@ -61,7 +61,7 @@ pub struct Options {
     pub federation: app::federation::config::FederationSettings,
     /// How deliveries are retried, and the limit on activities per remote host.
     pub federation_limits: (
-        app::federation::delivery::DeliveryPolicy,
+        app::federation::config::DeliveryPolicy,
         app::federation::state::HostLimit,
     ),
     /// Run the background tasks (federation's fan-out and deliveries among them).

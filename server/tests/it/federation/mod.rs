@@ -9,8 +9,9 @@ use std::time::Duration;
 
 use app::{
     federation::{
+        config::DeliveryPolicy,
         config::FederationSettings,
-        delivery::{DeliveryPolicy, Outcome, deliver_due},
+        delivery::{Outcome, deliver_due},
         fanout::fan_out,
         repo as federation_repo,
         state::HostLimit,
