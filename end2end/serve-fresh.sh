@@ -11,6 +11,8 @@ export DATABASE_URL="sqlite://$data/site.db"
 export LEPTOS_SITE_ADDR="127.0.0.1:${E2E_PORT:-3100}"
 export LEPTOS_SITE_ROOT="${E2E_SITE_ROOT:-target/site}"
 export QUIRE_OUTBOX="$data/outbox"
+# Authors show their fediverse handle (federation on, though the address is plain http).
+export QUIRE_FEDERATION=on
 # The binary decides from the hash file next to it whether the bundle names are hashed.
 unset LEPTOS_HASH_FILES
 rm -rf "$data" && mkdir -p "$data"

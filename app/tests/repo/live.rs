@@ -3,6 +3,7 @@
 
 use super::*;
 use app::{
+    federation::repo::{advance_cursor, read_cursor},
     live::{
         model::Change,
         repo::{backlog_bounds, events_after, latest_event_id, trim_events},
@@ -18,6 +19,7 @@ on_both_backends!(
     rendering_a_post_again_is_no_edit,
     a_new_user_leaves_a_users_event,
     trimming_keeps_the_newest_events,
+    trimming_keeps_the_events_federation_has_yet_to_send,
 );
 
 fn post(title: &str) -> NewPost {
@@ -138,10 +140,38 @@ async fn trimming_keeps_the_newest_events(db: Db) {
             .expect("insert");
     }
     let (_, last) = backlog_bounds(&db).await.expect("bounds").expect("events");
+    let federated = read_cursor(&db).await.expect("cursor");
+    assert!(
+        advance_cursor(&db, federated, last, &[], 0)
+            .await
+            .expect("advance")
+    );
     let trimmed = trim_events(&db, 2).await.expect("trim");
     assert_eq!(trimmed, 4, "the user's event and three posts' go");
     assert_eq!(
         backlog_bounds(&db).await.expect("bounds"),
         Some((last - 1, last))
+    );
+}
+
+async fn trimming_keeps_the_events_federation_has_yet_to_send(db: Db) {
+    let corey = add_user(&db, "Corey").await;
+    for n in 0..5 {
+        post_repo::insert_post(&db, corey.id, &post(&format!("Post {n}")))
+            .await
+            .expect("insert");
+    }
+    let (first, last) = backlog_bounds(&db).await.expect("bounds").expect("events");
+    let federated = read_cursor(&db).await.expect("cursor");
+    assert!(
+        advance_cursor(&db, federated, first + 1, &[], 0)
+            .await
+            .expect("advance")
+    );
+    let trimmed = trim_events(&db, 2).await.expect("trim");
+    assert_eq!(trimmed, 2, "only the two events already federated go");
+    assert_eq!(
+        backlog_bounds(&db).await.expect("bounds"),
+        Some((first + 2, last))
     );
 }
