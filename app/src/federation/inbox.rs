@@ -4,9 +4,11 @@
 //! `Accept`; `Undo` of that `Follow` removes it; `Delete` of a remote actor forgets it
 //! everywhere; other activities are acknowledged and ignored.
 
+use std::net::SocketAddr;
+
 use axum::{
     body::Bytes,
-    extract::{Path, State},
+    extract::{ConnectInfo, Path, State},
     http::{HeaderMap, Method, StatusCode, Uri, header},
     response::{IntoResponse, Response},
 };
@@ -21,25 +23,48 @@ use crate::{
         signature::{self, SignatureError, SignedRequest},
         state::Federation,
     },
-    server_only::{clock::unix_now, db::Db, state::AppState},
+    server_only::{
+        client::{client_addr, client_key},
+        clock::unix_now,
+        db::Db,
+        state::AppState,
+    },
     shared::error::AppError,
     users::{model::User, repo as users},
 };
 
+/// An activity as it arrived.
+struct Delivered<'a> {
+    peer: SocketAddr,
+    method: &'a Method,
+    uri: &'a Uri,
+    headers: &'a HeaderMap,
+    body: &'a [u8],
+}
+
 /// `POST /inbox`: the inbox every author shares.
 pub async fn shared_inbox(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    receive(&state, None, &method, &uri, &headers, &body).await
+    let delivered = Delivered {
+        peer,
+        method: &method,
+        uri: &uri,
+        headers: &headers,
+        body: &body,
+    };
+    receive(&state, None, &delivered).await
 }
 
 /// `POST /user/{name}/inbox`: one author's inbox.
 pub async fn author_inbox(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(name): Path<String>,
     method: Method,
     uri: Uri,
@@ -49,8 +74,15 @@ pub async fn author_inbox(
     if !state.federation.enabled() {
         return AppError::NotFound.into_response();
     }
+    let delivered = Delivered {
+        peer,
+        method: &method,
+        uri: &uri,
+        headers: &headers,
+        body: &body,
+    };
     match users::find_user_by_username(&state.db, &name).await {
-        Ok(Some(author)) => receive(&state, Some(author), &method, &uri, &headers, &body).await,
+        Ok(Some(author)) => receive(&state, Some(author), &delivered).await,
         Ok(None) => AppError::NotFound.into_response(),
         Err(error) => AppError::from(error).into_response(),
     }
@@ -104,47 +136,48 @@ impl From<crate::server_only::db::DbError> for Refusal {
     }
 }
 
-async fn receive(
-    state: &AppState,
-    author: Option<User>,
-    method: &Method,
-    uri: &Uri,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Response {
+async fn receive(state: &AppState, author: Option<User>, delivered: &Delivered<'_>) -> Response {
     let federation = &state.federation;
     if !federation.enabled() {
         return AppError::NotFound.into_response();
     }
-    match accept(&state.db, federation, author, method, uri, headers, body).await {
+    let client = client_key(client_addr(
+        delivered.peer.ip(),
+        delivered.headers,
+        &state.settings.trusted_proxies,
+    ));
+    match accept(&state.db, federation, author, &client, delivered).await {
         Ok(()) => StatusCode::ACCEPTED.into_response(),
         Err(refusal) => refusal.into_response(),
     }
 }
 
+/// Checks and acts on one activity. Two limits count it: the sending address's before anything
+/// is checked (so a flood costs no key fetches), and the verified actor's server's after (which
+/// a forged `keyId` cannot spend on another server's behalf).
 async fn accept(
     db: &Db,
     federation: &Federation,
     author: Option<User>,
-    method: &Method,
-    uri: &Uri,
-    headers: &HeaderMap,
-    body: &[u8],
+    client: &str,
+    delivered: &Delivered<'_>,
 ) -> Result<(), Refusal> {
-    let key_id = signature::parse_header(headers)?.key_id;
-    let host = reqwest::Url::parse(&key_id)
-        .ok()
-        .and_then(|url| url.host_str().map(str::to_owned))
-        .ok_or(Refusal::Signature(SignatureError::Malformed))?;
-    if !federation.admit_host(&host) {
+    if !federation.admit(&format!("address {client}")) {
         return Err(Refusal::TooMany);
     }
     let _slot = federation.inbox_slot().ok_or(Refusal::Busy)?;
+    let uri = delivered.uri;
     let path = uri
         .path_and_query()
         .map_or(uri.path(), |path| path.as_str());
-    let signed = signature::check_post(method.as_str(), path, headers, body, chrono::Utc::now())?;
-    let activity: Value = serde_json::from_slice(body).map_err(|_| Refusal::Malformed)?;
+    let signed = signature::check_post(
+        delivered.method.as_str(),
+        path,
+        delivered.headers,
+        delivered.body,
+        chrono::Utc::now(),
+    )?;
+    let activity: Value = serde_json::from_slice(delivered.body).map_err(|_| Refusal::Malformed)?;
     let actor_id = id_of(activity.get("actor")).ok_or(Refusal::Malformed)?;
     let kind = activity
         .get("type")
@@ -163,6 +196,13 @@ async fn accept(
     };
     if actor.id != actor_id {
         return Err(Refusal::NotTheActor);
+    }
+    let host = reqwest::Url::parse(&actor.id)
+        .ok()
+        .and_then(|url| url.host_str().map(str::to_ascii_lowercase))
+        .unwrap_or_default();
+    if !federation.admit(&format!("host {host}")) {
+        return Err(Refusal::TooMany);
     }
     match kind {
         "Follow" => follow(db, federation, author, &actor, &activity).await,

@@ -114,8 +114,9 @@ impl Federation {
         self.inbox_slots.try_acquire().ok()
     }
 
-    /// Counts one activity from `host`; false when the host has used up its window.
-    pub fn admit_host(&self, host: &str) -> bool {
+    /// Counts one activity from `sender` (a remote server, or a sending address); false when it
+    /// has used up its window.
+    pub fn admit(&self, sender: &str) -> bool {
         let now = Instant::now();
         let Ok(mut hosts) = self.hosts.lock() else {
             return true;
@@ -124,7 +125,7 @@ impl Federation {
             let window = self.host_limit.window;
             hosts.retain(|_, (start, _)| now.duration_since(*start) < window);
         }
-        let entry = hosts.entry(host.to_ascii_lowercase()).or_insert((now, 0));
+        let entry = hosts.entry(sender.to_owned()).or_insert((now, 0));
         if now.duration_since(entry.0) >= self.host_limit.window {
             *entry = (now, 0);
         }

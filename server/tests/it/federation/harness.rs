@@ -70,7 +70,7 @@ pub enum Tamper {
 
 struct Shared {
     base: String,
-    keys: HashMap<&'static str, RsaPrivateKey>,
+    keys: Mutex<HashMap<&'static str, RsaPrivateKey>>,
     received: Mutex<Vec<Received>>,
     up: AtomicBool,
 }
@@ -97,7 +97,7 @@ impl Remote {
         .expect("keys");
         let shared = Arc::new(Shared {
             base,
-            keys,
+            keys: Mutex::new(keys),
             received: Mutex::default(),
             up: AtomicBool::new(true),
         });
@@ -115,6 +115,16 @@ impl Remote {
     /// The address of one of its actors.
     pub fn actor(&self, name: &str) -> String {
         format!("{}/users/{name}", self.shared.base)
+    }
+
+    fn key(&self, name: &str) -> RsaPrivateKey {
+        self.shared.keys.lock().expect("lock")[name].clone()
+    }
+
+    /// Gives alice a new key pair, as an account whose key was changed.
+    pub async fn rotate_alice_key(&self) {
+        let key = tokio::task::spawn_blocking(new_key).await.expect("key");
+        self.shared.keys.lock().expect("lock").insert("alice", key);
     }
 
     /// Takes the server down (every request answered 503) or brings it back.
@@ -212,8 +222,8 @@ impl Remote {
                 "alice",
                 tokio::task::spawn_blocking(new_key).await.expect("key"),
             ),
-            Tamper::KeyOfAnotherActor => ("mallory", self.shared.keys["mallory"].clone()),
-            _ => ("alice", self.shared.keys["alice"].clone()),
+            Tamper::KeyOfAnotherActor => ("mallory", self.key("mallory")),
+            _ => ("alice", self.key("alice")),
         };
         let signature = SigningKey::<Sha256>::new(key).sign(signing_string.as_bytes());
         let header = format!(
@@ -312,21 +322,31 @@ fn rand_id() -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
-async fn actor(State(shared): State<Arc<Shared>>, Path(name): Path<String>) -> Response {
+async fn actor(
+    State(shared): State<Arc<Shared>>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     shared.received.lock().expect("lock").push(Received {
         method: "GET".into(),
         path: format!("/users/{name}"),
-        headers: HashMap::new(),
+        headers: lowercase(&headers),
         body: String::new(),
     });
     if !shared.up.load(Ordering::SeqCst) {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     }
-    let Some(key) = shared.keys.get(name.as_str()) else {
+    let Some(key) = shared
+        .keys
+        .lock()
+        .expect("lock")
+        .get(name.as_str())
+        .cloned()
+    else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let id = format!("{}/users/{name}", shared.base);
-    let pem = RsaPublicKey::from(key)
+    let pem = RsaPublicKey::from(&key)
         .to_public_key_pem(LineEnding::LF)
         .expect("a PEM");
     let document = json!({
@@ -369,4 +389,13 @@ async fn record(
         body: String::from_utf8_lossy(&body).into_owned(),
     });
     StatusCode::ACCEPTED.into_response()
+}
+
+fn lowercase(headers: &HeaderMap) -> HashMap<String, String> {
+    headers
+        .iter()
+        .filter_map(|(name, value)| {
+            Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+        })
+        .collect()
 }

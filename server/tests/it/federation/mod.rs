@@ -43,6 +43,8 @@ on_both_backends!(
     a_key_on_a_private_address_is_not_fetched_without_insecure_mode,
     a_remote_server_over_its_rate_is_told_to_wait,
     with_federation_off_nothing_federates,
+    a_key_is_fetched_with_a_signed_get_and_kept,
+    a_changed_key_is_fetched_again_once,
 );
 
 /// Two instances on one Postgres: each activity is delivered once.
@@ -567,4 +569,62 @@ async fn with_federation_off_nothing_federates(backend: Backend) {
             .is_some_and(|kind| kind.starts_with("text/html"))
     );
     assert!(!page.body.contains("Copy handle"));
+}
+
+async fn a_key_is_fetched_with_a_signed_get_and_kept(backend: Backend) {
+    let server = start_on(&backend).await;
+    let remote = Remote::start().await;
+    let follow = alice_follows_corey(&server, &remote).await;
+    let answer = remote
+        .send(&server, "/inbox", &remote.undo(&follow), Tamper::None)
+        .await;
+    assert_eq!(answer.status, 202, "{}", answer.body);
+    let fetches: Vec<_> = remote
+        .received()
+        .into_iter()
+        .filter(|received| received.method == "GET")
+        .collect();
+    assert_eq!(fetches.len(), 1, "fetched once, then kept");
+    let signature = fetches[0].headers.get("signature").expect("a signed GET");
+    assert!(
+        signature.contains(&format!("keyId=\"http://{}/actor#main-key\"", server.addr)),
+        "{signature}"
+    );
+    let instance: Value = serde_json::from_str(
+        &server
+            .request(
+                "GET",
+                "/actor",
+                &[("Accept", "application/activity+json")],
+                b"",
+            )
+            .await
+            .body,
+    )
+    .expect("the instance actor");
+    assert_eq!(
+        instance["publicKey"]["id"],
+        format!("http://{}/actor#main-key", server.addr)
+    );
+}
+
+async fn a_changed_key_is_fetched_again_once(backend: Backend) {
+    let server = start_on(&backend).await;
+    let remote = Remote::start().await;
+    let follow = alice_follows_corey(&server, &remote).await;
+    remote.rotate_alice_key().await;
+    let answer = remote
+        .send(&server, "/inbox", &remote.undo(&follow), Tamper::None)
+        .await;
+    assert_eq!(answer.status, 202, "{}", answer.body);
+    assert_eq!(followers(&server).await, 0);
+    let fetches = remote
+        .received()
+        .iter()
+        .filter(|received| received.method == "GET")
+        .count();
+    assert_eq!(
+        fetches, 2,
+        "the kept key failed, and the new one was fetched once"
+    );
 }
