@@ -9,7 +9,7 @@ use app::{
     },
     mail::mailer::{MailConfig, SmtpTls},
 };
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, builder::BoolishValueParser};
 use leptos::prelude::LeptosOptions;
 
 /// Quire: a multi-user blog.
@@ -68,7 +68,7 @@ pub struct Config {
     )]
     pub output_name: String,
     /// Mark session and flash cookies `Secure`: set this when Quire is served over https.
-    #[arg(long, env = "QUIRE_SECURE_COOKIES", global = true)]
+    #[arg(long, env = "QUIRE_SECURE_COOKIES", global = true, value_parser = BoolishValueParser::new())]
     pub secure_cookies: bool,
     /// Key that signs password-reset links; when unset, one is generated once and kept in the database.
     #[arg(long, env = "QUIRE_SECRET_KEY", global = true, hide_env_values = true)]
@@ -174,7 +174,7 @@ pub struct Config {
     pub federation: Federation,
     /// Let federation use plain http and reach loopback and private addresses: only for tests
     /// on one machine, never on a public site.
-    #[arg(long, env = "QUIRE_FEDERATION_INSECURE", global = true)]
+    #[arg(long, env = "QUIRE_FEDERATION_INSECURE", global = true, value_parser = BoolishValueParser::new())]
     pub federation_insecure: bool,
     /// Activities one remote server may send per minute (429 beyond).
     #[arg(
@@ -459,6 +459,14 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn insecure_federation_is_switched_on_by_1_in_the_environment() {
+        // No other test reads this variable, so setting it for the whole process is safe.
+        unsafe { std::env::set_var("QUIRE_FEDERATION_INSECURE", "1") };
+        let cli = Cli::try_parse_from(["quire"]).expect("parse");
+        assert!(cli.config.federation_insecure);
     }
 
     #[test]

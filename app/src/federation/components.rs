@@ -5,9 +5,13 @@ use leptos::prelude::*;
 
 use crate::federation::model::Fediverse;
 
-/// "Follow on the fediverse: @name@host [Copy handle] · N followers".
+/// "Follow on the fediverse: @name@host [Copy handle] · N followers". The button needs the
+/// browser's clipboard, so it appears once the page is interactive; without JavaScript the
+/// handle is there to select.
 #[component]
 pub fn FediverseHandle(fediverse: Fediverse) -> impl IntoView {
+    let interactive = RwSignal::new(false);
+    Effect::new(move |_| interactive.set(true));
     let copied = RwSignal::new(false);
     let handle = fediverse.handle.clone();
     let copy = move |_| {
@@ -20,10 +24,12 @@ pub fn FediverseHandle(fediverse: Fediverse) -> impl IntoView {
         <p class="fediverse">
             "Follow on the fediverse: "
             <code class="handle">{fediverse.handle.clone()}</code>
-            " "
-            <button type="button" class="copy-handle" on:click=copy>
-                {move || if copied.get() { "Copied" } else { "Copy handle" }}
-            </button>
+            <Show when=move || interactive.get()>
+                " "
+                <button type="button" class="copy-handle" on:click=copy.clone()>
+                    {move || if copied.get() { "Copied" } else { "Copy handle" }}
+                </button>
+            </Show>
             " · "
             <span class="followers">{fediverse.followers_text()}</span>
         </p>
