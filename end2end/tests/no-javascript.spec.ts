@@ -16,6 +16,12 @@ test('a user page is complete without JavaScript', async ({ page }) => {
   await expect(page.locator('article.post')).toHaveCount(5);
 });
 
+test("without JavaScript, an author's page shows their fediverse handle and no Copy handle button that could not work", async ({ page, baseURL }) => {
+  await page.goto('/user/writer2');
+  await expect(page.locator('p.fediverse code.handle')).toHaveText(`@writer2@${new URL(baseURL ?? '').host}`);
+  await expect(page.getByRole('button', { name: 'Copy handle' })).toBeHidden();
+});
+
 test('the user list is complete without JavaScript', async ({ page }) => {
   await page.goto('/users');
   await expect(page.locator('li.user-row').filter({ has: page.locator('a.author', { hasText: /^writer\d$/ }) })).toHaveCount(3);

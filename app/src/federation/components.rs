@@ -6,12 +6,10 @@ use leptos::prelude::*;
 use crate::federation::model::Fediverse;
 
 /// "Follow on the fediverse: @name@host [Copy handle] · N followers". The button needs the
-/// browser's clipboard, so it appears once the page is interactive; without JavaScript the
-/// handle is there to select.
+/// browser's clipboard: the style sheet shows it only once the page is interactive (`<body
+/// data-hydrated>`); without JavaScript the handle is there to select.
 #[component]
 pub fn FediverseHandle(fediverse: Fediverse) -> impl IntoView {
-    let interactive = RwSignal::new(false);
-    Effect::new(move |_| interactive.set(true));
     let copied = RwSignal::new(false);
     let handle = fediverse.handle.clone();
     let copy = move |_| {
@@ -24,12 +22,10 @@ pub fn FediverseHandle(fediverse: Fediverse) -> impl IntoView {
         <p class="fediverse">
             "Follow on the fediverse: "
             <code class="handle">{fediverse.handle.clone()}</code>
-            <Show when=move || interactive.get()>
-                " "
-                <button type="button" class="copy-handle" on:click=copy.clone()>
-                    {move || if copied.get() { "Copied" } else { "Copy handle" }}
-                </button>
-            </Show>
+            " "
+            <button type="button" class="copy-handle" on:click=copy>
+                {move || if copied.get() { "Copied" } else { "Copy handle" }}
+            </button>
             " · "
             <span class="followers">{fediverse.followers_text()}</span>
         </p>
