@@ -1,8 +1,10 @@
-//! The `db`, `post` and `mail` commands: each does one thing and prints what it did, with counts.
+//! The `db`, `post`, `mail` and `federation` commands: each does one thing and prints what it
+//! did, with counts.
 
 use std::io::{BufRead, IsTerminal, Write};
 
 use app::{
+    federation::repo as federation,
     import::seed::{seed_demo, seed_sample},
     mail::repo as mail,
     posts::{model::NewPost, repo as posts},
@@ -11,7 +13,7 @@ use app::{
 };
 
 use crate::{
-    config::{DbCommand, MailCommand, PostCommand},
+    config::{DbCommand, FederationCommand, MailCommand, PostCommand},
     error::CliError,
 };
 
@@ -111,6 +113,45 @@ pub async fn mail_status(db: &Db) -> Result<String, CliError> {
             row.recipient,
             unix_time(row.created_at),
             row.attempts,
+        ));
+    }
+    Ok(report)
+}
+
+/// How many deliveries given up on `quire federation status` lists.
+const FAILED_LISTED: i64 = 100;
+
+/// Runs a `quire federation …` command against `db`.
+pub async fn run_federation(db: &Db, command: FederationCommand) -> Result<(), CliError> {
+    match command {
+        FederationCommand::Status => {
+            app::schema::migrate(db).await?;
+            print!("{}", federation_status(db).await?);
+        }
+    }
+    Ok(())
+}
+
+/// What `quire federation status` prints: the counts, then the newest deliveries given up on.
+pub async fn federation_status(db: &Db) -> Result<String, CliError> {
+    let counts = federation::delivery_counts(db).await?;
+    let mut report = format!(
+        "Deliveries: {} queued, {} given up on.\n",
+        counts.queued, counts.failed
+    );
+    for row in federation::list_failed(db, FAILED_LISTED).await? {
+        let last_error = row
+            .last_error
+            .map(|error| format!("; last error: {error}"))
+            .unwrap_or_default();
+        report.push_str(&format!(
+            "#{} {} to {} (queued {}, {} attempt(s)): given up on at {}{last_error}\n",
+            row.id,
+            row.activity_id,
+            row.inbox,
+            unix_time(row.created_at),
+            row.attempts,
+            unix_time(row.failed_at),
         ));
     }
     Ok(report)

@@ -365,6 +365,19 @@ pub enum Command {
         #[command(subcommand)]
         command: MailCommand,
     },
+    /// Inspect federation's deliveries.
+    Federation {
+        /// What to show.
+        #[command(subcommand)]
+        command: FederationCommand,
+    },
+}
+
+/// Federation commands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum FederationCommand {
+    /// Count the deliveries waiting and given up on, and list those given up on.
+    Status,
 }
 
 /// Import commands.

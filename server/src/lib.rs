@@ -49,6 +49,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Db { command } => cli::run_db(&db, &config.database_url, command).await,
         Command::Post { command } => cli::run_post(&db, command).await,
         Command::Mail { command } => cli::run_mail(&db, command).await,
+        Command::Federation { command } => cli::run_federation(&db, command).await,
         Command::Import { command } => import::run_import(&db, &config.database_url, command).await,
         Command::Export { user, output } => {
             archive::run_export(&db, &config.public_url(), user, &output).await

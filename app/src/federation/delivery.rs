@@ -2,7 +2,7 @@
 //! signed with its author's key and POSTed to the follower's inbox; a failure is retried with
 //! exponential backoff and jitter for days, then given up on (a log line, a count, and the row
 //! kept as failed). A server that refuses for good (404, 410 and the like) is given up on at
-//! once.
+//! once. What was given up on stays listed (`quire federation status`).
 
 use crate::{
     federation::{keys, repo, repo::QueuedDelivery},
@@ -57,7 +57,6 @@ async fn deliver(state: &AppState, delivery: &QueuedDelivery) -> Result<Outcome,
     match sent {
         Ok(()) => {
             repo::delete_delivery(&state.db, delivery.id).await?;
-            federation.count_delivered();
             tracing::debug!(inbox = %delivery.inbox, activity = %delivery.activity_id, "activity delivered");
             Ok(Outcome::Delivered)
         }
@@ -65,7 +64,6 @@ async fn deliver(state: &AppState, delivery: &QueuedDelivery) -> Result<Outcome,
             if permanent || now - delivery.created_at >= policy.give_up_after_secs =>
         {
             repo::mark_failed(&state.db, delivery.id, now, &error).await?;
-            federation.count_gave_up();
             tracing::warn!(inbox = %delivery.inbox, activity = %delivery.activity_id, attempts = delivery.attempts, %error, "delivery given up on");
             Ok(Outcome::GaveUp)
         }

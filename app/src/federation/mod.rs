@@ -49,7 +49,7 @@ pub mod repo;
 /// date of incoming ones.
 #[cfg(feature = "ssr")]
 pub mod signature;
-/// What this instance holds for federation: settings, client, limits, counters.
+/// What this instance holds for federation: settings, client, limits.
 #[cfg(feature = "ssr")]
 pub mod state;
 /// The addresses of the site's actors, posts, inboxes and collections.

@@ -450,6 +450,36 @@ pub async fn delivery_counts(db: &Db) -> Result<DeliveryCounts, DbError> {
     .await)?)
 }
 
+/// A delivery given up on, as `quire federation status` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct FailedDelivery {
+    /// Queue id.
+    pub id: i64,
+    /// Where it was going.
+    pub inbox: String,
+    /// The activity's id.
+    pub activity_id: String,
+    /// Unix time it was queued.
+    pub created_at: i64,
+    /// Attempts made.
+    pub attempts: i64,
+    /// Unix time it was given up on.
+    pub failed_at: i64,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+}
+
+/// The newest `limit` deliveries given up on.
+pub async fn list_failed(db: &Db, limit: i64) -> Result<Vec<FailedDelivery>, DbError> {
+    Ok(with_pool!(db, |pool| sqlx::query_as::<_, FailedDelivery>(
+        "select id, inbox, activity_id, created_at, attempts, failed_at, last_error \
+         from deliveries where failed_at is not null order by failed_at desc, id desc limit $1"
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await)?)
+}
+
 /// Deletes deliveries given up on at or before `before`; returns how many.
 pub async fn delete_failed_before(db: &Db, before: i64) -> Result<u64, DbError> {
     Ok(with_pool!(db, |pool| sqlx::query(

@@ -1,13 +1,10 @@
 //! What one instance holds for federation: its settings and addresses, the outgoing client,
-//! the bounds that keep a flood of activities from blocking the site's own pages, the delivery
-//! policy, and the counts of what was delivered and given up on.
+//! the bounds that keep a flood of activities from blocking the site's own pages, and the
+//! delivery policy.
 
 use std::{
     collections::HashMap,
-    sync::{
-        Mutex,
-        atomic::{AtomicU64, Ordering},
-    },
+    sync::Mutex,
     time::{Duration, Instant},
 };
 
@@ -55,10 +52,6 @@ pub struct Federation {
     pub policy: DeliveryPolicy,
     /// Wakes this instance's delivery tasks when deliveries are queued.
     pub wakeup: Notify,
-    /// Deliveries that arrived, since start.
-    pub delivered: AtomicU64,
-    /// Deliveries given up on, since start.
-    pub gave_up: AtomicU64,
     inbox_slots: Semaphore,
     host_limit: HostLimit,
     hosts: Mutex<HashMap<String, (Instant, u32)>>,
@@ -89,8 +82,6 @@ impl Federation {
             urls,
             policy,
             wakeup: Notify::new(),
-            delivered: AtomicU64::new(0),
-            gave_up: AtomicU64::new(0),
             inbox_slots: Semaphore::new(INBOX_SLOTS),
             host_limit,
             hosts: Mutex::default(),
@@ -131,15 +122,5 @@ impl Federation {
         }
         entry.1 += 1;
         entry.1 <= self.host_limit.activities
-    }
-
-    /// Counts a delivery that arrived.
-    pub fn count_delivered(&self) {
-        self.delivered.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// Counts a delivery given up on.
-    pub fn count_gave_up(&self) {
-        self.gave_up.fetch_add(1, Ordering::Relaxed);
     }
 }

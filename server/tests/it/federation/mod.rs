@@ -45,6 +45,7 @@ on_both_backends!(
     with_federation_off_nothing_federates,
     a_key_is_fetched_with_a_signed_get_and_kept,
     a_changed_key_is_fetched_again_once,
+    a_delivery_to_a_dead_server_is_given_up_on_and_listed,
 );
 
 /// Two instances on one Postgres: each activity is delivered once.
@@ -628,4 +629,37 @@ async fn a_changed_key_is_fetched_again_once(backend: Backend) {
         fetches, 2,
         "the kept key failed, and the new one was fetched once"
     );
+}
+
+async fn a_delivery_to_a_dead_server_is_given_up_on_and_listed(backend: Backend) {
+    let server = start_with(Options {
+        backend,
+        federation_limits: (
+            DeliveryPolicy {
+                give_up_after_secs: 0,
+                ..DeliveryPolicy::default()
+            },
+            HostLimit::default(),
+        ),
+        ..Options::default()
+    })
+    .await;
+    let remote = Remote::start().await;
+    let follow = remote.follow(&corey(&server));
+    let answer = remote
+        .send(&server, "/user/Corey/inbox", &follow, Tamper::None)
+        .await;
+    assert_eq!(answer.status, 202, "{}", answer.body);
+    remote.set_up(false);
+    assert_eq!(deliver(&server).await, vec![Outcome::GaveUp]);
+    assert!(deliver(&server).await.is_empty(), "not tried again");
+    let status = server::cli::federation_status(&server.db)
+        .await
+        .expect("status");
+    assert!(
+        status.starts_with("Deliveries: 0 queued, 1 given up on.\n"),
+        "{status}"
+    );
+    assert!(status.contains("/users/alice/inbox"), "{status}");
+    assert!(status.contains("server answered 503"), "{status}");
 }
