@@ -20,7 +20,7 @@ use app::{
     },
     federation::{
         discovery::{host_meta, nodeinfo, nodeinfo_links, webfinger},
-        documents::{followers, following, instance_actor, negotiate, outbox},
+        documents::{followers, following, instance_actor, negotiate, outbox, when_federating},
         inbox::{author_inbox, shared_inbox},
         state::INBOX_BODY_LIMIT,
     },
@@ -210,6 +210,10 @@ pub fn app(state: AppState, limits: Limits) -> Router {
         .route("/user/{name}/following", get(following))
         .route("/inbox", post(shared_inbox))
         .route("/user/{name}/inbox", post(author_inbox))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            when_federating,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(INBOX_BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(INBOX_BODY_LIMIT))
         .layer(RequestBodyTimeoutLayer::new(limits.client_idle))

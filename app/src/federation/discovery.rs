@@ -31,9 +31,6 @@ pub async fn webfinger(
     Query(query): Query<WebFingerQuery>,
 ) -> Response {
     let urls = &state.federation.urls;
-    if !state.federation.enabled() {
-        return AppError::NotFound.into_response();
-    }
     let Some(resource) = query.resource.filter(|resource| !resource.is_empty()) else {
         return (StatusCode::BAD_REQUEST, "A resource parameter is required.").into_response();
     };
@@ -79,9 +76,6 @@ pub async fn webfinger(
 
 /// `GET /.well-known/host-meta`: where WebFinger answers.
 pub async fn host_meta(State(state): State<AppState>) -> Response {
-    if !state.federation.enabled() {
-        return AppError::NotFound.into_response();
-    }
     let template = format!(
         "{}/.well-known/webfinger?resource={{uri}}",
         state.federation.urls.site()
@@ -101,9 +95,6 @@ pub async fn host_meta(State(state): State<AppState>) -> Response {
 
 /// `GET /.well-known/nodeinfo`: where the NodeInfo document is.
 pub async fn nodeinfo_links(State(state): State<AppState>) -> Response {
-    if !state.federation.enabled() {
-        return AppError::NotFound.into_response();
-    }
     Json(json!({
         "links": [{
             "rel": "http://nodeinfo.diaspora.software/ns/schema/2.1",
@@ -115,9 +106,6 @@ pub async fn nodeinfo_links(State(state): State<AppState>) -> Response {
 
 /// `GET /nodeinfo/2.1`: the software, its protocols, and how many users and posts it holds.
 pub async fn nodeinfo(State(state): State<AppState>) -> Response {
-    if !state.federation.enabled() {
-        return AppError::NotFound.into_response();
-    }
     let totals = match read_totals(&state.db).await {
         Ok(totals) => totals,
         Err(error) => return AppError::from(error).into_response(),

@@ -78,6 +78,20 @@ pub async fn negotiate(State(state): State<AppState>, request: Request, next: Ne
     response
 }
 
+/// Middleware for federation's own routes (discovery, collections, inboxes): 404 while
+/// federation is off, as if they did not exist.
+pub async fn when_federating(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if state.federation.enabled() {
+        next.run(request).await
+    } else {
+        AppError::NotFound.into_response()
+    }
+}
+
 /// A JSON-LD answer.
 fn activity_json(document: &Value) -> Response {
     (
@@ -123,9 +137,6 @@ async fn article_document(state: &AppState, id: i64) -> Response {
 
 /// `GET /user/{name}/outbox`: how many posts the author has, and the newest.
 pub async fn outbox(State(state): State<AppState>, Path(name): Path<String>) -> Response {
-    if !state.federation.enabled() {
-        return AppError::NotFound.into_response();
-    }
     let author = match author_named(&state, &name).await {
         Ok(author) => author,
         Err(error) => return error.into_response(),
@@ -149,9 +160,6 @@ pub async fn outbox(State(state): State<AppState>, Path(name): Path<String>) -> 
 
 /// `GET /user/{name}/followers`: how many follow the author (not who).
 pub async fn followers(State(state): State<AppState>, Path(name): Path<String>) -> Response {
-    if !state.federation.enabled() {
-        return AppError::NotFound.into_response();
-    }
     let author = match author_named(&state, &name).await {
         Ok(author) => author,
         Err(error) => return error.into_response(),
@@ -167,9 +175,6 @@ pub async fn followers(State(state): State<AppState>, Path(name): Path<String>) 
 
 /// `GET /user/{name}/following`: whom the author follows (nobody: authors here only publish).
 pub async fn following(State(state): State<AppState>, Path(name): Path<String>) -> Response {
-    if !state.federation.enabled() {
-        return AppError::NotFound.into_response();
-    }
     match author_named(&state, &name).await {
         Ok(author) => activity_json(&activities::counted_collection(
             state.federation.urls.following(&author.username),
@@ -181,9 +186,6 @@ pub async fn following(State(state): State<AppState>, Path(name): Path<String>) 
 
 /// `GET /actor`: the instance's own actor, whose key signs the fetches no author makes.
 pub async fn instance_actor(State(state): State<AppState>) -> Response {
-    if !state.federation.enabled() {
-        return AppError::NotFound.into_response();
-    }
     match keys::instance_keys(&state.db).await {
         Ok(keys) => activity_json(&activities::instance_actor(
             &state.federation.urls,

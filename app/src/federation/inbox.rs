@@ -71,9 +71,6 @@ pub async fn author_inbox(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !state.federation.enabled() {
-        return AppError::NotFound.into_response();
-    }
     let delivered = Delivered {
         peer,
         method: &method,
@@ -138,9 +135,6 @@ impl From<crate::server_only::db::DbError> for Refusal {
 
 async fn receive(state: &AppState, author: Option<User>, delivered: &Delivered<'_>) -> Response {
     let federation = &state.federation;
-    if !federation.enabled() {
-        return AppError::NotFound.into_response();
-    }
     let client = client_key(client_addr(
         delivered.peer.ip(),
         delivered.headers,
